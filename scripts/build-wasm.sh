@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the wasm modules into target/wasm-out/ (logseal.wasm, ...) and checks that the core
+# builds for both wasm targets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=target/wasm-out
+mkdir -p "$out"
+cargo build --locked -p logseal-generic --target wasm32-unknown-unknown --profile wasm
+cp target/wasm32-unknown-unknown/wasm/logseal_generic.wasm "$out/logseal.wasm"
+# The core alone, without CLI dependencies, for both targets hosts use.
+cargo build --locked -p logseal --lib --no-default-features --target wasm32-wasip1 --profile wasm
+cargo build --locked -p logseal --lib --no-default-features --target wasm32-unknown-unknown --profile wasm
+ls -l "$out"

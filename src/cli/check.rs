@@ -1,0 +1,52 @@
+//! `logseal check FILE`: validate a policy and explain what it does.
+
+use super::env::{load_plan, LoadError};
+use super::{exit, is_help, usage};
+use logseal::keys::Purpose;
+
+const HELP: &str = "\
+usage: logseal check FILE
+
+Validates the policy in FILE (keys included) and explains what it does.
+Exit 0 when valid; 1 when refused, with the JSON path of the fault; 3 when FILE cannot be read.
+";
+
+pub fn run(args: &[String]) -> i32 {
+    let path = match args {
+        [h] if is_help(h) => {
+            print!("{HELP}");
+            return exit::OK;
+        }
+        [path] => path,
+        _ => return usage("check takes one policy file", HELP),
+    };
+    let plan = match load_plan(Some(path)) {
+        Ok(plan) => plan,
+        Err(LoadError::Io(msg)) => {
+            eprintln!("logseal: {msg}");
+            return exit::IO;
+        }
+        Err(LoadError::Policy(err)) => {
+            println!("{path}: invalid\n  {err}");
+            return exit::POLICY;
+        }
+    };
+    println!("{path}: valid");
+    let l = plan.limits;
+    println!(
+        "  limits: records up to {} bytes, nesting up to {} levels, up to {} fields",
+        l.max_record_bytes, l.max_depth, l.max_fields
+    );
+    match &plan.allowlist {
+        Some(_) => println!("  redact: allowlist mode; fields not listed are masked"),
+        None => println!("  redact: no allowlist"),
+    }
+    for purpose in Purpose::ALL {
+        if let Some(keys) = plan.keys(purpose) {
+            let ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
+            let active = keys.active().map_or("none", |k| k.id.as_str());
+            println!("  keys for {}: {} (active: {active})", purpose.name(), ids.join(", "));
+        }
+    }
+    exit::OK
+}

@@ -1,0 +1,57 @@
+//! The CLI's host environment: real files, real environment variables, warnings to stderr.
+
+use logseal::policy::{builtin, Environment, Plan, PolicyError};
+use std::path::Path;
+
+pub struct StdEnvironment;
+
+impl Environment for StdEnvironment {
+    fn read_file(&self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(path).map_err(|e| io_reason(&e))
+    }
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+    fn warn(&self, message: &str) {
+        eprintln!("logseal: warning: {message}");
+    }
+}
+
+/// An I/O error's reason without the OS error number noise.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Why a policy could not be had.
+pub enum LoadError {
+    Io(String),
+    Policy(PolicyError),
+}
+
+/// Loads the policy at `path`, or the built-in default when `path` is None.
+pub fn load_plan(path: Option<&str>) -> Result<Plan, LoadError> {
+    let Some(path) = path else {
+        return Plan::load(builtin::DEFAULT, &StdEnvironment, None).map_err(LoadError::Policy);
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io(format!("cannot read policy {path}: {}", io_reason(&e))))?;
+    let dir = Path::new(path).parent().and_then(Path::to_str).unwrap_or("");
+    Plan::load(&text, &StdEnvironment, Some(if dir.is_empty() { "." } else { dir })).map_err(LoadError::Policy)
+}
+
+/// Loads a plan or reports why not on stderr; Err holds the exit code.
+pub fn load_or_report(path: Option<&str>) -> Result<Plan, i32> {
+    load_plan(path).map_err(|e| match e {
+        LoadError::Io(msg) => {
+            eprintln!("logseal: {msg}");
+            super::exit::IO
+        }
+        LoadError::Policy(err) => {
+            eprintln!("logseal: policy {} refused: {err}", path.unwrap_or("(built-in default)"));
+            super::exit::POLICY
+        }
+    })
+}

@@ -1,0 +1,143 @@
+//! Command dispatch, argument reading and exit codes.
+
+mod bench;
+mod check;
+mod env;
+mod filter;
+
+use logseal::policy::builtin;
+
+/// Exit codes, as documented in `logseal --help` and the README.
+pub mod exit {
+    /// Success (`check`: the policy is valid).
+    pub const OK: i32 = 0;
+    /// The policy was refused (`check`, `filter`, `bench`).
+    pub const POLICY: i32 = 1;
+    /// Usage error: unknown command or option, missing argument.
+    pub const USAGE: i32 = 2;
+    /// Input or output failed: a file could not be read, output could not be written.
+    pub const IO: i32 = 3;
+}
+
+const HELP: &str = "\
+logseal: make log records safe to ship
+
+usage: logseal <command> [options]
+
+commands:
+  filter [--policy FILE]         filter NDJSON or plain-text lines from stdin to stdout
+  check FILE                     validate a policy and explain what it does
+  policy default|lockdown|schema print a built-in policy or the policy's JSON Schema
+  bench [--policy FILE] FILE     measure in-process throughput on the records in FILE
+
+Run `logseal <command> --help` for a command's options.
+
+exit codes:
+  0  success
+  1  the policy was refused (the message names the JSON path of the fault)
+  2  usage error
+  3  input or output failed
+";
+
+const POLICY_HELP: &str = "\
+usage: logseal policy default|lockdown|schema
+
+  default   the built-in secure default, used when no --policy is given
+  lockdown  what a host runs when its own policy cannot be loaded: schema fields pass,
+            every other value is masked, and every record carries the load error
+  schema    JSON Schema of the policy format, for editors
+";
+
+/// Runs the command line `args` (without the program name); returns the exit code.
+pub fn run(args: &[String]) -> i32 {
+    let Some((cmd, rest)) = args.split_first() else {
+        eprint!("{HELP}");
+        return exit::USAGE;
+    };
+    match cmd.as_str() {
+        "filter" => filter::run(rest),
+        "check" => check::run(rest),
+        "policy" => policy(rest),
+        "bench" => bench::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            exit::OK
+        }
+        "--version" | "-V" => {
+            println!("logseal {}", env!("CARGO_PKG_VERSION"));
+            exit::OK
+        }
+        other => usage(&format!("unknown command `{other}`"), HELP),
+    }
+}
+
+fn policy(args: &[String]) -> i32 {
+    let text = match args {
+        [which] if which == "default" => builtin::DEFAULT,
+        [which] if which == "lockdown" => builtin::LOCKDOWN,
+        [which] if which == "schema" => builtin::SCHEMA,
+        [h] if is_help(h) => {
+            print!("{POLICY_HELP}");
+            return exit::OK;
+        }
+        _ => return usage("expected one of: default, lockdown, schema", POLICY_HELP),
+    };
+    print!("{text}");
+    exit::OK
+}
+
+/// Prints a usage error with the command's help and returns the usage exit code.
+pub fn usage(problem: &str, help: &str) -> i32 {
+    eprintln!("logseal: {problem}\n");
+    eprint!("{help}");
+    exit::USAGE
+}
+
+pub fn is_help(arg: &str) -> bool {
+    arg == "--help" || arg == "-h"
+}
+
+/// Options shared by the commands: `--name value` pairs and positional arguments.
+pub struct Args {
+    pub options: Vec<(String, String)>,
+    pub flags: Vec<String>,
+    pub positional: Vec<String>,
+}
+
+impl Args {
+    /// Splits `args`; `valued` names options that take a value, `flags` those that do not.
+    pub fn parse(args: &[String], valued: &[&str], flags: &[&str]) -> Result<Args, String> {
+        let mut out = Args { options: Vec::new(), flags: Vec::new(), positional: Vec::new() };
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            if let Some(name) = a.strip_prefix("--") {
+                let (name, inline) = match name.split_once('=') {
+                    Some((n, v)) => (n, Some(v.to_string())),
+                    None => (name, None),
+                };
+                if valued.contains(&name) {
+                    let v = match inline {
+                        Some(v) => v,
+                        None => it.next().cloned().ok_or_else(|| format!("--{name} needs a value"))?,
+                    };
+                    out.options.push((name.to_string(), v));
+                } else if flags.contains(&name) && inline.is_none() {
+                    out.flags.push(name.to_string());
+                } else {
+                    return Err(format!("unknown option `{a}`"));
+                }
+            } else {
+                out.positional.push(a.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.options.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn has(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f == flag)
+    }
+}

@@ -1,0 +1,606 @@
+//! The scanner: one iterative pass over a JSON object that fills the tape.
+//!
+//! It never recurses (depth is bounded by an explicit stack and a limit), so no input can
+//! overflow the stack, natively or in wasm. It is strict about structure and lenient about
+//! content: raw control bytes and invalid UTF-8 inside strings are flagged, not refused, because
+//! real logs carry them and the writer escapes or replaces them.
+
+use super::tape::{flag, Kind, Token};
+use std::fmt;
+
+/// Bounds the scanner enforces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScanLimits {
+    /// Deepest nesting allowed; the root object is depth 1.
+    pub max_depth: u16,
+    /// Most object members allowed in one record, counted at every depth.
+    pub max_fields: u32,
+}
+
+/// Why a line is not a JSON object logseal can read. Positions are byte offsets; no content
+/// of the record is ever quoted, because it may hold a secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanError {
+    /// The line ended inside a value.
+    UnexpectedEnd,
+    /// A byte that cannot stand here.
+    UnexpectedByte { at: u32 },
+    /// A backslash escape that JSON does not define.
+    BadEscape { at: u32 },
+    /// A number that does not follow JSON's grammar.
+    BadNumber { at: u32 },
+    /// Something other than white space after the root object.
+    TrailingData { at: u32 },
+    /// Nesting deeper than the limit.
+    TooDeep { limit: u16 },
+    /// More object members than the limit.
+    TooManyFields { limit: u32 },
+    /// Larger than the tape's 32-bit offsets can address.
+    TooLarge,
+}
+
+impl ScanError {
+    /// A short stable name for the error kind, as written under the reserved key.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ScanError::TooDeep { .. } => "too_deep",
+            ScanError::TooManyFields { .. } => "too_many_fields",
+            ScanError::TooLarge => "too_large",
+            _ => "invalid_json",
+        }
+    }
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScanError::UnexpectedEnd => write!(f, "the record ends inside a value"),
+            ScanError::UnexpectedByte { at } => write!(f, "unexpected byte at offset {at}"),
+            ScanError::BadEscape { at } => write!(f, "invalid escape at offset {at}"),
+            ScanError::BadNumber { at } => write!(f, "invalid number at offset {at}"),
+            ScanError::TrailingData { at } => {
+                write!(f, "data after the end of the object at offset {at}")
+            }
+            ScanError::TooDeep { limit } => write!(f, "nesting deeper than {limit} levels"),
+            ScanError::TooManyFields { limit } => write!(f, "more than {limit} fields"),
+            ScanError::TooLarge => write!(f, "record larger than 4 GiB"),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+// Byte classes inside a string body.
+const PLAIN: u8 = 0;
+const QUOTE: u8 = 1;
+const BACKSLASH: u8 = 2;
+const CTRL: u8 = 3;
+const HIGH: u8 = 4;
+const DOLLAR: u8 = 5;
+
+const STRING_CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = if i < 0x20 || i == 0x7f {
+            CTRL
+        } else if i >= 0x80 {
+            HIGH
+        } else if i == b'"' as usize {
+            QUOTE
+        } else if i == b'\\' as usize {
+            BACKSLASH
+        } else if i == b'$' as usize {
+            DOLLAR
+        } else {
+            PLAIN
+        };
+        i += 1;
+    }
+    t
+};
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Where the scanner is in the grammar.
+#[derive(Clone, Copy)]
+enum State {
+    /// Just after `{`: a key or `}`.
+    ObjectFirst,
+    /// After `,` in an object: a key.
+    ObjectKey,
+    /// After a member: `,` or `}`.
+    ObjectNext,
+    /// Just after `[`: a value or `]`.
+    ArrayFirst,
+    /// After an element: `,` or `]`.
+    ArrayNext,
+    /// A value.
+    Value,
+}
+
+/// Scans `input`, which must hold one JSON object (surrounding white space allowed), into
+/// `tape` (cleared first). `stack` is scratch space, reused across calls.
+///
+/// ```
+/// use logseal::json::{scan, Kind, ScanLimits};
+/// let mut tape = Vec::new();
+/// let mut stack = Vec::new();
+/// let limits = ScanLimits { max_depth: 8, max_fields: 100 };
+/// scan(br#"{"a":[1,"x"]}"#, limits, &mut tape, &mut stack).unwrap();
+/// let kinds: Vec<Kind> = tape.iter().map(|t| t.kind).collect();
+/// assert_eq!(kinds, [Kind::Object, Kind::Key, Kind::Array, Kind::Num, Kind::Str]);
+/// assert_eq!(tape[2].next, 5);
+/// ```
+pub fn scan(
+    input: &[u8],
+    limits: ScanLimits,
+    tape: &mut Vec<Token>,
+    stack: &mut Vec<u32>,
+) -> Result<(), ScanError> {
+    tape.clear();
+    stack.clear();
+    if input.len() >= u32::MAX as usize {
+        return Err(ScanError::TooLarge);
+    }
+    let n = input.len();
+    let mut pos = skip_ws(input, 0);
+    if input.get(pos) != Some(&b'{') {
+        return Err(unexpected(input, pos));
+    }
+    open(Kind::Object, pos, limits, tape, stack)?;
+    pos += 1;
+    let mut fields: u32 = 0;
+    let mut state = State::ObjectFirst;
+    loop {
+        pos = skip_ws(input, pos);
+        let Some(&b) = input.get(pos) else {
+            return Err(ScanError::UnexpectedEnd);
+        };
+        let depth = stack.len() as u16;
+        match state {
+            State::ObjectFirst | State::ObjectKey => {
+                if b == b'}' && matches!(state, State::ObjectFirst) {
+                    pos += 1;
+                    match close(pos, tape, stack) {
+                        Some(s) => state = s,
+                        None => break,
+                    }
+                    continue;
+                }
+                if b != b'"' {
+                    return Err(ScanError::UnexpectedByte { at: pos as u32 });
+                }
+                fields += 1;
+                if fields > limits.max_fields {
+                    return Err(ScanError::TooManyFields { limit: limits.max_fields });
+                }
+                pos = string(input, pos, Kind::Key, depth, tape)?;
+                pos = skip_ws(input, pos);
+                if input.get(pos) != Some(&b':') {
+                    return Err(unexpected(input, pos));
+                }
+                pos += 1;
+                state = State::Value;
+            }
+            State::ObjectNext | State::ArrayNext => {
+                let closer = if matches!(state, State::ObjectNext) { b'}' } else { b']' };
+                if b == b',' {
+                    pos += 1;
+                    state = if matches!(state, State::ObjectNext) {
+                        State::ObjectKey
+                    } else {
+                        State::Value
+                    };
+                } else if b == closer {
+                    pos += 1;
+                    match close(pos, tape, stack) {
+                        Some(s) => state = s,
+                        None => break,
+                    }
+                } else {
+                    return Err(ScanError::UnexpectedByte { at: pos as u32 });
+                }
+            }
+            State::ArrayFirst if b == b']' => {
+                pos += 1;
+                match close(pos, tape, stack) {
+                    Some(s) => state = s,
+                    None => break,
+                }
+            }
+            State::ArrayFirst | State::Value => match b {
+                b'{' => {
+                    open(Kind::Object, pos, limits, tape, stack)?;
+                    pos += 1;
+                    state = State::ObjectFirst;
+                }
+                b'[' => {
+                    open(Kind::Array, pos, limits, tape, stack)?;
+                    pos += 1;
+                    state = State::ArrayFirst;
+                }
+                b'"' => {
+                    pos = string(input, pos, Kind::Str, depth, tape)?;
+                    state = after_value(tape, stack);
+                }
+                b'-' | b'0'..=b'9' => {
+                    let end = number(input, pos)?;
+                    push_scalar(Kind::Num, pos, end, depth, tape);
+                    pos = end;
+                    state = after_value(tape, stack);
+                }
+                b't' | b'f' | b'n' => {
+                    let (word, kind): (&[u8], Kind) = match b {
+                        b't' => (b"true", Kind::True),
+                        b'f' => (b"false", Kind::False),
+                        _ => (b"null", Kind::Null),
+                    };
+                    if input.get(pos..pos + word.len()) != Some(word) {
+                        return Err(unexpected(input, pos));
+                    }
+                    push_scalar(kind, pos, pos + word.len(), depth, tape);
+                    pos += word.len();
+                    state = after_value(tape, stack);
+                }
+                _ => return Err(ScanError::UnexpectedByte { at: pos as u32 }),
+            },
+        }
+    }
+    let rest = skip_ws(input, pos);
+    if rest < n {
+        return Err(ScanError::TrailingData { at: rest as u32 });
+    }
+    Ok(())
+}
+
+fn unexpected(input: &[u8], pos: usize) -> ScanError {
+    if pos >= input.len() {
+        ScanError::UnexpectedEnd
+    } else {
+        ScanError::UnexpectedByte { at: pos as u32 }
+    }
+}
+
+fn skip_ws(input: &[u8], mut pos: usize) -> usize {
+    while let Some(&b) = input.get(pos) {
+        if !is_ws(b) {
+            break;
+        }
+        pos += 1;
+    }
+    pos
+}
+
+fn open(
+    kind: Kind,
+    pos: usize,
+    limits: ScanLimits,
+    tape: &mut Vec<Token>,
+    stack: &mut Vec<u32>,
+) -> Result<(), ScanError> {
+    if stack.len() >= limits.max_depth as usize {
+        return Err(ScanError::TooDeep { limit: limits.max_depth });
+    }
+    let idx = tape.len() as u32;
+    tape.push(Token {
+        kind,
+        flags: 0,
+        depth: stack.len() as u16,
+        start: pos as u32,
+        end: pos as u32,
+        next: idx + 1,
+    });
+    stack.push(idx);
+    Ok(())
+}
+
+/// Closes the innermost container; `pos` is just past its closing byte. Returns the state
+/// after it, or None when the root closed.
+fn close(pos: usize, tape: &mut [Token], stack: &mut Vec<u32>) -> Option<State> {
+    let idx = stack.pop()? as usize;
+    let next = tape.len() as u32;
+    if let Some(t) = tape.get_mut(idx) {
+        t.end = pos as u32;
+        t.next = next;
+    }
+    if stack.is_empty() {
+        None
+    } else {
+        Some(after_value(tape, stack))
+    }
+}
+
+fn after_value(tape: &[Token], stack: &[u32]) -> State {
+    let parent = stack.last().and_then(|&i| tape.get(i as usize));
+    match parent.map(|t| t.kind) {
+        Some(Kind::Array) => State::ArrayNext,
+        _ => State::ObjectNext,
+    }
+}
+
+fn push_scalar(kind: Kind, start: usize, end: usize, depth: u16, tape: &mut Vec<Token>) {
+    let idx = tape.len() as u32;
+    tape.push(Token { kind, flags: 0, depth, start: start as u32, end: end as u32, next: idx + 1 });
+}
+
+/// Scans a string whose opening quote is at `pos`; returns the position after its closing quote.
+fn string(
+    input: &[u8],
+    pos: usize,
+    kind: Kind,
+    depth: u16,
+    tape: &mut Vec<Token>,
+) -> Result<usize, ScanError> {
+    let start = pos + 1;
+    let mut i = start;
+    let mut flags = 0u8;
+    loop {
+        i = skip_plain(input, i);
+        let Some(&b) = input.get(i) else {
+            return Err(ScanError::UnexpectedEnd);
+        };
+        match STRING_CLASS[b as usize] {
+            PLAIN => i += 1,
+            QUOTE => break,
+            BACKSLASH => {
+                flags |= flag::ESCAPED;
+                i = escape(input, i)?;
+            }
+            CTRL => {
+                flags |= flag::CONTROL;
+                i += 1;
+            }
+            HIGH => {
+                flags |= flag::NON_ASCII;
+                match utf8_sequence(input, i) {
+                    Some(len) => i += len,
+                    None => {
+                        flags |= flag::BAD_UTF8;
+                        i += 1;
+                    }
+                }
+            }
+            _ => {
+                flags |= flag::DOLLAR;
+                i += 1;
+            }
+        }
+    }
+    let idx = tape.len() as u32;
+    tape.push(Token { kind, flags, depth, start: start as u32, end: i as u32, next: idx + 1 });
+    Ok(i + 1)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// True when some byte of `w` is zero.
+#[inline(always)]
+fn has_zero(w: u64) -> bool {
+    w.wrapping_sub(ONES) & !w & HIGHS != 0
+}
+
+/// Skips bytes that need no attention in a string body (anything but `"`, `\\`, `$`, controls,
+/// DEL and non-ASCII), eight at a time: in Fluent Bit's interpreter every executed instruction
+/// counts, and most string bytes are plain.
+#[inline(always)]
+fn skip_plain(input: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = input.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let special = has_zero(w ^ (ONES * b'"' as u64))
+            || has_zero(w ^ (ONES * b'\\' as u64))
+            || has_zero(w ^ (ONES * b'$' as u64))
+            || has_zero(w ^ (ONES * 0x7f))
+            || w.wrapping_sub(ONES * 0x20) & !w & HIGHS != 0 // a byte below 0x20
+            || w & HIGHS != 0; // a non-ASCII byte
+        if special {
+            break;
+        }
+        i += 8;
+    }
+    i
+}
+
+/// The length of the well-formed UTF-8 sequence starting at `pos` (RFC 3629: no overlong
+/// forms, no surrogates, nothing above U+10FFFF), or None. Validating here, one sequence at a
+/// time, saves a second pass over the string.
+#[inline]
+pub fn utf8_sequence(input: &[u8], pos: usize) -> Option<usize> {
+    let lead = *input.get(pos)?;
+    let cont = |k: usize| input.get(pos + k).is_some_and(|&b| b & 0xC0 == 0x80);
+    let second = |lo: u8, hi: u8| input.get(pos + 1).is_some_and(|&b| (lo..=hi).contains(&b));
+    let len = match lead {
+        0xC2..=0xDF => 2,
+        0xE0 if second(0xA0, 0xBF) => 3,
+        0xE1..=0xEC | 0xEE..=0xEF => 3,
+        0xED if second(0x80, 0x9F) => 3,
+        0xF0 if second(0x90, 0xBF) => 4,
+        0xF1..=0xF3 => 4,
+        0xF4 if second(0x80, 0x8F) => 4,
+        _ => return None,
+    };
+    (1..len).all(cont).then_some(len)
+}
+
+/// Checks the escape whose backslash is at `pos`; returns the position after it.
+fn escape(input: &[u8], pos: usize) -> Result<usize, ScanError> {
+    match input.get(pos + 1) {
+        None => Err(ScanError::UnexpectedEnd),
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(pos + 2),
+        Some(b'u') => {
+            let hex = input.get(pos + 2..pos + 6).ok_or(ScanError::UnexpectedEnd)?;
+            if hex.iter().all(u8::is_ascii_hexdigit) {
+                Ok(pos + 6)
+            } else {
+                Err(ScanError::BadEscape { at: pos as u32 })
+            }
+        }
+        Some(_) => Err(ScanError::BadEscape { at: pos as u32 }),
+    }
+}
+
+/// Checks a number at `pos` against JSON's grammar; returns the position after it.
+fn number(input: &[u8], pos: usize) -> Result<usize, ScanError> {
+    let bad = ScanError::BadNumber { at: pos as u32 };
+    let digits = |mut i: usize| {
+        let from = i;
+        while input.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        (i, i - from)
+    };
+    let mut i = pos;
+    if input.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match input.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i = digits(i).0,
+        _ => return Err(bad),
+    }
+    if input.get(i) == Some(&b'.') {
+        let (j, count) = digits(i + 1);
+        if count == 0 {
+            return Err(bad);
+        }
+        i = j;
+    }
+    if matches!(input.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(input.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let (j, count) = digits(i);
+        if count == 0 {
+            return Err(bad);
+        }
+        i = j;
+    }
+    Ok(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: ScanLimits = ScanLimits { max_depth: 16, max_fields: 100 };
+
+    fn tape_of(input: &str) -> Result<Vec<Token>, ScanError> {
+        let mut tape = Vec::new();
+        scan(input.as_bytes(), LIMITS, &mut tape, &mut Vec::new()).map(|_| tape)
+    }
+
+    #[test]
+    fn scans_nested_values_with_subtree_ends() {
+        let t = tape_of(r#" {"a": {"b": [true, false, null, -1.5e3]}, "c": "d"} "#).unwrap();
+        let kinds: Vec<Kind> = t.iter().map(|t| t.kind).collect();
+        use Kind::*;
+        assert_eq!(kinds, [Object, Key, Object, Key, Array, True, False, Null, Num, Key, Str]);
+        assert_eq!(t[0].next, 11);
+        assert_eq!(t[2].next, 9);
+        assert_eq!(t[4].next, 9);
+        assert_eq!(t[4].depth, 2);
+        assert_eq!(t[1].depth, 1);
+    }
+
+    #[test]
+    fn string_spans_exclude_quotes_and_flags_describe_content() {
+        let input = r#"{"k":"a\nb","p":"plain","u":"é","d":"${x}"}"#;
+        let t = tape_of(input).unwrap();
+        assert_eq!(t[2].raw(input.as_bytes()), br"a\nb");
+        assert_eq!(t[2].flags, flag::ESCAPED);
+        assert_eq!(t[4].flags, 0);
+        assert!(t[4].is_plain());
+        assert_eq!(t[6].flags, flag::NON_ASCII);
+        assert_eq!(t[8].flags, flag::DOLLAR);
+    }
+
+    #[test]
+    fn raw_controls_and_bad_utf8_are_flagged_not_refused() {
+        let mut input = b"{\"k\":\"a\x01b\xff\"}".to_vec();
+        let mut tape = Vec::new();
+        scan(&input, LIMITS, &mut tape, &mut Vec::new()).unwrap();
+        assert_eq!(tape[2].flags & flag::CONTROL, flag::CONTROL);
+        assert_eq!(tape[2].flags & flag::BAD_UTF8, flag::BAD_UTF8);
+        input.truncate(input.len() - 2);
+        assert_eq!(scan(&input, LIMITS, &mut tape, &mut Vec::new()), Err(ScanError::UnexpectedEnd));
+    }
+
+    #[test]
+    fn refuses_malformed_json_with_offsets() {
+        assert_eq!(tape_of("{"), Err(ScanError::UnexpectedEnd));
+        assert_eq!(tape_of(r#"{"a":1,}"#), Err(ScanError::UnexpectedByte { at: 7 }));
+        assert_eq!(tape_of(r#"{"a" 1}"#), Err(ScanError::UnexpectedByte { at: 5 }));
+        assert_eq!(tape_of(r#"{"a":01}"#), Err(ScanError::UnexpectedByte { at: 6 }));
+        assert_eq!(tape_of(r#"{"a":1.}"#), Err(ScanError::BadNumber { at: 5 }));
+        assert_eq!(tape_of(r#"{"a":1e}"#), Err(ScanError::BadNumber { at: 5 }));
+        assert_eq!(tape_of(r#"{"a":"\x"}"#), Err(ScanError::BadEscape { at: 6 }));
+        assert_eq!(tape_of(r#"{"a":"\u12g4"}"#), Err(ScanError::BadEscape { at: 6 }));
+        assert_eq!(tape_of(r#"{"a":tru}"#), Err(ScanError::UnexpectedByte { at: 5 }));
+        assert_eq!(tape_of(r#"{"a":1} x"#), Err(ScanError::TrailingData { at: 8 }));
+        assert_eq!(tape_of(r#"[1]"#), Err(ScanError::UnexpectedByte { at: 0 }));
+        assert_eq!(tape_of(r#"{"a":[1 2]}"#), Err(ScanError::UnexpectedByte { at: 8 }));
+        assert_eq!(tape_of(r#"{"a":1]"#), Err(ScanError::UnexpectedByte { at: 6 }));
+        assert_eq!(tape_of(""), Err(ScanError::UnexpectedEnd));
+    }
+
+    #[test]
+    fn accepts_empty_containers_and_all_number_shapes() {
+        let t = tape_of(r#"{"a":{},"b":[],"c":[0,-0,1.25,2E+9,3e-2]}"#).unwrap();
+        assert_eq!(t.len(), 12);
+        assert_eq!(t[2].next, 3);
+        assert_eq!(t[4].next, 5);
+    }
+
+    #[test]
+    fn word_skipping_stops_at_every_special_byte_at_every_offset() {
+        for special in [b'"', b'\\', b'$', 0x00, 0x1f, 0x7f, 0x80, 0xff] {
+            for at in 0..20 {
+                let mut body = vec![b'a'; 24];
+                body[at] = special;
+                let stop = skip_plain(&body, 0);
+                assert!(stop <= at, "byte {special:#x} at {at} skipped (stopped at {stop})");
+                assert!(at - stop < 8, "stopped too early: {stop} for {at}");
+            }
+        }
+        assert_eq!(skip_plain(&[b' '; 16], 0), 16);
+        assert_eq!(skip_plain(&[b'~'; 12], 0), 8, "a partial word is left to the byte loop");
+    }
+
+    #[test]
+    fn utf8_validation_agrees_with_the_standard_library() {
+        let samples: [&[u8]; 14] = [
+            "é".as_bytes(), "€".as_bytes(), "😀".as_bytes(), "\u{10FFFF}".as_bytes(),
+            b"\xc0\xaf", b"\xe0\x80\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xf8\x88\x80\x80\x80",
+            b"\xc3", b"\xe2\x82", b"\xc3\x28", b"\x80", b"\xff",
+        ];
+        for s in samples {
+            let ok = std::str::from_utf8(s).is_ok();
+            assert_eq!(utf8_sequence(s, 0) == Some(s.len()), ok, "{s:x?}");
+        }
+        // Every two-byte prefix, exhaustively, against std.
+        for a in 0x80..=0xffu8 {
+            for b in 0..=0xffu8 {
+                let s = [a, b, 0x80, 0x80];
+                let std_len = (2..=4).rev().find(|&n| std::str::from_utf8(&s[..n]).is_ok());
+                let std_len = std_len.filter(|&n| std::str::from_utf8(&s[..n]).map(|t| t.chars().count() == 1).unwrap_or(false));
+                assert_eq!(utf8_sequence(&s, 0), std_len, "{a:x} {b:x}");
+            }
+        }
+    }
+
+    #[test]
+    fn depth_and_field_limits_hold_without_recursion() {
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(tape_of(&deep), Err(ScanError::TooDeep { limit: 16 }));
+        let ok = format!("{{\"a\":{}{}}}", "[".repeat(15), "]".repeat(15));
+        assert!(tape_of(&ok).is_ok());
+        let many = format!("{{{}\"z\":0}}", (0..100).map(|i| format!("\"k{i}\":0,")).collect::<String>());
+        assert_eq!(tape_of(&many), Err(ScanError::TooManyFields { limit: 100 }));
+    }
+}

@@ -1,0 +1,131 @@
+//! The filter: a compiled plan plus the state and reusable buffers one record needs.
+//! [`Filter::process`] reads as the pipeline it is.
+
+use crate::edits::Edits;
+use crate::json::Token;
+use crate::notes::{Notes, RecordError};
+use crate::policy::Plan;
+use crate::record::{Record, Scratch};
+use crate::stage::redact::allowlist;
+use crate::stage::{parse, write};
+
+/// What the host knows about a record besides its bytes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Context<'a> {
+    /// Host time in nanoseconds since the Unix epoch (ingest time).
+    pub time_ns: i64,
+    /// The host's tag for the record (Fluent Bit), empty elsewhere.
+    pub tag: &'a [u8],
+    /// The record's full length when the host had to cut it before handing it over.
+    pub declared_len: Option<u64>,
+}
+
+/// What became of a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// `out` holds the record.
+    Emitted,
+    /// `out` holds the record, marked with an error under the reserved key.
+    EmittedWithError,
+    /// The record was dropped on purpose (sampling); `out` is empty.
+    Dropped,
+}
+
+/// Counts since the filter was made. Hosts report them; they never hold record content.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub records: u64,
+    pub emitted: u64,
+    pub dropped: u64,
+    /// Records that went out marked with an error.
+    pub errors: u64,
+}
+
+/// A compiled plan with its per-record buffers. Buffers are reused: after warm-up the
+/// per-record path allocates nothing.
+///
+/// ```
+/// use logseal::{Context, Filter, Outcome, Plan};
+/// let mut filter = Filter::new(Plan::default_policy());
+/// let mut out = Vec::new();
+/// let outcome = filter.process(b"disk full", &Context::default(), &mut out);
+/// assert_eq!(outcome, Outcome::Emitted);
+/// assert_eq!(out, br#"{"message":"disk full","logseal":{"v":1}}"#);
+/// ```
+pub struct Filter {
+    plan: Plan,
+    tape: Vec<Token>,
+    stack: Vec<u32>,
+    edits: Edits,
+    notes: Notes,
+    scratch: Scratch,
+    frames: Vec<write::Frame>,
+    walk: allowlist::Walk,
+    counters: Counters,
+}
+
+impl Filter {
+    pub fn new(plan: Plan) -> Filter {
+        Filter {
+            plan,
+            tape: Vec::new(),
+            stack: Vec::new(),
+            edits: Edits::default(),
+            notes: Notes::default(),
+            scratch: Scratch::default(),
+            frames: Vec::new(),
+            walk: allowlist::Walk::default(),
+            counters: Counters::default(),
+        }
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+
+    /// Filters one record (one line, with or without its line end) into `out`, which is
+    /// cleared first and holds exactly one JSON object without a line end, or nothing.
+    pub fn process(&mut self, line: &[u8], ctx: &Context, out: &mut Vec<u8>) -> Outcome {
+        out.clear();
+        self.notes.clear();
+        let input = parse::parse(line, ctx.declared_len, &self.plan, &mut self.tape, &mut self.stack, &mut self.notes);
+        let rec = Record { input, tape: &self.tape };
+        self.edits.reset(self.tape.len());
+
+        if let Some(list) = &self.plan.allowlist {
+            list.apply(&rec, &mut self.edits, &mut self.scratch, &mut self.walk);
+        }
+
+        let any = write::write_members(&rec, &self.edits, &mut self.notes, &mut self.scratch, &mut self.frames, out);
+        self.finish(any, out)
+    }
+
+    /// Emits an error-marked record for input the host could not hand over at all.
+    pub fn host_error(&mut self, reason: &'static str, out: &mut Vec<u8>) -> Outcome {
+        out.clear();
+        self.notes.clear();
+        self.notes.error = Some(RecordError::Host(reason));
+        out.push(b'{');
+        self.finish(false, out)
+    }
+
+    fn finish(&mut self, any_member: bool, out: &mut Vec<u8>) -> Outcome {
+        if any_member {
+            out.push(b',');
+        }
+        self.notes.write(self.plan.policy_error.as_deref(), out);
+        out.push(b'}');
+        self.counters.records += 1;
+        self.counters.emitted += 1;
+        if self.notes.error.is_some() || self.plan.policy_error.is_some() {
+            self.counters.errors += 1;
+            Outcome::EmittedWithError
+        } else {
+            Outcome::Emitted
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The policy: one JSON document (`"version": 1`), read strictly, compiled once into a [`Plan`].
+//!
+//! Unknown keys, wrong types and bad values are refused with the JSON path of the fault.
+//! `logseal policy default|lockdown|schema` print the built-in policies and the JSON Schema.
+
+pub mod builtin;
+mod error;
+mod plan;
+pub mod reader;
+
+pub use error::{PolicyError, Problem};
+pub use plan::{resolve_path, Environment, NoEnvironment, Plan};
+
+use crate::keys::{KeyRef, Purpose};
+use reader::{child_path, parse_json, Field};
+
+/// Bounds on what one record may be; over a bound the record is cut down and marked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest record accepted whole, in bytes; a longer line is cut and goes out as text.
+    pub max_record_bytes: u64,
+    /// Deepest nesting of objects and arrays (the root object is level 1).
+    pub max_depth: u16,
+    /// Most object members in one record, counted at every depth.
+    pub max_fields: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_record_bytes: 1 << 20, max_depth: 64, max_fields: 10_000 }
+    }
+}
+
+/// Redaction settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Redact {
+    /// When set, only these fields pass and every other value is masked (fails closed).
+    /// Names match ignoring case and style (`requestId` = `request_id`); dotted paths reach
+    /// into objects.
+    pub allowlist: Option<Vec<String>>,
+}
+
+/// A policy as written, validated but not yet compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub limits: Limits,
+    /// Key references by purpose, with the JSON path each came from.
+    pub keys: Vec<(Purpose, KeyRef, String)>,
+    pub redact: Redact,
+}
+
+const TOP: &[&str] = &["version", "limits", "keys", "redact"];
+const LIMITS: &[&str] = &["max_record_bytes", "max_depth", "max_fields"];
+const REDACT: &[&str] = &["allowlist"];
+
+impl Policy {
+    /// Reads and validates a policy document.
+    ///
+    /// ```
+    /// let p = logseal::policy::Policy::parse(r#"{"version":1,"limits":{"max_depth":8}}"#).unwrap();
+    /// assert_eq!(p.limits.max_depth, 8);
+    /// let err = logseal::policy::Policy::parse(r#"{"version":1,"limits":{"max_depth":0}}"#).unwrap_err();
+    /// assert_eq!(err.to_string(), "$.limits.max_depth: expected an integer from 1 to 1024");
+    /// ```
+    pub fn parse(text: &str) -> Result<Policy, PolicyError> {
+        let doc = parse_json(text)?;
+        let root = Field::new(&doc, "$").object(TOP)?;
+        let (v, vp) = root.require("version")?;
+        Field::new(v, &vp).uint(1, 1)?;
+
+        let mut limits = Limits::default();
+        if let Some((v, p)) = root.get("limits") {
+            let o = Field::new(v, &p).object(LIMITS)?;
+            if let Some((v, p)) = o.get("max_record_bytes") {
+                limits.max_record_bytes = Field::new(v, &p).uint(256, 1 << 30)?;
+            }
+            if let Some((v, p)) = o.get("max_depth") {
+                limits.max_depth = Field::new(v, &p).uint(1, 1024)? as u16;
+            }
+            if let Some((v, p)) = o.get("max_fields") {
+                limits.max_fields = Field::new(v, &p).uint(1, 1_000_000)? as u32;
+            }
+        }
+
+        let mut keys = Vec::new();
+        if let Some((v, p)) = root.get("keys") {
+            let o = Field::new(v, &p).object(Purpose::NAMES)?;
+            for (name, value) in o.iter() {
+                let kp = child_path(&p, name);
+                let text = Field::new(value, &kp).str()?;
+                let r = KeyRef::parse(text).map_err(|e| PolicyError::new(&kp, Problem::Key(e)))?;
+                let purpose = Purpose::from_name(name)
+                    .ok_or_else(|| PolicyError::new(&kp, Problem::UnknownKey { allowed: Purpose::NAMES }))?;
+                keys.push((purpose, r, kp));
+            }
+        }
+
+        let mut redact = Redact::default();
+        if let Some((v, p)) = root.get("redact") {
+            let o = Field::new(v, &p).object(REDACT)?;
+            if let Some((v, p)) = o.get("allowlist") {
+                let items = Field::new(v, &p).array()?;
+                let mut names = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let ip = reader::index_path(&p, i);
+                    let name = Field::new(item, &ip).str()?;
+                    if crate::record::FieldPath::parse(name).is_none() {
+                        return Err(PolicyError::new(ip, Problem::Invalid("expected a field name or dotted path".into())));
+                    }
+                    names.push(name.to_string());
+                }
+                redact.allowlist = Some(names);
+            }
+        }
+        Ok(Policy { limits, keys, redact })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        Policy::parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn minimal_policy_takes_safe_defaults() {
+        let p = Policy::parse(r#"{"version":1}"#).unwrap();
+        assert_eq!(p.limits, Limits::default());
+        assert!(p.keys.is_empty());
+        assert_eq!(p.redact.allowlist, None);
+    }
+
+    #[test]
+    fn every_fault_is_refused_with_its_json_path() {
+        assert_eq!(err("{}"), "$.version: required but missing");
+        assert_eq!(err(r#"{"version":2}"#), "$.version: expected an integer from 1 to 1");
+        assert_eq!(err(r#"[]"#), "$: expected an object, found an array");
+        assert_eq!(
+            err(r#"{"version":1,"limts":{}}"#),
+            "$.limts: unknown key; expected one of: version, limits, keys, redact"
+        );
+        assert_eq!(err(r#"{"version":1,"limits":{"max_fields":"9"}}"#), "$.limits.max_fields: expected an integer, found a string");
+        assert_eq!(err(r#"{"version":1,"limits":{"max_record_bytes":1}}"#), "$.limits.max_record_bytes: expected an integer from 256 to 1073741824");
+        assert_eq!(err(r#"{"version":1,"keys":{"sign":"env:X"}}"#), "$.keys.sign: unknown key; expected one of: seal, hash, encrypt, sample");
+        assert_eq!(
+            err(r#"{"version":1,"keys":{"seal":"hunter2hunter2"}}"#),
+            "$.keys.seal: expected a key reference: env:NAME, file:PATH#KEY_ID or base64:SECRET"
+        );
+        assert_eq!(err(r#"{"version":1,"redact":{"allowlist":["ok",""]}}"#), "$.redact.allowlist[1]: expected a field name or dotted path");
+        assert_eq!(err(r#"{"version":1,"redact":{"allowlist":"ts"}}"#), "$.redact.allowlist: expected an array, found a string");
+    }
+
+    #[test]
+    fn errors_never_echo_string_values() {
+        let msg = err(r#"{"version":1,"keys":{"seal":"base64:c2VjcmV0"}}"#);
+        assert!(!msg.contains("c2VjcmV0"), "{msg}");
+        assert_eq!(msg, "$.keys.seal: the key has 6 bytes; at least 32 are required");
+    }
+}

@@ -1,0 +1,203 @@
+//! Compiling a policy into the plan the per-record path runs: keys resolved, names normalised,
+//! nothing left to parse per record.
+
+use super::builtin;
+use super::{Limits, Policy, PolicyError, Problem};
+use crate::json::ScanLimits;
+use crate::keys::{parse_keyring, select, Key, KeyError, KeyRef, KeySet, Purpose};
+use crate::stage::redact::allowlist::Allowlist;
+
+/// What the host offers a policy while it is compiled: files, environment variables and a
+/// place for warnings. Hosts without files or an environment answer with errors.
+pub trait Environment {
+    /// Reads a whole file. `path` is already resolved against the policy's directory.
+    fn read_file(&self, path: &str) -> Result<Vec<u8>, String>;
+    /// Reads an environment variable.
+    fn var(&self, name: &str) -> Option<String>;
+    /// Reports a warning to the operator (stderr, the host's log).
+    fn warn(&self, message: &str);
+}
+
+/// A compiled policy.
+#[derive(Debug)]
+pub struct Plan {
+    pub limits: Limits,
+    pub scan_limits: ScanLimits,
+    pub allowlist: Option<Allowlist>,
+    keys: Vec<(Purpose, KeySet)>,
+    /// Set when this is the lockdown plan a host fell back to; every record carries it.
+    pub policy_error: Option<String>,
+}
+
+impl Plan {
+    /// Compiles `policy`. Relative `file:` key paths resolve from `base_dir`.
+    pub fn compile(policy: &Policy, env: &dyn Environment, base_dir: Option<&str>) -> Result<Plan, PolicyError> {
+        let mut keys: Vec<(Purpose, KeySet)> = Vec::new();
+        for (purpose, keyref, path) in &policy.keys {
+            let found = resolve(keyref, *purpose, env, base_dir).map_err(|e| PolicyError::new(path, Problem::Key(e)))?;
+            for k in found.iter().filter(|k| k.is_demo()) {
+                env.warn(&format!(
+                    "key {} at {path} is a demo key from the logseal repository: anyone can use it; generate your own",
+                    k.id
+                ));
+            }
+            if matches!(keyref, KeyRef::Inline(_)) {
+                env.warn(&format!("{path}: inline key in the policy; keep keys in a keyring file or the environment"));
+            }
+            keys.push((*purpose, KeySet::new(found)));
+        }
+        let limits = policy.limits;
+        Ok(Plan {
+            limits,
+            scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
+            allowlist: policy.redact.allowlist.as_deref().map(Allowlist::new),
+            keys,
+            policy_error: None,
+        })
+    }
+
+    /// Parses and compiles policy text in one step.
+    pub fn load(text: &str, env: &dyn Environment, base_dir: Option<&str>) -> Result<Plan, PolicyError> {
+        Plan::compile(&Policy::parse(text)?, env, base_dir)
+    }
+
+    /// The built-in default policy.
+    pub fn default_policy() -> Plan {
+        // The built-in text is tested to parse; the fallback only keeps this free of panics.
+        Plan::load(builtin::DEFAULT, &NoEnvironment, None).unwrap_or_else(|_| Plan::empty())
+    }
+
+    /// The lockdown policy, carrying the reason the host's own policy failed.
+    pub fn lockdown(reason: &str) -> Plan {
+        let mut plan = Plan::load(builtin::LOCKDOWN, &NoEnvironment, None).unwrap_or_else(|_| Plan::empty());
+        plan.policy_error = Some(reason.to_string());
+        plan
+    }
+
+    /// The keys for a purpose, if the policy named any.
+    pub fn keys(&self, purpose: Purpose) -> Option<&KeySet> {
+        self.keys.iter().find(|(p, _)| *p == purpose).map(|(_, k)| k)
+    }
+
+    fn empty() -> Plan {
+        let limits = Limits::default();
+        Plan {
+            limits,
+            scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
+            // Fail closed: with nothing allowed, every value is masked.
+            allowlist: Some(Allowlist::new::<&str>(&[])),
+            keys: Vec::new(),
+            policy_error: None,
+        }
+    }
+}
+
+fn resolve(keyref: &KeyRef, purpose: Purpose, env: &dyn Environment, base_dir: Option<&str>) -> Result<Vec<Key>, KeyError> {
+    match keyref {
+        KeyRef::Inline(secret) => Ok(vec![Key { id: "inline".into(), purpose, secret: secret.clone(), active: true }]),
+        KeyRef::Env(name) => {
+            let value = env.var(name).ok_or_else(|| KeyError::EnvMissing(name.clone()))?;
+            match KeyRef::parse(&format!("base64:{}", value.trim()))? {
+                KeyRef::Inline(secret) => Ok(vec![Key { id: name.clone(), purpose, secret, active: true }]),
+                _ => Err(KeyError::BadBase64),
+            }
+        }
+        KeyRef::File { path, kid } => {
+            let full = resolve_path(path, base_dir);
+            let text = env
+                .read_file(&full)
+                .map_err(|reason| KeyError::FileUnreadable { path: full.clone(), reason })?;
+            select(parse_keyring(&text, &full)?, kid.as_deref(), purpose, &full)
+        }
+    }
+}
+
+/// Resolves `path` against the policy's directory unless it is absolute.
+pub fn resolve_path(path: &str, base_dir: Option<&str>) -> String {
+    match base_dir {
+        Some(dir) if !path.starts_with('/') && !dir.is_empty() => format!("{}/{path}", dir.trim_end_matches('/')),
+        _ => path.to_string(),
+    }
+}
+
+/// An environment with no files, no variables and nowhere to warn: for built-in policies.
+pub struct NoEnvironment;
+
+impl Environment for NoEnvironment {
+    fn read_file(&self, _path: &str) -> Result<Vec<u8>, String> {
+        Err("this host offers no files".into())
+    }
+    fn var(&self, _name: &str) -> Option<String> {
+        None
+    }
+    fn warn(&self, _message: &str) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    const SECRET: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    #[derive(Default)]
+    struct FakeEnv {
+        warnings: RefCell<Vec<String>>,
+        reads: RefCell<Vec<String>>,
+    }
+
+    impl Environment for FakeEnv {
+        fn read_file(&self, path: &str) -> Result<Vec<u8>, String> {
+            self.reads.borrow_mut().push(path.to_string());
+            if path.ends_with("ring.json") {
+                Ok(format!(r#"{{"version":1,"keys":[{{"id":"demo-s","purpose":"seal","secret":"{SECRET}"}}]}}"#).into_bytes())
+            } else {
+                Err("No such file or directory".into())
+            }
+        }
+        fn var(&self, name: &str) -> Option<String> {
+            (name == "SEAL_KEY").then(|| SECRET.to_string())
+        }
+        fn warn(&self, message: &str) {
+            self.warnings.borrow_mut().push(message.to_string());
+        }
+    }
+
+    #[test]
+    fn builtin_policies_compile() {
+        assert!(Plan::load(builtin::DEFAULT, &NoEnvironment, None).is_ok());
+        let lock = Plan::lockdown("bad policy");
+        assert!(lock.allowlist.is_some());
+        assert_eq!(lock.policy_error.as_deref(), Some("bad policy"));
+    }
+
+    #[test]
+    fn file_keys_resolve_from_the_policy_directory_and_demo_keys_warn() {
+        let env = FakeEnv::default();
+        let plan = Plan::load(r#"{"version":1,"keys":{"seal":"file:keys/ring.json"}}"#, &env, Some("/etc/logseal")).unwrap();
+        assert_eq!(env.reads.borrow().as_slice(), ["/etc/logseal/keys/ring.json"]);
+        assert_eq!(plan.keys(Purpose::Seal).unwrap().active().unwrap().id, "demo-s");
+        assert!(env.warnings.borrow()[0].contains("demo key"));
+        assert!(plan.keys(Purpose::Hash).is_none());
+    }
+
+    #[test]
+    fn env_keys_resolve_and_missing_ones_name_the_path() {
+        let env = FakeEnv::default();
+        let plan = Plan::load(r#"{"version":1,"keys":{"hash":"env:SEAL_KEY"}}"#, &env, None).unwrap();
+        assert_eq!(plan.keys(Purpose::Hash).unwrap().active().unwrap().id, "SEAL_KEY");
+        let err = Plan::load(r#"{"version":1,"keys":{"hash":"env:NOPE"}}"#, &env, None).unwrap_err();
+        assert_eq!(err.to_string(), "$.keys.hash: environment variable NOPE is not set");
+        let err = Plan::load(r#"{"version":1,"keys":{"seal":"file:/x/missing.json#k"}}"#, &env, None).unwrap_err();
+        assert_eq!(err.to_string(), "$.keys.seal: cannot read keyring /x/missing.json: No such file or directory");
+    }
+
+    #[test]
+    fn inline_keys_work_with_a_warning_that_holds_no_secret() {
+        let env = FakeEnv::default();
+        Plan::load(&format!(r#"{{"version":1,"keys":{{"seal":"base64:{SECRET}"}}}}"#), &env, None).unwrap();
+        let w = env.warnings.borrow();
+        assert!(w[0].contains("inline key"));
+        assert!(!w[0].contains(SECRET));
+    }
+}

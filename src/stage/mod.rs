@@ -1,0 +1,8 @@
+//! The record pipeline's stages, in the order they run:
+//! parse -> (normalise -> classify -> sample) -> redact -> (escape/truncate -> seal) -> write.
+//! Stages in parentheses arrive with their own issues; each stage is its own module and
+//! records decisions ([`crate::edits::Edits`], [`crate::notes::Notes`]) rather than bytes.
+
+pub mod parse;
+pub mod redact;
+pub mod write;

@@ -1,0 +1,92 @@
+//! Shared helpers for the end-to-end tests: locating the corpora and the built wasm module,
+//! and running the `logseal` binary.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus` beside the repository (CI lays shared/ there), or $LOGSEAL_CORPUS_DIR.
+pub fn corpus(name: &str) -> PathBuf {
+    let dir = std::env::var_os("LOGSEAL_CORPUS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/corpus"));
+    let path = dir.join(name);
+    assert!(path.exists(), "corpus {} not found: lay shared/ beside the repository or set LOGSEAL_CORPUS_DIR", path.display());
+    path
+}
+
+/// The `record` field of every row of a corpus, one compact JSON line each.
+pub fn corpus_records(name: &str) -> Vec<Vec<u8>> {
+    let text = std::fs::read_to_string(corpus(name)).expect("corpus readable");
+    text.lines()
+        .map(|l| {
+            let row: serde_json::Value = serde_json::from_str(l).expect("corpus row is JSON");
+            row["record"].to_string().into_bytes()
+        })
+        .collect()
+}
+
+/// A built wasm module: $LOGSEAL_WASM_DIR/NAME or target/wasm-out/NAME, as scripts/test.sh
+/// leaves them.
+pub fn wasm_module(name: &str) -> Vec<u8> {
+    let dir = std::env::var_os("LOGSEAL_WASM_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/wasm-out"));
+    let path = dir.join(name);
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!("{}: {e}; build the modules first with scripts/build-wasm.sh (scripts/test.sh does)", path.display())
+    })
+}
+
+/// Runs `logseal ARGS` with `stdin`; returns (exit code, stdout, stderr).
+pub fn logseal(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logseal"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("logseal runs");
+    let mut input = child.stdin.take().expect("stdin");
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("logseal finishes");
+    writer.join().expect("stdin writer");
+    (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Lines that every host must handle the same way: hostile, broken and odd input.
+pub fn hostile_lines() -> Vec<Vec<u8>> {
+    let mut lines: Vec<Vec<u8>> = vec![
+        b"plain text line with \"quotes\" and \\ backslashes".to_vec(),
+        b"{\"truncated\": \"value".to_vec(),
+        b"{\"a\":1} trailing".to_vec(),
+        b"[1,2,3]".to_vec(),
+        b"".to_vec(),
+        b"   ".to_vec(),
+        b"{\"logseal\":{\"seal\":\"forged\"},\"msg\":\"spoof\"}".to_vec(),
+        b"{\"logs\\u0065al\":\"escaped spoof\"}".to_vec(),
+        b"{\"bad_utf8\":\"\xff\xfe\",\"k\xc3\":1}".to_vec(),
+        b"raw \xff bytes \x00 nul \x1b[31m ansi".to_vec(),
+        b"{\"lone\":\"\\ud800\",\"pair\":\"\\ud83d\\ude00\",\"nul\":\"a\\u0000b\"}".to_vec(),
+        b"{\"big\":123456789012345678901234567890,\"neg\":-1.5e308,\"exp\":1e999}".to_vec(),
+        b"{\"dup\":1,\"dup\":2}".to_vec(),
+        b"{\"ctrl\":\"tab\there\x01raw\"}".to_vec(),
+    ];
+    lines.push(format!("{{\"deep\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes());
+    lines.push(format!("{{\"wide\":[{}0]}}", "0,".repeat(50_000)).into_bytes());
+    let mut big = b"{\"huge\":\"".to_vec();
+    big.extend(std::iter::repeat_n(b'x', 2 << 20));
+    big.extend_from_slice(b"\"}");
+    lines.push(big);
+    lines
+}

@@ -1,0 +1,206 @@
+//! The generic module `logseal.wasm` in a wasmtime host: the same bytes out as `logseal filter`,
+//! and no trap on anything a host can hand it.
+
+mod common;
+
+use common::{corpus_records, hostile_lines, logseal, wasm_module};
+use wasmtime::{Engine, Instance, Memory, Module, Store, TypedFunc};
+
+const TIME_NS: i64 = 1_767_225_600_000_000_000;
+
+struct Generic {
+    store: Store<()>,
+    memory: Memory,
+    alloc: TypedFunc<u32, u32>,
+    free: TypedFunc<(u32, u32), ()>,
+    configure: TypedFunc<(u32, u32), i32>,
+    filter: TypedFunc<(u32, u32, i64), i64>,
+    last_error: TypedFunc<(), i64>,
+    stats: TypedFunc<(), i64>,
+}
+
+impl Generic {
+    fn new() -> Generic {
+        let engine = Engine::default();
+        let module = Module::new(&engine, wasm_module("logseal.wasm")).expect("module compiles");
+        assert_eq!(module.imports().count(), 0, "logseal.wasm must import nothing");
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+        let version: TypedFunc<(), i32> = instance.get_typed_func(&mut store, "logseal_abi_version").unwrap();
+        assert_eq!(version.call(&mut store, ()).unwrap(), 1);
+        Generic {
+            memory: instance.get_memory(&mut store, "memory").expect("exports memory"),
+            alloc: instance.get_typed_func(&mut store, "logseal_alloc").unwrap(),
+            free: instance.get_typed_func(&mut store, "logseal_free").unwrap(),
+            configure: instance.get_typed_func(&mut store, "logseal_configure").unwrap(),
+            filter: instance.get_typed_func(&mut store, "logseal_abi_filter").unwrap(),
+            last_error: instance.get_typed_func(&mut store, "logseal_last_error").unwrap(),
+            stats: instance.get_typed_func(&mut store, "logseal_stats").unwrap(),
+            store,
+        }
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> (u32, u32) {
+        let len = bytes.len() as u32;
+        let ptr = self.alloc.call(&mut self.store, len).expect("alloc does not trap");
+        assert_ne!(ptr, 0, "alloc of {len} bytes failed");
+        self.memory.write(&mut self.store, ptr as usize, bytes).unwrap();
+        (ptr, len)
+    }
+
+    fn read(&self, ptr: u32, len: u32) -> Vec<u8> {
+        let mut buf = vec![0; len as usize];
+        self.memory.read(&self.store, ptr as usize, &mut buf).unwrap();
+        buf
+    }
+
+    fn unpack(packed: i64) -> (u64, u32, u32) {
+        let p = packed as u64;
+        (p >> 62, ((p >> 32) & 0x3fff_ffff) as u32, (p & 0xffff_ffff) as u32)
+    }
+
+    fn configure(&mut self, policy: &str) -> (i32, String) {
+        let (ptr, len) = self.put(policy.as_bytes());
+        let status = self.configure.call(&mut self.store, (ptr, len)).expect("configure does not trap");
+        self.free.call(&mut self.store, (ptr, len)).unwrap();
+        let (_, elen, eptr) = Self::unpack(self.last_error.call(&mut self.store, ()).unwrap());
+        (status, String::from_utf8(self.read(eptr, elen)).unwrap())
+    }
+
+    /// Filters one record; returns (status, output).
+    fn filter(&mut self, record: &[u8]) -> (u64, Vec<u8>) {
+        let (ptr, len) = self.put(record);
+        let packed = self.filter.call(&mut self.store, (ptr, len, TIME_NS)).expect("filter does not trap");
+        self.free.call(&mut self.store, (ptr, len)).unwrap();
+        let (status, olen, optr) = Self::unpack(packed);
+        (status, self.read(optr, olen))
+    }
+
+    fn raw_filter(&mut self, ptr: u32, len: u32) -> (u64, Vec<u8>) {
+        let packed = self.filter.call(&mut self.store, (ptr, len, TIME_NS)).expect("filter does not trap");
+        let (status, olen, optr) = Self::unpack(packed);
+        (status, self.read(optr, olen))
+    }
+
+    fn stats(&mut self) -> serde_json::Value {
+        let (_, len, ptr) = Self::unpack(self.stats.call(&mut self.store, ()).unwrap());
+        serde_json::from_slice(&self.read(ptr, len)).unwrap()
+    }
+
+    fn pages(&self) -> u64 {
+        self.memory.size(&self.store)
+    }
+}
+
+/// Runs `records` through the CLI and the module; asserts identical output line by line.
+fn assert_identical(records: &[Vec<u8>]) {
+    let mut stdin = Vec::new();
+    for r in records {
+        stdin.extend_from_slice(r);
+        stdin.push(b'\n');
+    }
+    let (code, stdout, stderr) = logseal(&["filter", "--time-ns", &TIME_NS.to_string()], &stdin);
+    assert_eq!(code, 0, "{stderr}");
+    let cli: Vec<&[u8]> = stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    assert_eq!(cli.len(), records.len(), "the CLI writes one line per record");
+    let mut module = Generic::new();
+    for (i, record) in records.iter().enumerate() {
+        let (status, out) = module.filter(record);
+        assert!(status <= 1, "record {i}: status {status}");
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            String::from_utf8_lossy(cli[i]),
+            "record {i} differs between logseal.wasm and logseal filter"
+        );
+    }
+}
+
+#[test]
+fn pii_corpus_output_is_byte_identical_to_the_cli() {
+    assert_identical(&corpus_records("pii-public.ndjson"));
+}
+
+#[test]
+fn injection_corpus_output_is_byte_identical_to_the_cli() {
+    assert_identical(&corpus_records("injection-public.ndjson"));
+}
+
+#[test]
+fn hostile_input_output_is_byte_identical_to_the_cli() {
+    assert_identical(&hostile_lines());
+}
+
+#[test]
+fn every_output_is_one_json_object_carrying_the_reserved_key() {
+    let mut m = Generic::new();
+    for line in hostile_lines() {
+        let (_, out) = m.filter(&line);
+        assert!(!out.contains(&b'\n'));
+        let v: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+        assert_eq!(v["logseal"]["v"], 1, "{}", String::from_utf8_lossy(&out));
+    }
+    let (status, out) = m.filter(b"{\"x\":");
+    assert_eq!(status, 1, "a wrapped record is reported as emitted with an error");
+    assert!(String::from_utf8_lossy(&out).contains("invalid_json"));
+    let stats = m.stats();
+    assert_eq!(stats["records"].as_u64().unwrap(), hostile_lines().len() as u64 + 1);
+    assert!(stats["errors"].as_u64().unwrap() >= 5, "{stats}");
+}
+
+#[test]
+fn pointers_outside_memory_give_an_error_record_not_a_trap() {
+    let mut m = Generic::new();
+    m.filter(b"{}"); // the first call sets the module up and may grow memory
+    let beyond = (m.pages() * 65536) as u32;
+    for (ptr, len) in [(0u32, 10u32), (beyond - 4, 100), (u32::MAX - 2, 8)] {
+        let (status, out) = m.raw_filter(ptr, len);
+        assert_eq!(status, 1, "{ptr} {len}: {}", String::from_utf8_lossy(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["logseal"]["error"]["kind"], "host", "{v}");
+    }
+    // Nothing to read is an empty line, not an error.
+    let (status, _) = m.raw_filter(0, 0);
+    assert_eq!(status, 0);
+}
+
+#[test]
+fn invalid_policy_switches_to_lockdown_and_every_record_says_so() {
+    let mut m = Generic::new();
+    let (status, error) = m.configure(r#"{"version":1,"limits":{"max_depth":"deep"}}"#);
+    assert_eq!(status, 1);
+    assert_eq!(error, "policy refused, lockdown in force: $.limits.max_depth: expected an integer, found a string");
+    let (status, out) = m.filter(br#"{"level":"info","request_id":"r-1","password":"hunter2","nested":{"a":"b"}}"#);
+    assert_eq!(status, 1);
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["level"], "info");
+    assert_eq!(v["request_id"], "r-1");
+    assert_eq!(v["password"], "[REDACTED:allowlist]");
+    assert_eq!(v["nested"], "[REDACTED:allowlist]");
+    assert!(v["logseal"]["policy_error"].as_str().unwrap().contains("$.limits.max_depth"));
+    // A policy that needs files this host cannot offer is refused the same way.
+    let (status, error) = m.configure(r#"{"version":1,"keys":{"seal":"file:/etc/ring.json"}}"#);
+    assert_eq!(status, 1);
+    assert!(error.contains("$.keys.seal: cannot read keyring /etc/ring.json"), "{error}");
+    // A valid policy clears it.
+    let (status, error) = m.configure(r#"{"version":1,"limits":{"max_depth":4}}"#);
+    assert_eq!((status, error.as_str()), (0, ""));
+    let (status, out) = m.filter(br#"{"a":[[[[1]]]]}"#);
+    assert_eq!(status, 1);
+    assert!(String::from_utf8_lossy(&out).contains("too_deep"));
+}
+
+#[test]
+fn linear_memory_stays_flat_after_warm_up() {
+    let mut m = Generic::new();
+    let records = corpus_records("pii-public.ndjson");
+    for r in &records {
+        m.filter(r);
+    }
+    let warm = m.pages();
+    for _ in 0..5 {
+        for r in &records {
+            m.filter(r);
+        }
+    }
+    assert_eq!(m.pages(), warm, "memory grew after warm-up: something leaks per record");
+}
