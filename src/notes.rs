@@ -45,18 +45,53 @@ impl fmt::Display for RecordError {
     }
 }
 
+/// Tags a record can carry under `logseal.tags`, as bits.
+pub mod tag {
+    /// Escaping neutralised a control, invisible character or lookup in this record.
+    pub const INJECTION_ATTEMPT: u32 = 1 << 0;
+    /// An object held the same key twice; later ones were renamed `key#2`, `key#3`, ...
+    pub const DUPLICATE_KEYS: u32 = 1 << 1;
+
+    /// Names, in bit order.
+    pub const NAMES: [&str; 2] = ["injection_attempt", "duplicate_keys"];
+}
+
+/// What limits cut from a record, written under `logseal.cut`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cut {
+    /// String values cut to `limits.max_string_bytes`.
+    pub strings: u32,
+    /// Keys cut to `limits.max_key_bytes`.
+    pub keys: u32,
+    /// Subtrees deeper than `limits.max_depth`, each replaced by `"[TRUNCATED:depth]"`.
+    pub depth: u32,
+    /// Members beyond `limits.max_fields`, left out.
+    pub fields: u32,
+}
+
+impl Cut {
+    pub fn any(&self) -> bool {
+        *self != Cut::default()
+    }
+}
+
 /// Annotations for one record, cleared between records.
 #[derive(Default)]
 pub struct Notes {
     pub error: Option<RecordError>,
     /// An incoming field was named like the reserved key and was renamed.
     pub renamed_reserved: bool,
+    /// Bits of [`tag`].
+    pub tags: u32,
+    pub cut: Cut,
 }
 
 impl Notes {
     pub fn clear(&mut self) {
         self.error = None;
         self.renamed_reserved = false;
+        self.tags = 0;
+        self.cut = Cut::default();
     }
 
     /// Appends `"logseal":{...}` (without a leading comma) to `out`. `policy_error` is set
@@ -80,6 +115,33 @@ impl Notes {
         if self.renamed_reserved {
             out.extend_from_slice(b",\"renamed\":");
             crate::json::string::encode(RENAMED_KEY, out);
+        }
+        if self.tags != 0 {
+            out.extend_from_slice(b",\"tags\":[");
+            let mut first = true;
+            for (bit, name) in tag::NAMES.iter().enumerate() {
+                if self.tags & (1 << bit) != 0 {
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    crate::json::string::encode(name, out);
+                }
+            }
+            out.push(b']');
+        }
+        if self.cut.any() {
+            use std::io::Write;
+            out.extend_from_slice(b",\"cut\":{");
+            let c = self.cut;
+            let mut sep = "";
+            for (name, n) in [("strings", c.strings), ("keys", c.keys), ("depth", c.depth), ("fields", c.fields)] {
+                if n > 0 {
+                    let _ = write!(out, "{sep}\"{name}\":{n}");
+                    sep = ",";
+                }
+            }
+            out.push(b'}');
         }
         out.push(b'}');
     }

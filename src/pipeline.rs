@@ -39,6 +39,8 @@ pub struct Counters {
     pub dropped: u64,
     /// Records that went out marked with an error.
     pub errors: u64,
+    /// Records cut down by a limit (see `logseal.cut`).
+    pub cut: u64,
 }
 
 /// A compiled plan with its per-record buffers. Buffers are reused: after warm-up the
@@ -100,7 +102,12 @@ impl Filter {
             list.apply(&rec, &mut self.edits, &mut self.scratch, &mut self.walk);
         }
 
-        let any = write::write_members(&rec, &self.edits, &mut self.notes, &mut self.scratch, &mut self.frames, out);
+        let rules = write::Rules {
+            max_string_bytes: self.plan.limits.max_string_bytes as usize,
+            max_key_bytes: self.plan.limits.max_key_bytes as usize,
+            multiline: &self.plan.multiline_fields,
+        };
+        let any = write::write_members(&rec, &self.edits, rules, &mut self.notes, &mut self.scratch, &mut self.frames, out);
         self.finish(any, out)
     }
 
@@ -121,6 +128,9 @@ impl Filter {
         out.push(b'}');
         self.counters.records += 1;
         self.counters.emitted += 1;
+        if self.notes.cut.any() {
+            self.counters.cut += 1;
+        }
         if self.notes.error.is_some() || self.plan.policy_error.is_some() {
             self.counters.errors += 1;
             Outcome::EmittedWithError

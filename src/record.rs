@@ -131,6 +131,8 @@ fn parse_f64(bytes: &[u8]) -> Option<f64> {
 pub struct Scratch {
     pub text: Vec<u8>,
     pub utf8: Vec<u8>,
+    /// A second buffer for when two decoded texts are needed at once (key comparisons).
+    pub key: Vec<u8>,
 }
 
 #[cfg(test)]

@@ -29,8 +29,10 @@ fn filter_keeps_memory_bounded_on_an_endless_line() {
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2);
-    assert_eq!(lines[0]["message"].as_str().unwrap().len(), 1 << 20, "cut to max_record_bytes");
+    // The line is cut to max_record_bytes (1 MiB), then its text to max_string_bytes (32 KiB).
+    assert_eq!(lines[0]["message"], format!("{}…[TRUNCATED:1048576 bytes]", "a".repeat(32768)));
     assert_eq!(lines[0]["logseal"]["error"]["kind"], "too_large");
+    assert_eq!(lines[0]["logseal"]["cut"]["strings"], 1);
     assert!(lines[0]["logseal"]["error"]["detail"].as_str().unwrap().contains("5242880 bytes"));
     assert_eq!(lines[1]["after"], true);
 }
@@ -39,7 +41,7 @@ fn filter_keeps_memory_bounded_on_an_endless_line() {
 fn filter_reports_counters_with_stats() {
     let (code, _, err) = logseal(&["filter", "--stats"], b"{\"a\":1}\n{\n");
     assert_eq!(code, 0);
-    assert!(err.contains(r#"{"records":2,"emitted":2,"dropped":0,"errors":1}"#), "{err}");
+    assert!(err.contains(r#"{"records":2,"emitted":2,"dropped":0,"errors":1,"cut":0}"#), "{err}");
 }
 
 #[test]
@@ -98,13 +100,18 @@ fn schema_names_exactly_the_keys_the_parser_accepts() {
         k.sort();
         k
     };
-    assert_eq!(props(&schema), ["keys", "limits", "redact", "version"]);
-    assert_eq!(props(&schema["properties"]["limits"]), ["max_depth", "max_fields", "max_record_bytes"]);
+    assert_eq!(props(&schema), ["escape", "keys", "limits", "redact", "version"]);
+    assert_eq!(
+        props(&schema["properties"]["limits"]),
+        ["max_depth", "max_fields", "max_key_bytes", "max_record_bytes", "max_string_bytes"]
+    );
+    assert_eq!(props(&schema["properties"]["escape"]), ["multiline_fields"]);
     assert_eq!(props(&schema["properties"]["keys"]), ["encrypt", "hash", "sample", "seal"]);
     assert_eq!(props(&schema["properties"]["redact"]), ["allowlist"]);
     // Every documented key is accepted by the parser.
-    let all = r#"{"version":1,"limits":{"max_record_bytes":4096,"max_depth":8,"max_fields":50},
-        "keys":{},"redact":{"allowlist":["a"]}}"#;
+    let all = r#"{"version":1,"limits":{"max_record_bytes":4096,"max_depth":8,"max_fields":50,
+        "max_string_bytes":100,"max_key_bytes":20},"keys":{},"redact":{"allowlist":["a"]},
+        "escape":{"multiline_fields":["trace"]}}"#;
     assert!(logseal::Policy::parse(all).is_ok());
 }
 

@@ -144,7 +144,10 @@ fn every_output_is_one_json_object_carrying_the_reserved_key() {
     assert!(String::from_utf8_lossy(&out).contains("invalid_json"));
     let stats = m.stats();
     assert_eq!(stats["records"].as_u64().unwrap(), hostile_lines().len() as u64 + 1);
-    assert!(stats["errors"].as_u64().unwrap() >= 5, "{stats}");
+    // Errors: the truncated object, the trailing data, the 2 MiB line, and `{"x":`.
+    assert_eq!(stats["errors"], 4, "{stats}");
+    // Cut by limits: the 100,000-deep nesting and the 2 MiB line's text.
+    assert_eq!(stats["cut"], 2, "{stats}");
 }
 
 #[test]
@@ -185,8 +188,10 @@ fn invalid_policy_switches_to_lockdown_and_every_record_says_so() {
     let (status, error) = m.configure(r#"{"version":1,"limits":{"max_depth":4}}"#);
     assert_eq!((status, error.as_str()), (0, ""));
     let (status, out) = m.filter(br#"{"a":[[[[1]]]]}"#);
-    assert_eq!(status, 1);
-    assert!(String::from_utf8_lossy(&out).contains("too_deep"));
+    assert_eq!(status, 0, "a cut is not an error");
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["a"][0][0][0], "[TRUNCATED:depth]", "levels 2-4 kept, the 5th cut");
+    assert_eq!(v["logseal"]["cut"]["depth"], 1);
 }
 
 #[test]

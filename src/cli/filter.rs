@@ -75,8 +75,8 @@ pub fn run(args: &[String]) -> i32 {
     if args.has("stats") {
         let c = filter.counters();
         eprintln!(
-            r#"{{"records":{},"emitted":{},"dropped":{},"errors":{}}}"#,
-            c.records, c.emitted, c.dropped, c.errors
+            r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{}}}"#,
+            c.records, c.emitted, c.dropped, c.errors, c.cut
         );
     }
     match result {

@@ -9,5 +9,5 @@ pub mod scan;
 pub mod string;
 pub mod tape;
 
-pub use scan::{scan, ScanError, ScanLimits};
+pub use scan::{scan, ScanError, ScanLimits, ScanReport};
 pub use tape::{flag, Kind, Token};

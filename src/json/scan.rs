@@ -8,7 +8,9 @@
 use super::tape::{flag, Kind, Token};
 use std::fmt;
 
-/// Bounds the scanner enforces.
+/// Bounds the scanner enforces. Over a bound the record is cut down, not refused: a subtree
+/// deeper than `max_depth` becomes one [`Kind::Cut`] token, and members beyond `max_fields`
+/// are skipped. Either way the rest of the record is still read and checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ScanLimits {
     /// Deepest nesting allowed; the root object is depth 1.
@@ -31,10 +33,6 @@ pub enum ScanError {
     BadNumber { at: u32 },
     /// Something other than white space after the root object.
     TrailingData { at: u32 },
-    /// Nesting deeper than the limit.
-    TooDeep { limit: u16 },
-    /// More object members than the limit.
-    TooManyFields { limit: u32 },
     /// Larger than the tape's 32-bit offsets can address.
     TooLarge,
 }
@@ -43,8 +41,6 @@ impl ScanError {
     /// A short stable name for the error kind, as written under the reserved key.
     pub fn kind(&self) -> &'static str {
         match self {
-            ScanError::TooDeep { .. } => "too_deep",
-            ScanError::TooManyFields { .. } => "too_many_fields",
             ScanError::TooLarge => "too_large",
             _ => "invalid_json",
         }
@@ -61,8 +57,6 @@ impl fmt::Display for ScanError {
             ScanError::TrailingData { at } => {
                 write!(f, "data after the end of the object at offset {at}")
             }
-            ScanError::TooDeep { limit } => write!(f, "nesting deeper than {limit} levels"),
-            ScanError::TooManyFields { limit } => write!(f, "more than {limit} fields"),
             ScanError::TooLarge => write!(f, "record larger than 4 GiB"),
         }
     }
@@ -121,6 +115,15 @@ enum State {
     Value,
 }
 
+/// What the scanner had to cut to stay within its limits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScanReport {
+    /// Subtrees replaced by a [`Kind::Cut`] token because they nest too deep.
+    pub cut_depth: u32,
+    /// Object members left out because the record has too many.
+    pub cut_fields: u32,
+}
+
 /// Scans `input`, which must hold one JSON object (surrounding white space allowed), into
 /// `tape` (cleared first). `stack` is scratch space, reused across calls.
 ///
@@ -129,7 +132,8 @@ enum State {
 /// let mut tape = Vec::new();
 /// let mut stack = Vec::new();
 /// let limits = ScanLimits { max_depth: 8, max_fields: 100 };
-/// scan(br#"{"a":[1,"x"]}"#, limits, &mut tape, &mut stack).unwrap();
+/// let report = scan(br#"{"a":[1,"x"]}"#, limits, &mut tape, &mut stack).unwrap();
+/// assert_eq!(report.cut_depth, 0);
 /// let kinds: Vec<Kind> = tape.iter().map(|t| t.kind).collect();
 /// assert_eq!(kinds, [Kind::Object, Kind::Key, Kind::Array, Kind::Num, Kind::Str]);
 /// assert_eq!(tape[2].next, 5);
@@ -139,7 +143,7 @@ pub fn scan(
     limits: ScanLimits,
     tape: &mut Vec<Token>,
     stack: &mut Vec<u32>,
-) -> Result<(), ScanError> {
+) -> Result<ScanReport, ScanError> {
     tape.clear();
     stack.clear();
     if input.len() >= u32::MAX as usize {
@@ -150,9 +154,10 @@ pub fn scan(
     if input.get(pos) != Some(&b'{') {
         return Err(unexpected(input, pos));
     }
-    open(Kind::Object, pos, limits, tape, stack)?;
+    open(Kind::Object, pos, tape, stack);
     pos += 1;
     let mut fields: u32 = 0;
+    let mut report = ScanReport::default();
     let mut state = State::ObjectFirst;
     loop {
         pos = skip_ws(input, pos);
@@ -173,17 +178,26 @@ pub fn scan(
                 if b != b'"' {
                     return Err(ScanError::UnexpectedByte { at: pos as u32 });
                 }
-                fields += 1;
-                if fields > limits.max_fields {
-                    return Err(ScanError::TooManyFields { limit: limits.max_fields });
-                }
-                pos = string(input, pos, Kind::Key, depth, tape)?;
+                let keep = fields < limits.max_fields;
+                pos = if keep {
+                    fields += 1;
+                    string(input, pos, Kind::Key, depth, tape)?
+                } else {
+                    skip_string(input, pos)?
+                };
                 pos = skip_ws(input, pos);
                 if input.get(pos) != Some(&b':') {
                     return Err(unexpected(input, pos));
                 }
                 pos += 1;
-                state = State::Value;
+                if keep {
+                    state = State::Value;
+                } else {
+                    // Over the field limit: read past the member without keeping it.
+                    pos = skip_value(input, skip_ws(input, pos))?;
+                    report.cut_fields += 1;
+                    state = State::ObjectNext;
+                }
             }
             State::ObjectNext | State::ArrayNext => {
                 let closer = if matches!(state, State::ObjectNext) { b'}' } else { b']' };
@@ -212,13 +226,21 @@ pub fn scan(
                 }
             }
             State::ArrayFirst | State::Value => match b {
+                b'{' | b'[' if stack.len() >= limits.max_depth as usize => {
+                    // Too deep: the whole subtree becomes one Cut token.
+                    let end = skip_value(input, pos)?;
+                    push_scalar(Kind::Cut, pos, end, depth, tape);
+                    report.cut_depth += 1;
+                    pos = end;
+                    state = after_value(tape, stack);
+                }
                 b'{' => {
-                    open(Kind::Object, pos, limits, tape, stack)?;
+                    open(Kind::Object, pos, tape, stack);
                     pos += 1;
                     state = State::ObjectFirst;
                 }
                 b'[' => {
-                    open(Kind::Array, pos, limits, tape, stack)?;
+                    open(Kind::Array, pos, tape, stack);
                     pos += 1;
                     state = State::ArrayFirst;
                 }
@@ -253,7 +275,7 @@ pub fn scan(
     if rest < n {
         return Err(ScanError::TrailingData { at: rest as u32 });
     }
-    Ok(())
+    Ok(report)
 }
 
 fn unexpected(input: &[u8], pos: usize) -> ScanError {
@@ -274,16 +296,7 @@ fn skip_ws(input: &[u8], mut pos: usize) -> usize {
     pos
 }
 
-fn open(
-    kind: Kind,
-    pos: usize,
-    limits: ScanLimits,
-    tape: &mut Vec<Token>,
-    stack: &mut Vec<u32>,
-) -> Result<(), ScanError> {
-    if stack.len() >= limits.max_depth as usize {
-        return Err(ScanError::TooDeep { limit: limits.max_depth });
-    }
+fn open(kind: Kind, pos: usize, tape: &mut Vec<Token>, stack: &mut Vec<u32>) {
     let idx = tape.len() as u32;
     tape.push(Token {
         kind,
@@ -294,7 +307,6 @@ fn open(
         next: idx + 1,
     });
     stack.push(idx);
-    Ok(())
 }
 
 /// Closes the innermost container; `pos` is just past its closing byte. Returns the state
@@ -355,6 +367,9 @@ fn string(
             }
             HIGH => {
                 flags |= flag::NON_ASCII;
+                if matches!(b, 0xC2 | 0xD8 | 0xE2 | 0xEF) {
+                    flags |= flag::SUSPECT;
+                }
                 match utf8_sequence(input, i) {
                     Some(len) => i += len,
                     None => {
@@ -364,7 +379,9 @@ fn string(
                 }
             }
             _ => {
-                flags |= flag::DOLLAR;
+                if input.get(i + 1) == Some(&b'{') {
+                    flags |= flag::DOLLAR;
+                }
                 i += 1;
             }
         }
@@ -372,6 +389,58 @@ fn string(
     let idx = tape.len() as u32;
     tape.push(Token { kind, flags, depth, start: start as u32, end: i as u32, next: idx + 1 });
     Ok(i + 1)
+}
+
+/// Skips a string whose opening quote is at `pos`, keeping nothing; returns the position
+/// after its closing quote.
+fn skip_string(input: &[u8], pos: usize) -> Result<usize, ScanError> {
+    let mut i = pos + 1;
+    loop {
+        i = skip_plain(input, i);
+        match input.get(i) {
+            None => return Err(ScanError::UnexpectedEnd),
+            Some(b'"') => return Ok(i + 1),
+            Some(b'\\') => i = escape(input, i)?,
+            Some(_) => i += 1,
+        }
+    }
+}
+
+/// Skips any value at `pos`, keeping nothing; returns the position after it. Containers are
+/// matched by counting brackets (no stack, so any depth is fine); strings are skipped whole.
+/// What lies inside a skipped container is not checked further: it is never written.
+fn skip_value(input: &[u8], pos: usize) -> Result<usize, ScanError> {
+    match input.get(pos) {
+        None => Err(ScanError::UnexpectedEnd),
+        Some(b'"') => skip_string(input, pos),
+        Some(b'-' | b'0'..=b'9') => number(input, pos),
+        Some(b't') if input.get(pos..pos + 4) == Some(b"true") => Ok(pos + 4),
+        Some(b'f') if input.get(pos..pos + 5) == Some(b"false") => Ok(pos + 5),
+        Some(b'n') if input.get(pos..pos + 4) == Some(b"null") => Ok(pos + 4),
+        Some(b'{' | b'[') => {
+            let mut depth = 0u64;
+            let mut i = pos;
+            loop {
+                match input.get(i) {
+                    None => return Err(ScanError::UnexpectedEnd),
+                    Some(b'"') => i = skip_string(input, i)?,
+                    Some(b'{' | b'[') => {
+                        depth += 1;
+                        i += 1;
+                    }
+                    Some(b'}' | b']') => {
+                        depth -= 1;
+                        i += 1;
+                        if depth == 0 {
+                            return Ok(i);
+                        }
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+        }
+        Some(_) => Err(ScanError::UnexpectedByte { at: pos as u32 }),
+    }
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -495,6 +564,12 @@ mod tests {
         scan(input.as_bytes(), LIMITS, &mut tape, &mut Vec::new()).map(|_| tape)
     }
 
+    fn report_of(input: &str) -> (Vec<Token>, ScanReport) {
+        let mut tape = Vec::new();
+        let r = scan(input.as_bytes(), LIMITS, &mut tape, &mut Vec::new()).unwrap();
+        (tape, r)
+    }
+
     #[test]
     fn scans_nested_values_with_subtree_ends() {
         let t = tape_of(r#" {"a": {"b": [true, false, null, -1.5e3]}, "c": "d"} "#).unwrap();
@@ -510,14 +585,17 @@ mod tests {
 
     #[test]
     fn string_spans_exclude_quotes_and_flags_describe_content() {
-        let input = r#"{"k":"a\nb","p":"plain","u":"é","d":"${x}"}"#;
+        let input = r#"{"k":"a\nb","p":"plain","u":"é","d":"${x}","c":"$5 {x}","z":"a​b","e":"1€"}"#;
         let t = tape_of(input).unwrap();
         assert_eq!(t[2].raw(input.as_bytes()), br"a\nb");
         assert_eq!(t[2].flags, flag::ESCAPED);
         assert_eq!(t[4].flags, 0);
         assert!(t[4].is_plain());
-        assert_eq!(t[6].flags, flag::NON_ASCII);
+        assert_eq!(t[6].flags, flag::NON_ASCII, "ordinary non-ASCII text stays on the fast path");
         assert_eq!(t[8].flags, flag::DOLLAR);
+        assert_eq!(t[10].flags, 0, "a $ not followed by {{ is plain");
+        assert_eq!(t[12].flags, flag::NON_ASCII | flag::SUSPECT);
+        assert_eq!(t[14].flags, flag::NON_ASCII | flag::SUSPECT, "lead E2 is looked at closer");
     }
 
     #[test]
@@ -595,12 +673,29 @@ mod tests {
     }
 
     #[test]
-    fn depth_and_field_limits_hold_without_recursion() {
-        let deep = format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
-        assert_eq!(tape_of(&deep), Err(ScanError::TooDeep { limit: 16 }));
+    fn too_deep_subtrees_become_one_cut_token_at_any_depth() {
+        let deep = format!("{{\"a\":{}{},\"b\":1}}", "[".repeat(100_000), "]".repeat(100_000));
+        let (t, r) = report_of(&deep);
+        assert_eq!(r, ScanReport { cut_depth: 1, cut_fields: 0 });
+        // The root is level 1, so 15 arrays fit under a limit of 16 and the 16th is cut.
+        assert_eq!(t[17].kind, Kind::Cut);
+        assert_eq!(t[17].depth, 16);
+        assert_eq!(t.iter().filter(|t| t.kind == Kind::Cut).count(), 1);
+        assert_eq!(t.last().map(|t| t.kind), Some(Kind::Num), "the rest of the record is still read");
         let ok = format!("{{\"a\":{}{}}}", "[".repeat(15), "]".repeat(15));
-        assert!(tape_of(&ok).is_ok());
-        let many = format!("{{{}\"z\":0}}", (0..100).map(|i| format!("\"k{i}\":0,")).collect::<String>());
-        assert_eq!(tape_of(&many), Err(ScanError::TooManyFields { limit: 100 }));
+        assert_eq!(report_of(&ok).1.cut_depth, 0);
+        let (_, r) = report_of(r#"{"a":[[[[[[[[[[[[[[[[{"s":"]}"}]]]]]]]]]]]]]]]]}"#);
+        assert_eq!(r.cut_depth, 1, "brackets inside skipped strings do not count");
+        assert_eq!(tape_of(&format!("{{\"a\":{}", "[".repeat(100))), Err(ScanError::UnexpectedEnd));
+    }
+
+    #[test]
+    fn members_beyond_the_field_limit_are_skipped_and_counted() {
+        let many = format!("{{{}\"z\":{{\"deep\":[1]}}}}", (0..150).map(|i| format!("\"k{i}\":\"v\",")).collect::<String>());
+        let (t, r) = report_of(&many);
+        assert_eq!(r.cut_fields, 51);
+        assert_eq!(t.iter().filter(|t| t.kind == Kind::Key).count(), 100);
+        assert_eq!(t[0].next as usize, t.len());
+        assert_eq!(tape_of(r#"{"a":1}"#).unwrap().len(), 3);
     }
 }

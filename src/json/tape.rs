@@ -15,6 +15,8 @@ pub enum Kind {
     True,
     False,
     Null,
+    /// A subtree deeper than the depth limit, skipped by the scanner and never written.
+    Cut,
 }
 
 /// Facts about a string token found while scanning, so the writer can copy the common case
@@ -30,13 +32,17 @@ pub mod flag {
     pub const BAD_UTF8: u8 = 8;
     /// Not JSON text at all: raw bytes of a plain-text line (no escapes to decode).
     pub const RAW_TEXT: u8 = 16;
-    /// Holds a `$`, the start of a possible `${...}` lookup.
+    /// Holds `${`, the start of a possible lookup.
     pub const DOLLAR: u8 = 32;
     /// A key that logseal synthesised (`message` of a plain-text line); its text is [`SYNTHETIC_KEY`].
     pub const SYNTHETIC: u8 = 64;
 
-    /// Flags that force the slow path (decode, then encode) when writing a string.
-    pub const NEEDS_DECODE: u8 = ESCAPED | NON_ASCII | CONTROL | BAD_UTF8 | RAW_TEXT | DOLLAR;
+    /// Holds a character that may be invisible or a control (lead byte C2, D8, E2 or EF):
+    /// the escape stage looks closer. Other non-ASCII text is copied as it is.
+    pub const SUSPECT: u8 = 128;
+
+    /// Flags that force the writer's slow path (decode, escape, encode).
+    pub const NEEDS_DECODE: u8 = ESCAPED | CONTROL | BAD_UTF8 | RAW_TEXT | DOLLAR | SUSPECT;
 
     /// The text of a synthesised key.
     pub const SYNTHETIC_KEY: &[u8] = b"message";

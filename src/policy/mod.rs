@@ -23,11 +23,28 @@ pub struct Limits {
     pub max_depth: u16,
     /// Most object members in one record, counted at every depth.
     pub max_fields: u32,
+    /// Longest string value, in bytes of decoded text; longer ones are cut with a marker.
+    pub max_string_bytes: u32,
+    /// Longest key, in bytes of decoded text; longer ones are cut with a marker.
+    pub max_key_bytes: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_record_bytes: 1 << 20, max_depth: 64, max_fields: 10_000 }
+        Limits { max_record_bytes: 1 << 20, max_depth: 64, max_fields: 10_000, max_string_bytes: 32_768, max_key_bytes: 256 }
+    }
+}
+
+/// Escaping settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Escape {
+    /// Fields whose values keep LF and TAB (stack traces); names match ignoring case and style.
+    pub multiline_fields: Vec<String>,
+}
+
+impl Default for Escape {
+    fn default() -> Self {
+        Escape { multiline_fields: ["stack_trace", "stacktrace", "exception", "stack"].map(String::from).to_vec() }
     }
 }
 
@@ -47,10 +64,12 @@ pub struct Policy {
     /// Key references by purpose, with the JSON path each came from.
     pub keys: Vec<(Purpose, KeyRef, String)>,
     pub redact: Redact,
+    pub escape: Escape,
 }
 
-const TOP: &[&str] = &["version", "limits", "keys", "redact"];
-const LIMITS: &[&str] = &["max_record_bytes", "max_depth", "max_fields"];
+const TOP: &[&str] = &["version", "limits", "keys", "redact", "escape"];
+const LIMITS: &[&str] = &["max_record_bytes", "max_depth", "max_fields", "max_string_bytes", "max_key_bytes"];
+const ESCAPE: &[&str] = &["multiline_fields"];
 const REDACT: &[&str] = &["allowlist"];
 
 impl Policy {
@@ -80,6 +99,12 @@ impl Policy {
             if let Some((v, p)) = o.get("max_fields") {
                 limits.max_fields = Field::new(v, &p).uint(1, 1_000_000)? as u32;
             }
+            if let Some((v, p)) = o.get("max_string_bytes") {
+                limits.max_string_bytes = Field::new(v, &p).uint(64, 1 << 30)? as u32;
+            }
+            if let Some((v, p)) = o.get("max_key_bytes") {
+                limits.max_key_bytes = Field::new(v, &p).uint(16, 65_536)? as u32;
+            }
         }
 
         let mut keys = Vec::new();
@@ -99,21 +124,33 @@ impl Policy {
         if let Some((v, p)) = root.get("redact") {
             let o = Field::new(v, &p).object(REDACT)?;
             if let Some((v, p)) = o.get("allowlist") {
-                let items = Field::new(v, &p).array()?;
-                let mut names = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    let ip = reader::index_path(&p, i);
-                    let name = Field::new(item, &ip).str()?;
-                    if crate::record::FieldPath::parse(name).is_none() {
-                        return Err(PolicyError::new(ip, Problem::Invalid("expected a field name or dotted path".into())));
-                    }
-                    names.push(name.to_string());
-                }
-                redact.allowlist = Some(names);
+                redact.allowlist = Some(names(v, &p)?);
             }
         }
-        Ok(Policy { limits, keys, redact })
+        let mut escape = Escape::default();
+        if let Some((v, p)) = root.get("escape") {
+            let o = Field::new(v, &p).object(ESCAPE)?;
+            if let Some((v, p)) = o.get("multiline_fields") {
+                escape.multiline_fields = names(v, &p)?;
+            }
+        }
+        Ok(Policy { limits, keys, redact, escape })
     }
+}
+
+/// A list of field names or dotted paths.
+fn names(v: &serde_json::Value, p: &str) -> Result<Vec<String>, PolicyError> {
+    let items = Field::new(v, p).array()?;
+    let mut names = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let ip = reader::index_path(p, i);
+        let name = Field::new(item, &ip).str()?;
+        if crate::record::FieldPath::parse(name).is_none() {
+            return Err(PolicyError::new(ip, Problem::Invalid("expected a field name or dotted path".into())));
+        }
+        names.push(name.to_string());
+    }
+    Ok(names)
 }
 
 #[cfg(test)]
@@ -139,7 +176,7 @@ mod tests {
         assert_eq!(err(r#"[]"#), "$: expected an object, found an array");
         assert_eq!(
             err(r#"{"version":1,"limts":{}}"#),
-            "$.limts: unknown key; expected one of: version, limits, keys, redact"
+            "$.limts: unknown key; expected one of: version, limits, keys, redact, escape"
         );
         assert_eq!(err(r#"{"version":1,"limits":{"max_fields":"9"}}"#), "$.limits.max_fields: expected an integer, found a string");
         assert_eq!(err(r#"{"version":1,"limits":{"max_record_bytes":1}}"#), "$.limits.max_record_bytes: expected an integer from 256 to 1073741824");
@@ -150,6 +187,8 @@ mod tests {
         );
         assert_eq!(err(r#"{"version":1,"redact":{"allowlist":["ok",""]}}"#), "$.redact.allowlist[1]: expected a field name or dotted path");
         assert_eq!(err(r#"{"version":1,"redact":{"allowlist":"ts"}}"#), "$.redact.allowlist: expected an array, found a string");
+        assert_eq!(err(r#"{"version":1,"escape":{"multiline_fields":[1]}}"#), "$.escape.multiline_fields[0]: expected a string, found a number");
+        assert_eq!(err(r#"{"version":1,"limits":{"max_string_bytes":10}}"#), "$.limits.max_string_bytes: expected an integer from 64 to 1073741824");
     }
 
     #[test]

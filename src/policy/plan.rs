@@ -6,6 +6,7 @@ use super::{Limits, Policy, PolicyError, Problem};
 use crate::json::ScanLimits;
 use crate::keys::{parse_keyring, select, Key, KeyError, KeyRef, KeySet, Purpose};
 use crate::stage::redact::allowlist::Allowlist;
+use crate::stage::redact::keyname::normalize;
 
 /// What the host offers a policy while it is compiled: files, environment variables and a
 /// place for warnings. Hosts without files or an environment answer with errors.
@@ -24,6 +25,8 @@ pub struct Plan {
     pub limits: Limits,
     pub scan_limits: ScanLimits,
     pub allowlist: Option<Allowlist>,
+    /// Normalised names of fields whose values keep LF and TAB.
+    pub multiline_fields: Vec<Vec<u8>>,
     keys: Vec<(Purpose, KeySet)>,
     /// Set when this is the lockdown plan a host fell back to; every record carries it.
     pub policy_error: Option<String>,
@@ -51,6 +54,7 @@ impl Plan {
             limits,
             scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
             allowlist: policy.redact.allowlist.as_deref().map(Allowlist::new),
+            multiline_fields: policy.escape.multiline_fields.iter().map(|n| normalize(n)).collect(),
             keys,
             policy_error: None,
         })
@@ -86,6 +90,7 @@ impl Plan {
             scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
             // Fail closed: with nothing allowed, every value is masked.
             allowlist: Some(Allowlist::new::<&str>(&[])),
+            multiline_fields: Vec::new(),
             keys: Vec::new(),
             policy_error: None,
         }

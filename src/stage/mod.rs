@@ -3,6 +3,7 @@
 //! Stages in parentheses arrive with their own issues; each stage is its own module and
 //! records decisions ([`crate::edits::Edits`], [`crate::notes::Notes`]) rather than bytes.
 
+pub mod escape;
 pub mod parse;
 pub mod redact;
 pub mod write;

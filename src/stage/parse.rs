@@ -29,7 +29,11 @@ pub fn parse<'a>(
     }
     if line.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
         match scan(line, plan.scan_limits, tape, stack) {
-            Ok(()) => return line,
+            Ok(report) => {
+                notes.cut.depth = report.cut_depth;
+                notes.cut.fields = report.cut_fields;
+                return line;
+            }
             Err(e) => notes.error = Some(RecordError::Json(e)),
         }
     }
@@ -47,14 +51,14 @@ fn trim_line_end(mut line: &[u8]) -> &[u8] {
 /// The tape of `{"message": "<text>"}` over raw text.
 pub fn text_tape(text: &[u8], tape: &mut Vec<Token>) {
     tape.clear();
+    // Raw text always takes the writer's slow path (its quotes need escaping), so these flags
+    // only describe it; the escape stage examines every byte anyway.
     let mut flags = flag::RAW_TEXT;
     for &b in text {
         if b < 0x20 || b == 0x7f {
             flags |= flag::CONTROL;
         } else if b >= 0x80 {
             flags |= flag::NON_ASCII;
-        } else if b == b'$' {
-            flags |= flag::DOLLAR;
         }
     }
     if flags & flag::NON_ASCII != 0 && std::str::from_utf8(text).is_err() {
@@ -91,7 +95,7 @@ mod tests {
     fn plain_text_becomes_a_message() {
         let (tape, err, _) = run(b"GET /index.html 200 $x\n", None);
         assert_eq!(tape[1].flags, flag::SYNTHETIC);
-        assert_eq!(tape[2].flags, flag::RAW_TEXT | flag::DOLLAR);
+        assert_eq!(tape[2].flags, flag::RAW_TEXT);
         assert_eq!(err, None);
         let (tape, _, _) = run(b"[1,2]", None);
         assert_eq!(tape[2].flags & flag::RAW_TEXT, flag::RAW_TEXT);
@@ -103,8 +107,7 @@ mod tests {
         assert_eq!(tape.len(), 3);
         assert_eq!(used, 5);
         assert_eq!(err.unwrap().kind(), "invalid_json");
-        let (_, err, _) = run(b"{\"a\":[[[[1]]]]}", None);
-        assert_eq!(err.unwrap().kind(), "too_deep");
+
     }
 
     #[test]

@@ -174,8 +174,8 @@ pub extern "C" fn logseal_stats() -> i64 {
         s.stats.clear();
         s.stats.extend_from_slice(
             format!(
-                r#"{{"records":{},"emitted":{},"dropped":{},"errors":{}}}"#,
-                c.records, c.emitted, c.dropped, c.errors
+                r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{}}}"#,
+                c.records, c.emitted, c.dropped, c.errors, c.cut
             )
             .as_bytes(),
         );
