@@ -82,7 +82,9 @@ fn memory_bytes() -> u64 {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn memory_bytes() -> u64 {
-    // Native builds exist only so the workspace compiles; the ABI is for wasm hosts.
+    // Natively there is no linear memory to check against, and u32 pointers cannot address
+    // it anyway: the exports refuse every non-empty range. Native callers (the fuzz target)
+    // use `configure` and `filter` with slices.
     0
 }
 
@@ -117,8 +119,19 @@ pub extern "C" fn logseal_free(ptr: u32, len: u32) {
 
 #[no_mangle]
 pub extern "C" fn logseal_configure(ptr: u32, len: u32) -> i32 {
-    let text = host_bytes(ptr, len).map(std::str::from_utf8);
-    let (plan, status, message) = match text {
+    configure(host_bytes(ptr, len))
+}
+
+#[no_mangle]
+pub extern "C" fn logseal_abi_filter(ptr: u32, len: u32, time_ns: i64) -> i64 {
+    filter(host_bytes(ptr, len), time_ns, |status, out| pack(status, out.as_ptr(), out.len()))
+        .unwrap_or(pack(STATUS_FAILED, std::ptr::null(), 0))
+}
+
+/// `logseal_configure` on a checked slice (None: the host's pointer was outside memory).
+/// Public so the fuzz target can drive the ABI natively.
+pub fn configure(policy: Option<&[u8]>) -> i32 {
+    let (plan, status, message) = match policy.map(std::str::from_utf8) {
         Some(Ok(text)) => match Plan::load(text, &NoEnvironment, None) {
             Ok(plan) => (plan, 0, String::new()),
             Err(e) => (Plan::lockdown(&e.to_string()), 1, format!("policy refused, lockdown in force: {e}")),
@@ -141,25 +154,27 @@ pub extern "C" fn logseal_configure(ptr: u32, len: u32) -> i32 {
     .unwrap_or(2)
 }
 
-#[no_mangle]
-pub extern "C" fn logseal_abi_filter(ptr: u32, len: u32, time_ns: i64) -> i64 {
+/// `logseal_abi_filter` on a checked slice: filters the record and hands `(status, output)`
+/// to `done`. None only if the module state is unavailable (never, single-threaded).
+pub fn filter<R>(record: Option<&[u8]>, time_ns: i64, done: impl FnOnce(u64, &[u8]) -> R) -> Option<R> {
     with_state(|s| {
         let ctx = Context { time_ns, tag: &[], declared_len: None };
-        let outcome = match host_bytes(ptr, len) {
+        let outcome = match record {
             Some(record) => s.filter.process(record, &ctx, &mut s.out),
             None => s.filter.host_error("the record pointer lies outside module memory", &mut s.out),
         };
-        if s.out.len() > MAX_OUT {
-            s.filter.host_error("the filtered record is larger than the ABI can return", &mut s.out);
-        }
+        let outcome = if s.out.len() > MAX_OUT {
+            s.filter.host_error("the filtered record is larger than the ABI can return", &mut s.out)
+        } else {
+            outcome
+        };
         let status = match outcome {
             Outcome::Emitted => STATUS_EMITTED,
             Outcome::EmittedWithError => STATUS_EMITTED_WITH_ERROR,
             Outcome::Dropped => STATUS_DROPPED,
         };
-        pack(status, s.out.as_ptr(), s.out.len())
+        done(status, &s.out)
     })
-    .unwrap_or(pack(STATUS_FAILED, std::ptr::null(), 0))
 }
 
 #[no_mangle]

@@ -1,0 +1,144 @@
+//! Properties over arbitrary records: whatever comes in, one valid JSON object on one line goes
+//! out, carrying the reserved key, with no forbidden character in any key or string and no
+//! visible text lost.
+
+use logseal::{Context, Filter, Plan};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+/// Characters that must never survive decoding (the injection scorer's set).
+fn forbidden(s: &str) -> bool {
+    s.contains("${")
+        || s.chars().any(|c| {
+            let u = c as u32;
+            (u < 0x20 && c != '\t')
+                || u == 0x7f
+                || (0x80..=0x9f).contains(&u)
+                || matches!(u, 0x200b | 0x2028 | 0x2029 | 0x202a..=0x202e | 0x2066..=0x2069)
+        })
+}
+
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| {
+            out.push(k.clone());
+            strings(x, out)
+        }),
+        _ => {}
+    }
+}
+
+/// Text fragments mixing the ordinary with every kind of payload.
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 _./:-]{0,12}",
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\u{1b}[31m".to_string()),
+        Just("\u{1b}]0;title\u{7}".to_string()),
+        Just("\u{0}".to_string()),
+        Just("\u{8}\u{7f}".to_string()),
+        Just("\u{85}\u{9b}".to_string()),
+        Just("\u{202e}\u{2066}\u{200b}\u{2028}".to_string()),
+        Just("${jndi:ldap://x/a}".to_string()),
+        Just("${${lower:j}ndi:".to_string()),
+        Just("\"\\".to_string()),
+        Just("é€日本😀".to_string()),
+        Just("\t".to_string()),
+        any::<char>().prop_map(|c| c.to_string()),
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(fragment(), 0..6).prop_map(|v| v.concat())
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        text().prop_map(Value::String),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<bool>().prop_map(Value::Bool),
+        Just(Value::Null),
+    ];
+    leaf.prop_recursive(6, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::vec((text(), inner), 0..5).prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+fn record() -> impl Strategy<Value = Value> {
+    prop::collection::vec((text(), value()), 0..8).prop_map(|kv| Value::Object(kv.into_iter().collect()))
+}
+
+fn filter(line: &[u8]) -> (Value, String) {
+    let mut f = Filter::new(Plan::default_policy());
+    let mut out = Vec::new();
+    f.process(line, &Context::default(), &mut out);
+    let text = String::from_utf8(out).expect("UTF-8 output");
+    assert!(!text.contains('\n') && !text.contains('\r'), "one line: {text}");
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert!(v.is_object());
+    assert_eq!(v["logseal"]["v"], 1);
+    (v, text)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_record_comes_out_as_one_clean_object(rec in record()) {
+        let line = serde_json::to_string(&rec).unwrap();
+        let (v, _) = filter(line.as_bytes());
+        let mut ss = Vec::new();
+        strings(&v, &mut ss);
+        for s in &ss {
+            prop_assert!(!forbidden(s), "forbidden character survived in {s:?}");
+        }
+        // Visible text survives: every plain word of the input is still in the output.
+        let mut ins = Vec::new();
+        strings(&rec, &mut ins);
+        let all = ss.join("\n");
+        for s in ins {
+            for word in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 3) {
+                prop_assert!(all.contains(word), "lost {word:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_bytes_come_out_as_one_clean_object(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let (v, _) = filter(&bytes);
+        let mut ss = Vec::new();
+        strings(&v, &mut ss);
+        for s in &ss {
+            prop_assert!(!forbidden(s), "forbidden character survived in {s:?}");
+        }
+    }
+
+    #[test]
+    fn broken_json_comes_out_as_one_clean_object(rec in record(), cut in any::<prop::sample::Index>(), junk in any::<u8>()) {
+        let mut line = serde_json::to_vec(&rec).unwrap();
+        let at = cut.index(line.len().max(1));
+        line.truncate(at);
+        line.push(junk);
+        let (v, _) = filter(&line);
+        let mut ss = Vec::new();
+        strings(&v, &mut ss);
+        for s in &ss {
+            prop_assert!(!forbidden(s), "forbidden character survived in {s:?}");
+        }
+    }
+
+    #[test]
+    fn filtering_is_deterministic(rec in record()) {
+        let line = serde_json::to_string(&rec).unwrap();
+        let (_, once) = filter(line.as_bytes());
+        let (_, again) = filter(line.as_bytes());
+        prop_assert_eq!(&once, &again);
+    }
+}

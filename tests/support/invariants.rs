@@ -1,0 +1,47 @@
+//! The promises every output record keeps, checked by the fuzz targets and by the tests that
+//! replay their corpora (one copy, included by path in both).
+
+use serde_json::Value;
+
+/// True when `s` holds something escaping must have removed (the injection scorer's set).
+pub fn forbidden(s: &str) -> bool {
+    s.contains("${")
+        || s.chars().any(|c| {
+            let u = c as u32;
+            (u < 0x20 && c != '\t')
+                || u == 0x7f
+                || (0x80..=0x9f).contains(&u)
+                || matches!(u, 0x200b | 0x2028 | 0x2029 | 0x202a..=0x202e | 0x2066..=0x2069)
+        })
+}
+
+fn check_strings(v: &Value) {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => assert!(!forbidden(s), "forbidden character in {s:?}"),
+            Value::Array(a) => stack.extend(a),
+            Value::Object(o) => {
+                for (k, x) in o {
+                    assert!(!forbidden(k), "forbidden character in key {k:?}");
+                    stack.push(x);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Panics unless `out` is one JSON object on one line, valid UTF-8, carrying the reserved key,
+/// with no forbidden character in any key or string. Empty output (a drop) is allowed.
+pub fn check_output(out: &[u8]) {
+    if out.is_empty() {
+        return;
+    }
+    let text = std::str::from_utf8(out).expect("output is UTF-8");
+    assert!(!text.contains('\n') && !text.contains('\r'), "output is one line");
+    let v: Value = serde_json::from_str(text).expect("output is JSON");
+    assert!(v.is_object(), "output is an object");
+    assert_eq!(v["logseal"]["v"], 1, "output carries the reserved key");
+    check_strings(&v);
+}
