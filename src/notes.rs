@@ -1,6 +1,7 @@
 //! What logseal says about a record, written under the one reserved top-level key.
 
 use crate::json::ScanError;
+use crate::stage::redact::kind::Kind;
 use std::fmt;
 
 /// The reserved top-level key. Everything logseal adds lives under it.
@@ -51,9 +52,11 @@ pub mod tag {
     pub const INJECTION_ATTEMPT: u32 = 1 << 0;
     /// An object held the same key twice; later ones were renamed `key#2`, `key#3`, ...
     pub const DUPLICATE_KEYS: u32 = 1 << 1;
+    /// Redaction removed something: a signal for the team that logged it.
+    pub const SECRET_EXPOSED: u32 = 1 << 2;
 
     /// Names, in bit order.
-    pub const NAMES: [&str; 2] = ["injection_attempt", "duplicate_keys"];
+    pub const NAMES: [&str; 3] = ["injection_attempt", "duplicate_keys", "secret_exposed"];
 }
 
 /// What limits cut from a record, written under `logseal.cut`.
@@ -84,6 +87,10 @@ pub struct Notes {
     /// Bits of [`tag`].
     pub tags: u32,
     pub cut: Cut,
+    /// Secrets removed, per built-in kind (indexed by `Kind::index`).
+    pub redacted: [u32; Kind::COUNT],
+    /// Secrets removed per custom policy rule, in rule order.
+    pub rules: Vec<u32>,
 }
 
 impl Notes {
@@ -92,11 +99,14 @@ impl Notes {
         self.renamed_reserved = false;
         self.tags = 0;
         self.cut = Cut::default();
+        self.redacted = [0; Kind::COUNT];
+        self.rules.iter_mut().for_each(|n| *n = 0);
     }
 
     /// Appends `"logseal":{...}` (without a leading comma) to `out`. `policy_error` is set
-    /// when the host runs the lockdown policy because its own policy could not be loaded.
-    pub fn write(&self, policy_error: Option<&str>, out: &mut Vec<u8>) {
+    /// when the host runs the lockdown policy because its own policy could not be loaded;
+    /// `rule_names` name the custom redaction rules counted in `self.rules`.
+    pub fn write<'a>(&self, policy_error: Option<&str>, rule_names: impl Iterator<Item = &'a str>, out: &mut Vec<u8>) {
         out.extend_from_slice(b"\"");
         out.extend_from_slice(RESERVED_KEY.as_bytes());
         out.extend_from_slice(b"\":{\"v\":");
@@ -129,6 +139,27 @@ impl Notes {
                 }
             }
             out.push(b']');
+        }
+        if self.tags & tag::SECRET_EXPOSED != 0 {
+            use std::io::Write;
+            out.extend_from_slice(b",\"redacted\":{");
+            let mut sep = "";
+            for kind in Kind::ALL {
+                let n = self.redacted[kind.index()];
+                if n > 0 {
+                    let _ = write!(out, "{sep}\"{}\":{n}", kind.name());
+                    sep = ",";
+                }
+            }
+            for (name, &n) in rule_names.zip(&self.rules) {
+                if n > 0 {
+                    out.extend_from_slice(sep.as_bytes());
+                    crate::json::string::encode(name, out);
+                    let _ = write!(out, ":{n}");
+                    sep = ",";
+                }
+            }
+            out.push(b'}');
         }
         if self.cut.any() {
             use std::io::Write;

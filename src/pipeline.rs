@@ -6,7 +6,7 @@ use crate::json::Token;
 use crate::notes::{Notes, RecordError};
 use crate::policy::Plan;
 use crate::record::{Record, Scratch};
-use crate::stage::redact::allowlist;
+use crate::stage::redact::{self, allowlist};
 use crate::stage::{parse, write};
 
 /// What the host knows about a record besides its bytes.
@@ -63,20 +63,24 @@ pub struct Filter {
     scratch: Scratch,
     frames: Vec<write::Frame>,
     walk: allowlist::Walk,
+    redact: redact::State,
     counters: Counters,
 }
 
 impl Filter {
     pub fn new(plan: Plan) -> Filter {
+        let mut notes = Notes::default();
+        notes.rules.resize(plan.redactor.rule_count(), 0);
         Filter {
             plan,
             tape: Vec::new(),
             stack: Vec::new(),
             edits: Edits::default(),
-            notes: Notes::default(),
+            notes,
             scratch: Scratch::default(),
             frames: Vec::new(),
             walk: allowlist::Walk::default(),
+            redact: redact::State::default(),
             counters: Counters::default(),
         }
     }
@@ -101,6 +105,7 @@ impl Filter {
         if let Some(list) = &self.plan.allowlist {
             list.apply(&rec, &mut self.edits, &mut self.scratch, &mut self.walk);
         }
+        self.plan.redactor.apply(&rec, &mut self.edits, &mut self.notes, &mut self.redact);
 
         let rules = write::Rules {
             max_string_bytes: self.plan.limits.max_string_bytes as usize,
@@ -124,7 +129,7 @@ impl Filter {
         if any_member {
             out.push(b',');
         }
-        self.notes.write(self.plan.policy_error.as_deref(), out);
+        self.notes.write(self.plan.policy_error.as_deref(), self.plan.redactor.rule_names(), out);
         out.push(b'}');
         self.counters.records += 1;
         self.counters.emitted += 1;

@@ -6,7 +6,7 @@
 //! | `{"field": "status", "equals": 401}` | the field equals the value (`"401"` also equals `401`) |
 //! | `{"field": "level", "in": ["debug", "trace"]}` | the field equals one of the values |
 //! | `{"field": "path", "prefix": "/healthz"}` | the string field starts with the text |
-//! | `{"field": "message", "regex": "timeout \\d+"}` | the string field matches (regex crate syntax) |
+//! | `{"field": "message", "regex": "timeout \\d+"}` | the string field matches (regex crate syntax, ASCII mode) |
 //! | `{"field": "status", "range": {"gte": 500, "lt": 600}}` | the number is within every bound given |
 //! | `{"field": "user_id", "exists": true}` | the field is present (or absent, with `false`) |
 //! | `{"tag": "kube.*"}` | the host's tag for the record matches the glob (`*` is any text) |
@@ -262,9 +262,7 @@ fn compile_at(value: &Value, path: &str, depth: usize) -> Result<Predicate, Poli
         }
         "prefix" => Predicate::Prefix { field, prefix: fv.str()?.as_bytes().into(), ignore_case },
         "regex" => {
-            let regex = regex::bytes::RegexBuilder::new(fv.str()?)
-                .size_limit(1 << 20)
-                .build()
+            let regex = crate::policy::compile_regex(fv.str()?)
                 .map_err(|e| PolicyError::new(&p, Problem::Invalid(format!("invalid regex: {e}"))))?;
             Predicate::Regex { field, regex }
         }
@@ -327,6 +325,7 @@ mod tests {
         assert!(!holds(json!({"field":"path","prefix":"/healthz/live/x"}), REC, ""));
         assert!(!holds(json!({"field":"status","prefix":"4"}), REC, ""));
         assert!(holds(json!({"field":"msg","regex":"timeout after \\d+s"}), REC, ""));
+        assert!(holds(json!({"field":"msg","regex":"(?i)TIMEOUT \\w+ \\d"}), REC, ""), "ASCII classes and case folding work");
         assert!(!holds(json!({"field":"msg","regex":"^after"}), REC, ""));
         assert!(holds(json!({"field":"status","range":{"gte":400,"lt":500}}), REC, ""));
         assert!(!holds(json!({"field":"status","range":{"gt":401}}), REC, ""));

@@ -4,7 +4,18 @@
 mod common;
 
 use common::{corpus_records, hostile_lines, logseal, wasm_module};
+use std::sync::OnceLock;
 use wasmtime::{Engine, Instance, Memory, Module, Store, TypedFunc};
+
+/// Compiled once per test binary: compiling the module dominates these tests' time.
+fn compiled() -> &'static (Engine, Module) {
+    static MODULE: OnceLock<(Engine, Module)> = OnceLock::new();
+    MODULE.get_or_init(|| {
+        let engine = Engine::default();
+        let module = Module::new(&engine, wasm_module("logseal.wasm")).expect("module compiles");
+        (engine, module)
+    })
+}
 
 const TIME_NS: i64 = 1_767_225_600_000_000_000;
 
@@ -21,11 +32,10 @@ struct Generic {
 
 impl Generic {
     fn new() -> Generic {
-        let engine = Engine::default();
-        let module = Module::new(&engine, wasm_module("logseal.wasm")).expect("module compiles");
+        let (engine, module) = compiled();
         assert_eq!(module.imports().count(), 0, "logseal.wasm must import nothing");
-        let mut store = Store::new(&engine, ());
-        let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+        let mut store = Store::new(engine, ());
+        let instance = Instance::new(&mut store, module, &[]).expect("instantiates");
         let version: TypedFunc<(), i32> = instance.get_typed_func(&mut store, "logseal_abi_version").unwrap();
         assert_eq!(version.call(&mut store, ()).unwrap(), 1);
         Generic {

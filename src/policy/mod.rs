@@ -12,6 +12,8 @@ pub use error::{PolicyError, Problem};
 pub use plan::{resolve_path, Environment, NoEnvironment, Plan};
 
 use crate::keys::{KeyRef, Purpose};
+use crate::stage::redact::action::Action;
+use crate::stage::redact::kind::Kind;
 use reader::{child_path, parse_json, Field};
 
 /// Bounds on what one record may be; over a bound the record is cut down and marked.
@@ -49,12 +51,43 @@ impl Default for Escape {
 }
 
 /// Redaction settings.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Redact {
     /// When set, only these fields pass and every other value is masked (fails closed).
     /// Names match ignoring case and style (`requestId` = `request_id`); dotted paths reach
     /// into objects.
     pub allowlist: Option<Vec<String>>,
+    /// Field names (globs) or dotted paths (with `*` segments) whose values are always masked.
+    pub deny: Vec<String>,
+    /// The action for kinds without their own (`actions.default`).
+    pub default_action: usize,
+    /// Per-kind actions: (kind, index into `Action::NAMES`, JSON path).
+    pub actions: Vec<(Kind, usize, String)>,
+    /// Built-in detectors switched off.
+    pub disable: Vec<Kind>,
+    /// Custom rules.
+    pub rules: Vec<RuleSpec>,
+    /// Raw request/response bodies (`body`, `payload`, ... as strings) are dropped, replaced by
+    /// their size.
+    pub drop_bodies: bool,
+}
+
+impl Default for Redact {
+    fn default() -> Self {
+        Redact { allowlist: None, deny: Vec::new(), default_action: 0, actions: Vec::new(), disable: Vec::new(), rules: Vec::new(), drop_bodies: true }
+    }
+}
+
+/// A custom redaction rule as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleSpec {
+    pub name: String,
+    /// A regex (regex crate syntax), or None with keywords.
+    pub regex: Option<String>,
+    pub keywords: Vec<String>,
+    /// Index into `Action::NAMES`.
+    pub action: usize,
+    pub path: String,
 }
 
 /// A policy as written, validated but not yet compiled.
@@ -70,7 +103,8 @@ pub struct Policy {
 const TOP: &[&str] = &["version", "limits", "keys", "redact", "escape"];
 const LIMITS: &[&str] = &["max_record_bytes", "max_depth", "max_fields", "max_string_bytes", "max_key_bytes"];
 const ESCAPE: &[&str] = &["multiline_fields"];
-const REDACT: &[&str] = &["allowlist"];
+const REDACT: &[&str] = &["allowlist", "deny", "actions", "disable", "rules", "drop_bodies"];
+const RULE: &[&str] = &["name", "regex", "keywords", "action"];
 
 impl Policy {
     /// Reads and validates a policy document.
@@ -126,6 +160,39 @@ impl Policy {
             if let Some((v, p)) = o.get("allowlist") {
                 redact.allowlist = Some(names(v, &p)?);
             }
+            if let Some((v, p)) = o.get("deny") {
+                redact.deny = names(v, &p)?;
+            }
+            if let Some((v, p)) = o.get("actions") {
+                let Some(map) = v.as_object() else {
+                    return Err(Field::new(v, &p).object(&[]).err().unwrap_or_else(|| PolicyError::new(&p, Problem::Missing)));
+                };
+                for (name, a) in map {
+                    let ap = child_path(&p, name);
+                    let action = Field::new(a, &ap).choice(Action::NAMES)?;
+                    if name == "default" {
+                        redact.default_action = action;
+                    } else {
+                        let kind = Kind::from_name(name).ok_or_else(|| PolicyError::new(&ap, Problem::UnknownKey { allowed: KIND_KEYS }))?;
+                        redact.actions.push((kind, action, ap));
+                    }
+                }
+            }
+            if let Some((v, p)) = o.get("disable") {
+                for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
+                    let ip = reader::index_path(&p, i);
+                    redact.disable.push(Kind::ALL[Field::new(item, &ip).choice(KIND_NAMES)?]);
+                }
+            }
+            if let Some((v, p)) = o.get("drop_bodies") {
+                redact.drop_bodies = Field::new(v, &p).bool()?;
+            }
+            if let Some((v, p)) = o.get("rules") {
+                for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
+                    let ip = reader::index_path(&p, i);
+                    redact.rules.push(rule(item, &ip)?);
+                }
+            }
         }
         let mut escape = Escape::default();
         if let Some((v, p)) = root.get("escape") {
@@ -136,6 +203,68 @@ impl Policy {
         }
         Ok(Policy { limits, keys, redact, escape })
     }
+}
+
+/// Compiles a policy regex: regex crate syntax (linear time), over bytes, in ASCII mode
+/// (`\d`, `\w`, `\s` and `(?i)` are ASCII; non-ASCII literals match their UTF-8 bytes), with
+/// a size limit so no policy can make the plan huge.
+pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex, regex::Error> {
+    regex::bytes::RegexBuilder::new(pattern).unicode(false).size_limit(1 << 20).build()
+}
+
+/// Kind names, for `disable`; `actions` also takes `default`.
+const KIND_NAMES: &[&str] = &[
+    "card", "cvv", "ssn", "national_id", "iban", "bank_account", "email", "phone", "password", "secret", "token",
+    "authorization", "cookie", "session", "jwt", "private_key", "credential_hash", "vendor_token", "body", "denied",
+];
+const KIND_KEYS: &[&str] = &[
+    "default", "card", "cvv", "ssn", "national_id", "iban", "bank_account", "email", "phone", "password", "secret",
+    "token", "authorization", "cookie", "session", "jwt", "private_key", "credential_hash", "vendor_token", "body", "denied",
+];
+
+fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
+    let o = Field::new(v, p).object(RULE)?;
+    let (n, np) = o.require("name")?;
+    let name = Field::new(n, &np).str()?;
+    let ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ok {
+        return Err(PolicyError::new(np, Problem::Invalid("expected a name of a-z, 0-9 and _".into())));
+    }
+    if Kind::from_name(name).is_some() {
+        return Err(PolicyError::new(np, Problem::Invalid("this name belongs to a built-in detector; choose another".into())));
+    }
+    let regex = match o.get("regex") {
+        Some((r, rp)) => {
+            let text = Field::new(r, &rp).str()?;
+            compile_regex(text).map_err(|e| PolicyError::new(&rp, Problem::Invalid(format!("invalid regex: {e}"))))?;
+            Some(text.to_string())
+        }
+        None => None,
+    };
+    let keywords = match o.get("keywords") {
+        Some((k, kp)) => {
+            let list = Field::new(k, &kp).array()?;
+            let mut words = Vec::with_capacity(list.len());
+            for (i, w) in list.iter().enumerate() {
+                let wp = reader::index_path(&kp, i);
+                let w = Field::new(w, &wp).str()?;
+                if w.is_empty() {
+                    return Err(PolicyError::new(wp, Problem::Invalid("expected a non-empty keyword".into())));
+                }
+                words.push(w.to_string());
+            }
+            words
+        }
+        None => Vec::new(),
+    };
+    if regex.is_some() == !keywords.is_empty() {
+        return Err(PolicyError::new(p, Problem::Invalid("a rule has either regex or keywords".into())));
+    }
+    let action = match o.get("action") {
+        Some((a, ap)) => Field::new(a, &ap).choice(Action::NAMES)?,
+        None => 0,
+    };
+    Ok(RuleSpec { name: name.to_string(), regex, keywords, action, path: p.to_string() })
 }
 
 /// A list of field names or dotted paths.
@@ -167,6 +296,7 @@ mod tests {
         assert_eq!(p.limits, Limits::default());
         assert!(p.keys.is_empty());
         assert_eq!(p.redact.allowlist, None);
+        assert!(p.redact.drop_bodies);
     }
 
     #[test]
@@ -187,6 +317,13 @@ mod tests {
         );
         assert_eq!(err(r#"{"version":1,"redact":{"allowlist":["ok",""]}}"#), "$.redact.allowlist[1]: expected a field name or dotted path");
         assert_eq!(err(r#"{"version":1,"redact":{"allowlist":"ts"}}"#), "$.redact.allowlist: expected an array, found a string");
+        assert_eq!(err(r#"{"version":1,"redact":{"actions":{"card":"blur"}}}"#), "$.redact.actions.card: expected one of: mask, partial, partial_first6, hash, drop");
+        assert!(err(r#"{"version":1,"redact":{"actions":{"cards":"mask"}}}"#).starts_with("$.redact.actions.cards: unknown key; expected one of: default, card,"));
+        assert!(err(r#"{"version":1,"redact":{"disable":["emails"]}}"#).starts_with("$.redact.disable[0]: expected one of: card,"));
+        assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"x","regex":"("}]}}"#).lines().next().unwrap(), "$.redact.rules[0].regex: invalid regex: regex parse error:");
+        assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"Bad Name","keywords":["a"]}]}}"#), "$.redact.rules[0].name: expected a name of a-z, 0-9 and _");
+        assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"card","keywords":["a"]}]}}"#), "$.redact.rules[0].name: this name belongs to a built-in detector; choose another");
+        assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"x"}]}}"#), "$.redact.rules[0]: a rule has either regex or keywords");
         assert_eq!(err(r#"{"version":1,"escape":{"multiline_fields":[1]}}"#), "$.escape.multiline_fields[0]: expected a string, found a number");
         assert_eq!(err(r#"{"version":1,"limits":{"max_string_bytes":10}}"#), "$.limits.max_string_bytes: expected an integer from 64 to 1073741824");
     }

@@ -2,7 +2,11 @@
 //! nothing left to parse per record.
 
 use super::builtin;
-use super::{Limits, Policy, PolicyError, Problem};
+use super::{Limits, Policy, PolicyError, Problem, Redact};
+use crate::stage::redact::action::Action;
+use crate::stage::redact::custom::{Matcher, Rule};
+use crate::stage::redact::kind::Kind;
+use crate::stage::redact::{Deny, Redactor};
 use crate::json::ScanLimits;
 use crate::keys::{parse_keyring, select, Key, KeyError, KeyRef, KeySet, Purpose};
 use crate::stage::redact::allowlist::Allowlist;
@@ -25,6 +29,7 @@ pub struct Plan {
     pub limits: Limits,
     pub scan_limits: ScanLimits,
     pub allowlist: Option<Allowlist>,
+    pub redactor: Redactor,
     /// Normalised names of fields whose values keep LF and TAB.
     pub multiline_fields: Vec<Vec<u8>>,
     keys: Vec<(Purpose, KeySet)>,
@@ -49,11 +54,13 @@ impl Plan {
             }
             keys.push((*purpose, KeySet::new(found)));
         }
+        let redactor = compile_redactor(&policy.redact, &keys)?;
         let limits = policy.limits;
         Ok(Plan {
             limits,
             scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
             allowlist: policy.redact.allowlist.as_deref().map(Allowlist::new),
+            redactor,
             multiline_fields: policy.escape.multiline_fields.iter().map(|n| normalize(n)).collect(),
             keys,
             policy_error: None,
@@ -90,11 +97,48 @@ impl Plan {
             scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
             // Fail closed: with nothing allowed, every value is masked.
             allowlist: Some(Allowlist::new::<&str>(&[])),
+            redactor: Redactor::new([Action::Mask; Kind::COUNT], [true; Kind::COUNT], Vec::new(), Vec::new(), true, None),
             multiline_fields: Vec::new(),
             keys: Vec::new(),
             policy_error: None,
         }
     }
+}
+
+fn compile_redactor(r: &Redact, keys: &[(Purpose, KeySet)]) -> Result<Redactor, PolicyError> {
+    let hash_key = keys.iter().find(|(p, _)| *p == Purpose::Hash).and_then(|(_, k)| k.active()).map(|k| k.secret.clone());
+    let needs_key = |action: Action, path: &str| -> Result<(), PolicyError> {
+        if action == Action::Hash && hash_key.is_none() {
+            return Err(PolicyError::new(path, Problem::Invalid("the hash action needs a key: set keys.hash".into())));
+        }
+        Ok(())
+    };
+    let default = Action::from_index(r.default_action);
+    needs_key(default, "$.redact.actions.default")?;
+    let mut actions = [default; Kind::COUNT];
+    for (kind, a, path) in &r.actions {
+        let action = Action::from_index(*a);
+        needs_key(action, path)?;
+        actions[kind.index()] = action;
+    }
+    let mut enabled = [true; Kind::COUNT];
+    for kind in &r.disable {
+        enabled[kind.index()] = false;
+    }
+    let mut rules = Vec::with_capacity(r.rules.len());
+    for spec in &r.rules {
+        let action = Action::from_index(spec.action);
+        needs_key(action, &spec.path)?;
+        let matcher = match &spec.regex {
+            Some(re) => Matcher::Regex(
+                super::compile_regex(re).map_err(|e| PolicyError::new(&spec.path, Problem::Invalid(format!("invalid regex: {e}"))))?,
+            ),
+            None => Matcher::Keywords(spec.keywords.iter().map(|k| k.to_ascii_lowercase().into_bytes()).collect()),
+        };
+        rules.push(Rule { name: spec.name.clone(), mask: format!("[REDACTED:{}]", spec.name), matcher, action });
+    }
+    let deny = r.deny.iter().map(|d| Deny::new(d)).collect();
+    Ok(Redactor::new(actions, enabled, deny, rules, r.drop_bodies, hash_key))
 }
 
 fn resolve(keyref: &KeyRef, purpose: Purpose, env: &dyn Environment, base_dir: Option<&str>) -> Result<Vec<Key>, KeyError> {

@@ -15,16 +15,25 @@ pub fn forbidden(s: &str) -> bool {
         })
 }
 
+/// True for the default multi-line fields (stack traces), whose values keep LF and TAB.
+fn multiline(key: &str) -> bool {
+    let norm: String = key.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+    matches!(norm.as_str(), "stacktrace" | "exception" | "stack")
+}
+
 fn check_strings(v: &Value) {
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
+    let mut stack = vec![(v, false)];
+    while let Some((v, lines_ok)) = stack.pop() {
         match v {
-            Value::String(s) => assert!(!forbidden(s), "forbidden character in {s:?}"),
-            Value::Array(a) => stack.extend(a),
+            Value::String(s) => {
+                let s = if lines_ok { s.replace('\n', "") } else { s.clone() };
+                assert!(!forbidden(&s), "forbidden character in {s:?}");
+            }
+            Value::Array(a) => stack.extend(a.iter().map(|x| (x, lines_ok))),
             Value::Object(o) => {
                 for (k, x) in o {
                     assert!(!forbidden(k), "forbidden character in key {k:?}");
-                    stack.push(x);
+                    stack.push((x, multiline(k)));
                 }
             }
             _ => {}

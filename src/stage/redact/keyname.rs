@@ -1,6 +1,14 @@
-//! Field names compared ignoring case and style: `userPassword`, `user_password`,
-//! `User-Password` and `user password` are one name. A `.` is kept as a path separator, so the
-//! flat OpenTelemetry-style key `http.status_code` and the nested `http` -> `status_code` agree.
+//! Field names, compared ignoring case and style, and what a name says about its value.
+//!
+//! `userPassword`, `user_password`, `User-Password` and `user password` are one name. A `.` is
+//! kept as a path separator, so the flat OpenTelemetry-style key `http.status_code` and the nested
+//! `http` -> `status_code` agree.
+//!
+//! A name is split into words (at separators and camelCase humps) and judged by its head, the
+//! last word: `userPassword` and `db_pass` hold secrets, `password_changed` and `token_count` do
+//! not. Some heads need a qualifier (`api_key` yes, `cache_key` no).
+
+use super::kind::Kind;
 
 /// Appends the normalised form of `name` to `out`: ASCII letters lowercased, digits and `.`
 /// kept, other ASCII punctuation and spaces dropped, non-ASCII bytes kept as they are.
@@ -25,6 +33,223 @@ pub fn normalize(name: &str) -> Vec<u8> {
     out
 }
 
+/// What a field name says about its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyClass {
+    /// Nothing: the value is scanned by the detectors like any text.
+    Plain,
+    /// The whole value is a secret of this kind (booleans and null excepted: they are flags).
+    Secret(Kind),
+    /// The value is a secret if it looks random (`key`, `signature`, ...).
+    MaybeSecret,
+    /// A phone number field: the value is redacted if it holds a phone number.
+    Phone,
+    /// A raw request or response body: dropped, replaced by its size.
+    Body,
+}
+
+/// Up to this many words of a name are looked at (the head and its qualifiers).
+const MAX_WORDS: usize = 4;
+
+/// The last words of `name`, lowercased, newest last: (`buf`, word ranges).
+struct Words {
+    buf: [u8; 64],
+    len: usize,
+    ranges: [(u8, u8); MAX_WORDS],
+    count: usize,
+}
+
+impl Words {
+    fn split(name: &[u8]) -> Words {
+        let mut w = Words { buf: [0; 64], len: 0, ranges: [(0, 0); MAX_WORDS], count: 0 };
+        // Only the tail matters: a name is judged by its last words.
+        let name = &name[name.len().saturating_sub(64)..];
+        let mut start: Option<usize> = None;
+        let mut prev = 0u8;
+        for (i, &b) in name.iter().enumerate() {
+            let alnum = b.is_ascii_alphanumeric();
+            let next = name.get(i + 1).copied().unwrap_or(0);
+            // camelCase hump (userPassword) or the end of an acronym (APIKey -> API, Key).
+            let hump = b.is_ascii_uppercase()
+                && (prev.is_ascii_lowercase() || (prev.is_ascii_uppercase() && next.is_ascii_lowercase()));
+            if !alnum || hump {
+                if let Some(s) = start.take() {
+                    w.push(&name[s..i]);
+                }
+            }
+            if alnum && start.is_none() {
+                start = Some(i);
+            }
+            prev = b;
+        }
+        if let Some(s) = start {
+            w.push(&name[s..]);
+        }
+        w
+    }
+
+    fn push(&mut self, word: &[u8]) {
+        if self.len + word.len() > self.buf.len() {
+            return;
+        }
+        if self.count == MAX_WORDS {
+            self.ranges.copy_within(1.., 0);
+            self.count -= 1;
+        }
+        let at = self.len;
+        for (i, &b) in word.iter().enumerate() {
+            self.buf[at + i] = b.to_ascii_lowercase();
+        }
+        self.len += word.len();
+        self.ranges[self.count] = (at as u8, word.len() as u8);
+        self.count += 1;
+    }
+
+    /// Word `i` from the end (0 = the head).
+    fn back(&self, i: usize) -> &[u8] {
+        if i >= self.count {
+            return b"";
+        }
+        let (at, len) = self.ranges[self.count - 1 - i];
+        &self.buf[at as usize..at as usize + len as usize]
+    }
+}
+
+/// Heads that make any field a secret, with the kind they name.
+const SECRET_HEADS: &[(&str, Kind)] = &[
+    ("password", Kind::Password),
+    ("passwd", Kind::Password),
+    ("pwd", Kind::Password),
+    ("pass", Kind::Password),
+    ("passphrase", Kind::Password),
+    ("passcode", Kind::Password),
+    ("secret", Kind::Secret),
+    ("secrets", Kind::Secret),
+    ("token", Kind::Token),
+    ("tokens", Kind::Token),
+    ("apikey", Kind::Token),
+    ("jwt", Kind::Token),
+    ("credential", Kind::Secret),
+    ("credentials", Kind::Secret),
+    ("creds", Kind::Secret),
+    ("authorization", Kind::Authorization),
+    ("auth", Kind::Authorization),
+    ("cookie", Kind::Cookie),
+    ("cookies", Kind::Cookie),
+    ("session", Kind::Session),
+    ("sessionid", Kind::Session),
+    ("jsessionid", Kind::Session),
+    ("phpsessid", Kind::Session),
+    ("privatekey", Kind::PrivateKey),
+    ("otp", Kind::Password),
+    ("totp", Kind::Password),
+    ("pin", Kind::Password),
+    ("cvv", Kind::Cvv),
+    ("cvv2", Kind::Cvv),
+    ("cvc", Kind::Cvv),
+    ("cvc2", Kind::Cvv),
+    ("cvn", Kind::Cvv),
+    ("ssn", Kind::Ssn),
+    ("nino", Kind::NationalId),
+    ("iban", Kind::Iban),
+    ("pan", Kind::Card),
+    ("ccn", Kind::Card),
+    ("ccnum", Kind::Card),
+    ("cardnumber", Kind::Card),
+];
+
+/// Two-word heads (qualifier, head) that name a secret.
+const SECRET_PAIRS: &[(&str, &str, Kind)] = &[
+    ("api", "key", Kind::Token),
+    ("access", "key", Kind::Token),
+    ("secret", "key", Kind::Secret),
+    ("private", "key", Kind::PrivateKey),
+    ("signing", "key", Kind::Secret),
+    ("encryption", "key", Kind::Secret),
+    ("master", "key", Kind::Secret),
+    ("client", "secret", Kind::Secret),
+    ("session", "id", Kind::Session),
+    ("session", "key", Kind::Session),
+    ("card", "number", Kind::Card),
+    ("card", "no", Kind::Card),
+    ("card", "num", Kind::Card),
+    ("credit", "card", Kind::Card),
+    ("cc", "number", Kind::Card),
+    ("security", "code", Kind::Cvv),
+    ("card", "code", Kind::Cvv),
+    ("account", "number", Kind::BankAccount),
+    ("account", "no", Kind::BankAccount),
+    ("account", "num", Kind::BankAccount),
+    ("bank", "account", Kind::BankAccount),
+    ("routing", "number", Kind::BankAccount),
+    ("sort", "code", Kind::BankAccount),
+    ("security", "number", Kind::Ssn),
+    ("insurance", "number", Kind::NationalId),
+    ("national", "id", Kind::NationalId),
+    ("tax", "id", Kind::NationalId),
+    ("passport", "number", Kind::NationalId),
+    ("sin", "number", Kind::NationalId),
+];
+
+/// Heads that are secrets when qualified by a secret word (`password_hash`, `secret_salt`).
+const QUALIFIED_HEADS: &[&str] = &["hash", "digest", "salt", "key", "value", "string", "text", "id"];
+/// Heads whose value is a secret if it looks random.
+const MAYBE_HEADS: &[&str] = &["key", "sig", "signature", "hmac"];
+const PHONE_HEADS: &[&str] = &["phone", "mobile", "tel", "telephone", "msisdn", "fax", "cell", "cellphone"];
+const BODY_NAMES: &[&str] = &["body", "requestbody", "rawbody", "payload", "responsebody", "rawpayload"];
+
+/// Judges a field name.
+///
+/// ```
+/// use logseal::stage::redact::keyname::{classify, KeyClass};
+/// assert!(matches!(classify(b"userPassword"), KeyClass::Secret(_)));
+/// assert!(matches!(classify(b"X-Api-Key"), KeyClass::Secret(_)));
+/// assert_eq!(classify(b"password_changed"), KeyClass::Plain);
+/// assert_eq!(classify(b"cache_key"), KeyClass::MaybeSecret);
+/// ```
+pub fn classify(name: &[u8]) -> KeyClass {
+    let w = Words::split(name);
+    let head = w.back(0);
+    if head.is_empty() {
+        return KeyClass::Plain;
+    }
+    let qualifier = w.back(1);
+    for (q, h, kind) in SECRET_PAIRS {
+        if head == h.as_bytes() && qualifier == q.as_bytes() {
+            return KeyClass::Secret(*kind);
+        }
+    }
+    if let Some((_, kind)) = SECRET_HEADS.iter().find(|(h, _)| head == h.as_bytes()) {
+        return KeyClass::Secret(*kind);
+    }
+    if QUALIFIED_HEADS.iter().any(|h| head == h.as_bytes()) {
+        for i in 1..w.count {
+            if let Some((_, kind)) = SECRET_HEADS.iter().find(|(h, _)| w.back(i) == h.as_bytes()) {
+                return KeyClass::Secret(*kind);
+            }
+        }
+    }
+    if PHONE_HEADS.iter().any(|h| head == h.as_bytes()) || (head == b"number" && PHONE_HEADS.iter().any(|h| qualifier == h.as_bytes())) {
+        return KeyClass::Phone;
+    }
+    if w.count <= 2 {
+        let mut joined = [0u8; 64];
+        let (a, b) = (w.back(1), w.back(0));
+        if a.len() + b.len() <= 64 {
+            joined[..a.len()].copy_from_slice(a);
+            joined[a.len()..a.len() + b.len()].copy_from_slice(b);
+            let whole = &joined[..a.len() + b.len()];
+            if BODY_NAMES.iter().any(|n| whole == n.as_bytes()) {
+                return KeyClass::Body;
+            }
+        }
+    }
+    if MAYBE_HEADS.iter().any(|h| head == h.as_bytes()) {
+        return KeyClass::MaybeSecret;
+    }
+    KeyClass::Plain
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +262,57 @@ mod tests {
         assert_eq!(normalize("@timestamp"), b"timestamp");
         assert_eq!(normalize("http.status_code"), b"http.statuscode");
         assert_eq!(normalize("Größe"), "größe".as_bytes());
+    }
+
+    #[test]
+    fn words_split_at_separators_humps_and_acronyms() {
+        let w = Words::split(b"XApiKey");
+        assert_eq!((w.back(2), w.back(1), w.back(0)), (&b"x"[..], &b"api"[..], &b"key"[..]));
+        let w = Words::split(b"APIKey");
+        assert_eq!((w.back(1), w.back(0)), (&b"api"[..], &b"key"[..]));
+        let w = Words::split(b"aws.secret_access-key");
+        assert_eq!((w.back(1), w.back(0)), (&b"access"[..], &b"key"[..]));
+        let w = Words::split(b"cvv2");
+        assert_eq!(w.back(0), b"cvv2");
+    }
+
+    #[test]
+    fn secret_names_in_every_style() {
+        for n in [
+            "password", "userPassword", "user_password", "DB_PASS", "db-passwd", "Passphrase", "secret", "client_secret",
+            "clientSecret", "api_key", "apiKey", "X-Api-Key", "x-api-key", "access_token", "refreshToken", "auth_token",
+            "Authorization", "cookie", "Set-Cookie", "session", "sessionId", "JSESSIONID", "private_key", "privateKey",
+            "aws_secret_access_key", "cvv", "cvc2", "card_number", "cardNumber", "creditCard", "pan",
+            "ssn", "social_security_number", "iban", "account_number", "routingNumber", "sort_code", "password_hash",
+            "passwordHash", "otp", "pin", "credentials", "jwt", "security_code", "tax_id", "nino",
+        ] {
+            assert!(matches!(classify(n.as_bytes()), KeyClass::Secret(_)), "{n} should be secret");
+        }
+    }
+
+    #[test]
+    fn structural_and_ordinary_names_are_not_secrets() {
+        for n in [
+            "password_changed", "passwordReset", "token_count", "tokens_used", "token_type", "session_count",
+            "cookie_consent", "auth_method", "secret_rotation_days", "user_id", "request_id", "message", "status",
+            "path", "bypass", "passenger", "compass", "pinned", "keyboard", "monkey", "account", "card_type",
+        ] {
+            let c = classify(n.as_bytes());
+            assert!(!matches!(c, KeyClass::Secret(_)), "{n} should not be secret: {c:?}");
+        }
+    }
+
+    #[test]
+    fn maybe_phone_and_body_names() {
+        assert_eq!(classify(b"cache_key"), KeyClass::MaybeSecret);
+        assert_eq!(classify(b"signature"), KeyClass::MaybeSecret);
+        assert_eq!(classify(b"key"), KeyClass::MaybeSecret);
+        assert_eq!(classify(b"phone"), KeyClass::Phone);
+        assert_eq!(classify(b"mobileNumber"), KeyClass::Phone);
+        assert_eq!(classify(b"phone_number"), KeyClass::Phone);
+        for n in ["body", "request_body", "rawBody", "payload", "response_body"] {
+            assert_eq!(classify(n.as_bytes()), KeyClass::Body, "{n}");
+        }
+        assert_eq!(classify(b"body_size"), KeyClass::Plain);
     }
 }

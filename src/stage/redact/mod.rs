@@ -1,5 +1,436 @@
-//! Redaction: remove what must not be shipped. This issue's slice is the allowlist mode
-//! the lockdown policy runs on; detectors, key rules and actions build on the same seams.
+//! Redaction: after logseal a record carries no password, card number, token, session cookie,
+//! national ID, private key or credential hash, and still carries what an investigator needs.
+//!
+//! Two mechanisms, both compiled once into a [`Redactor`]:
+//! - key rules judge a field by its name ([`keyname`]) or the policy's deny list, and act on the
+//!   whole value (booleans and null are flags and stay);
+//! - detectors read every other string through one pass ([`scan`]) over its view ([`view`]:
+//!   escapes decoded, invisible characters removed) and act on the spans they find.
+//!
+//! What was removed is counted per kind under `logseal.redacted` and the record is tagged
+//! `secret_exposed` (counts, never values). The allowlist mode ([`allowlist`]) is separate and
+//! fails closed.
 
+pub mod action;
 pub mod allowlist;
+pub mod card;
+pub mod credhash;
+pub mod custom;
+pub mod email;
+pub mod entropy;
+pub mod iban;
+pub mod jwt;
 pub mod keyname;
+pub mod kind;
+pub mod kv;
+pub mod national_id;
+pub mod pem;
+pub mod scan;
+pub mod text;
+pub mod tokens;
+pub mod url;
+pub mod view;
+
+use crate::edits::{Edit, Edits};
+use crate::json::string::decode;
+use crate::json::Kind as Tok;
+use crate::keys::Secret;
+use crate::notes::{tag, Notes};
+use crate::predicate::glob_match;
+use crate::record::Record;
+use action::{render, Action};
+use keyname::{classify, normalize_into, KeyClass};
+use kind::Kind;
+use std::collections::HashMap;
+use text::{Span, NO_RULE};
+
+/// A deny-list entry: a name glob (`*secret*`, any depth) or a dotted path with `*` segments
+/// (`payment.*.pan`), both over normalised names.
+#[derive(Clone, Debug)]
+pub struct Deny {
+    segments: Vec<Vec<u8>>,
+}
+
+impl Deny {
+    pub fn new(pattern: &str) -> Deny {
+        Deny {
+            segments: pattern
+                .split('.')
+                .map(|s| {
+                    let mut out = Vec::new();
+                    for part in s.split('*') {
+                        if !out.is_empty() || s.starts_with('*') {
+                            out.push(b'*');
+                        }
+                        normalize_into(part.as_bytes(), &mut out);
+                    }
+                    if s.ends_with('*') && !out.ends_with(b"*") {
+                        out.push(b'*');
+                    }
+                    out
+                })
+                .collect(),
+        }
+    }
+
+    /// True for `path` (normalised segments joined by `.`), whose last segment is `name`.
+    fn matches(&self, path: &[u8], name: &[u8]) -> bool {
+        match &self.segments[..] {
+            [one] => glob_match(one, name),
+            segs => {
+                let n = path.split(|&b| b == b'.').count();
+                n == segs.len() && path.split(|&b| b == b'.').zip(segs).all(|(p, s)| glob_match(s, p))
+            }
+        }
+    }
+}
+
+/// The compiled redaction settings.
+#[derive(Debug)]
+pub struct Redactor {
+    actions: [Action; Kind::COUNT],
+    enabled: [bool; Kind::COUNT],
+    deny: Vec<Deny>,
+    rules: Vec<custom::Rule>,
+    drop_bodies: bool,
+    hash_key: Option<Secret>,
+}
+
+impl Redactor {
+    pub fn new(
+        actions: [Action; Kind::COUNT],
+        enabled: [bool; Kind::COUNT],
+        deny: Vec<Deny>,
+        rules: Vec<custom::Rule>,
+        drop_bodies: bool,
+        hash_key: Option<Secret>,
+    ) -> Redactor {
+        Redactor { actions, enabled, deny, rules, drop_bodies, hash_key }
+    }
+
+    /// Names of the custom rules, in order (for the counts under `logseal.redacted`).
+    pub fn rule_names(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.name.as_str())
+    }
+
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Redacts `rec`, recording replacements in `edits` and counts in `notes`.
+    pub fn apply(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, st: &mut State) {
+        st.path.clear();
+        st.frames.clear();
+        let Some(root) = rec.tape.first() else { return };
+        st.frames.push((root.next, 0));
+        let mut i = 1usize;
+        while i < root.next as usize {
+            while let Some(&(end, restore)) = st.frames.last() {
+                if (i as u32) < end {
+                    break;
+                }
+                st.frames.pop();
+                st.path.truncate(restore);
+            }
+            let Some(tok) = rec.tape.get(i) else { return };
+            if tok.kind != Tok::Key {
+                // An array element: its array's key was judged already.
+                match tok.kind {
+                    Tok::Str => self.scan_string(rec, i, edits, notes, st),
+                    Tok::Object | Tok::Array => st.frames.push((tok.next, st.path.len())),
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            let v = i + 1;
+            let Some(val) = rec.tape.get(v) else { return };
+            let restore = st.path.len();
+            st.decode(rec, tok);
+            if !self.deny.is_empty() {
+                if !st.path.is_empty() {
+                    st.path.push(b'.');
+                }
+                let at = st.path.len();
+                normalize_into(&st.text, &mut st.path);
+                st.name.clear();
+                st.name.extend_from_slice(&st.path[at..]);
+            }
+            let class = if self.deny.iter().any(|d| d.matches(&st.path, &st.name)) {
+                KeyClass::Secret(Kind::Denied)
+            } else {
+                st.classify_key()
+            };
+            let flag = matches!(val.kind, Tok::True | Tok::False | Tok::Null);
+            let handled = match class {
+                KeyClass::Secret(kind) if !flag && self.enabled[kind.index()] => {
+                    self.whole(rec, i, v, kind, edits, notes, st);
+                    true
+                }
+                KeyClass::Body if self.drop_bodies && val.kind == Tok::Str => {
+                    st.out.clear();
+                    let _ = std::io::Write::write_fmt(&mut st.out, format_args!("[DROPPED:body {} bytes]", val.raw(rec.input).len()));
+                    edits.replace_str(v, std::str::from_utf8(&st.out).unwrap_or("[DROPPED:body]"));
+                    notes.redacted[Kind::Body.index()] += 1;
+                    true
+                }
+                KeyClass::Phone if val.kind == Tok::Str && self.enabled[Kind::Phone.index()] => {
+                    st.decode(rec, val);
+                    let digits = st.text.iter().filter(|b| b.is_ascii_digit()).count();
+                    let phoneish = st.text.iter().all(|&b| b.is_ascii_digit() || b" +()-./x".contains(&b));
+                    if digits >= 7 && phoneish {
+                        self.whole(rec, i, v, Kind::Phone, edits, notes, st);
+                    }
+                    digits >= 7 && phoneish
+                }
+                KeyClass::MaybeSecret if matches!(val.kind, Tok::Str) => {
+                    st.decode(rec, val);
+                    let random = entropy::looks_random(&st.text);
+                    if random {
+                        self.whole(rec, i, v, Kind::Secret, edits, notes, st);
+                    }
+                    random
+                }
+                _ => false,
+            };
+            if handled {
+                st.path.truncate(restore);
+                i = val.next as usize;
+                continue;
+            }
+            match val.kind {
+                Tok::Object | Tok::Array => {
+                    st.frames.push((val.next, restore));
+                    i = v + 1;
+                }
+                Tok::Str => {
+                    self.scan_string(rec, v, edits, notes, st);
+                    st.path.truncate(restore);
+                    i = v + 1;
+                }
+                _ => {
+                    st.path.truncate(restore);
+                    i = val.next as usize;
+                }
+            }
+        }
+    }
+
+    /// Acts on the whole value at `v` (member key at `key`).
+    #[allow(clippy::too_many_arguments)]
+    fn whole(&self, rec: &Record, key: usize, v: usize, kind: Kind, edits: &mut Edits, notes: &mut Notes, st: &mut State) {
+        if edits.get(v) != Edit::Keep {
+            return; // already masked (allowlist mode): never replace a mask with something weaker
+        }
+        notes.redacted[kind.index()] += 1;
+        notes.tags |= tag::SECRET_EXPOSED;
+        let action = self.actions[kind.index()];
+        if action == Action::Drop {
+            edits.drop_member(key);
+            return;
+        }
+        let Some(val) = rec.tape.get(v) else { return };
+        // Strings act on their text; numbers and containers on their JSON text.
+        match val.kind {
+            Tok::Str => st.decode(rec, val),
+            _ => {
+                st.text.clear();
+                st.text.extend_from_slice(rec.input.get(val.start as usize..val.end as usize).unwrap_or(&[]));
+            }
+        }
+        st.out.clear();
+        render(action, kind.name(), kind.mask(), &st.text, self.hash_key.as_ref().map(Secret::expose), &mut st.out);
+        edits.replace_str(v, std::str::from_utf8(&st.out).unwrap_or(kind.mask()));
+    }
+
+    /// Runs the detectors over the string at `v` and replaces what they find.
+    fn scan_string(&self, rec: &Record, v: usize, edits: &mut Edits, notes: &mut Notes, st: &mut State) {
+        let Some(tok) = rec.tape.get(v) else { return };
+        if edits.get(v) != Edit::Keep {
+            return; // already masked (allowlist mode): never replace a mask with something weaker
+        }
+        st.decode(rec, tok);
+        let has_view = view::build(&st.text, &mut st.view, &mut st.map);
+        let text: &[u8] = if has_view { &st.view } else { &st.text };
+        st.spans.clear();
+        scan::find_all(text, &mut st.spans);
+        for (idx, rule) in self.rules.iter().enumerate() {
+            rule.find(idx as u16, text, &mut st.spans);
+        }
+        st.spans.retain(|s| s.rule != NO_RULE || self.enabled[s.kind.index()]);
+        if st.spans.is_empty() {
+            return;
+        }
+        if !self.rules.is_empty() {
+            // Custom findings interleave with built-in ones: order them and drop overlaps.
+            st.spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+            let mut last_end = 0;
+            st.spans.retain(|s| {
+                let keep = s.start >= last_end;
+                if keep {
+                    last_end = s.end;
+                }
+                keep
+            });
+        }
+        // Map view positions back to the decoded text and write the replacement.
+        let map = |p: usize| if has_view { st.map.get(p).copied().unwrap_or(st.text.len() as u32) as usize } else { p };
+        st.out.clear();
+        let mut last = 0;
+        for s in &st.spans {
+            let (start, end) = (map(s.start), map(s.end));
+            if start < last || end > st.text.len() {
+                continue;
+            }
+            st.out.extend_from_slice(&st.text[last..start]);
+            let value = &st.text[start..end];
+            let (action, name, mask) = match self.rules.get(s.rule as usize) {
+                Some(rule) => (rule.action, rule.name.as_str(), rule.mask.as_str()),
+                None => (self.actions[s.kind.index()], s.kind.name(), s.kind.mask()),
+            };
+            render(action, name, mask, value, self.hash_key.as_ref().map(Secret::expose), &mut st.out);
+            last = end;
+            match notes.rules.get_mut(s.rule as usize) {
+                Some(n) if s.rule != NO_RULE => *n += 1,
+                _ => notes.redacted[s.kind.index()] += 1,
+            }
+        }
+        st.out.extend_from_slice(&st.text[last..]);
+        notes.tags |= tag::SECRET_EXPOSED;
+        edits.replace_str(v, std::str::from_utf8(&st.out).unwrap_or("[REDACTED]"));
+    }
+}
+
+/// Reusable buffers and the key-class cache: allocation-free per record after warm-up.
+#[derive(Default)]
+pub struct State {
+    text: Vec<u8>,
+    utf8: Vec<u8>,
+    view: Vec<u8>,
+    map: Vec<u32>,
+    spans: Vec<Span>,
+    out: Vec<u8>,
+    path: Vec<u8>,
+    name: Vec<u8>,
+    frames: Vec<(u32, usize)>,
+    classes: HashMap<Box<[u8]>, KeyClass>,
+}
+
+/// Distinct field names remembered; past it the cache starts over.
+const CLASS_CACHE: usize = 4096;
+
+impl State {
+    /// Decodes string or key token `tok` into `self.text`.
+    fn decode(&mut self, rec: &Record, tok: &crate::json::Token) {
+        self.text.clear();
+        decode(tok.raw(rec.input), tok.flags, &mut self.text, &mut self.utf8);
+    }
+
+    /// The class of the key now in `self.text`, cached: field names repeat across records.
+    fn classify_key(&mut self) -> KeyClass {
+        if let Some(c) = self.classes.get(&self.text[..]) {
+            return *c;
+        }
+        let class = classify(&self.text);
+        if self.classes.len() >= CLASS_CACHE {
+            self.classes.clear();
+        }
+        self.classes.insert(self.text.clone().into_boxed_slice(), class);
+        class
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{scan, ScanLimits};
+
+    fn redactor() -> Redactor {
+        Redactor::new([Action::Mask; Kind::COUNT], [true; Kind::COUNT], Vec::new(), Vec::new(), true, None)
+    }
+
+    fn run(r: &Redactor, input: &str) -> (serde_json::Value, Notes) {
+        let mut tape = Vec::new();
+        scan(input.as_bytes(), ScanLimits { max_depth: 16, max_fields: 1000 }, &mut tape, &mut Vec::new()).unwrap();
+        let rec = Record { input: input.as_bytes(), tape: &tape };
+        let mut edits = Edits::default();
+        edits.reset(tape.len());
+        let mut notes = Notes::default();
+        notes.rules.resize(r.rule_count(), 0);
+        r.apply(&rec, &mut edits, &mut notes, &mut State::default());
+        let mut out = Vec::new();
+        let rules = crate::stage::write::Rules { max_string_bytes: 1 << 20, max_key_bytes: 256, multiline: &[] };
+        crate::stage::write::write_members(&rec, &edits, rules, &mut notes, &mut Default::default(), &mut Vec::new(), &mut out);
+        out.push(b'}');
+        (serde_json::from_slice(&out).unwrap(), notes)
+    }
+
+    #[test]
+    fn secret_keys_mask_whole_values_but_keep_flags() {
+        let (v, notes) = run(&redactor(), r#"{"userPassword":"hunter2","pin":1234,"password_changed":true,"creds":{"a":"b"},"token":null}"#);
+        assert_eq!(v["userPassword"], "[REDACTED:password]");
+        assert_eq!(v["pin"], "[REDACTED:password]");
+        assert_eq!(v["password_changed"], true);
+        assert_eq!(v["creds"], "[REDACTED:secret]");
+        assert_eq!(v["token"], serde_json::Value::Null);
+        assert_eq!(notes.redacted[Kind::Password.index()], 2);
+        assert_eq!(notes.tags & tag::SECRET_EXPOSED, tag::SECRET_EXPOSED);
+    }
+
+    #[test]
+    fn detectors_replace_spans_inside_text_in_nested_arrays_and_header_maps() {
+        let input = r#"{"items":[{"note":"card 4111 1111 1111 1111 ok"}],"headers":{"Authorization":"Bearer x","X-Request-Id":"r1"},"msg":"db postgres://a:pw9@h/x"}"#;
+        let (v, notes) = run(&redactor(), input);
+        assert_eq!(v["items"][0]["note"], "card [REDACTED:card] ok");
+        assert_eq!(v["headers"]["Authorization"], "[REDACTED:authorization]");
+        assert_eq!(v["headers"]["X-Request-Id"], "r1");
+        assert_eq!(v["msg"], "db postgres://a:[REDACTED:password]@h/x");
+        assert_eq!(notes.redacted[Kind::Card.index()], 1);
+    }
+
+    #[test]
+    fn invisible_characters_do_not_hide_a_card() {
+        let (v, _) = run(&redactor(), "{\"m\":\"pay 4111\\u200b1111\\u200b1111\\u200b1111 now\"}");
+        assert_eq!(v["m"], "pay [REDACTED:card] now");
+    }
+
+    #[test]
+    fn raw_bodies_are_dropped_and_structured_ones_scanned() {
+        let (v, _) = run(&redactor(), r#"{"body":"user=a&password=b","params":{"password":"x","q":"shoes"}}"#);
+        assert_eq!(v["body"], "[DROPPED:body 17 bytes]");
+        assert_eq!(v["params"]["password"], "[REDACTED:password]");
+        assert_eq!(v["params"]["q"], "shoes");
+    }
+
+    #[test]
+    fn deny_lists_take_globs_and_dotted_wildcard_paths() {
+        let mut r = redactor();
+        r.deny = vec![Deny::new("payment.*.pan_ref"), Deny::new("*internal*")];
+        let (v, _) = run(&r, r#"{"payment":{"a":{"pan_ref":"x1"},"pan_ref":"y"},"myInternalNote":"z","other":"k"}"#);
+        assert_eq!(v["payment"]["a"]["pan_ref"], "[REDACTED:denied]");
+        assert_eq!(v["payment"]["pan_ref"], "y");
+        assert_eq!(v["myInternalNote"], "[REDACTED:denied]");
+        assert_eq!(v["other"], "k");
+    }
+
+    #[test]
+    fn actions_apply_per_kind_and_drop_removes_fields() {
+        let mut actions = [Action::Mask; Kind::COUNT];
+        actions[Kind::Card.index()] = Action::Partial;
+        actions[Kind::Password.index()] = Action::Drop;
+        let r = Redactor::new(actions, [true; Kind::COUNT], Vec::new(), Vec::new(), true, None);
+        let (v, _) = run(&r, r#"{"m":"card 4111-1111-1111-1111","password":"x","keep":1}"#);
+        assert_eq!(v["m"], "card ****-****-****-1111");
+        assert!(v.get("password").is_none());
+        assert_eq!(v["keep"], 1);
+    }
+
+    #[test]
+    fn ambiguous_keys_need_random_values_and_phones_need_digits() {
+        let (v, _) = run(&redactor(), r#"{"key":"user-settings","signature":"9f86d081884c7d659a2feaa0c55ad015","phone":"+1 415 555 0142","tel":"n/a"}"#);
+        assert_eq!(v["key"], "user-settings");
+        assert_eq!(v["signature"], "[REDACTED:secret]");
+        assert_eq!(v["phone"], "[REDACTED:phone]");
+        assert_eq!(v["tel"], "n/a");
+    }
+}

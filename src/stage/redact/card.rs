@@ -1,0 +1,83 @@
+//! Payment cards: 13 to 19 digits, plain or grouped by single spaces or dashes, that pass the
+//! Luhn checksum AND start with an issuer's range (Visa 4; Mastercard 51-55 and 2221-2720;
+//! Amex 34, 37; Discover 6011, 622126-622925, 644-649, 65; JCB 3528-3589; Diners 300-305,
+//! 3095, 36, 38, 39; UnionPay 62). Digit runs failing either check (order numbers, epoch
+//! milliseconds, tracking numbers) are kept.
+
+use super::text::{grouped_digits, luhn, word_end};
+
+/// The card number starting at `at` (a digit that starts a word); returns its end.
+pub fn find(text: &[u8], at: usize) -> Option<usize> {
+    let (mut digits, mut ends) = ([0u8; 19], [0usize; 20]);
+    let n = grouped_digits(text, at, b" -", &mut digits, &mut ends);
+    if n < 13 {
+        return None;
+    }
+    // Longest first: a card followed by another group ("... 1111 2026") still counts.
+    for len in (13..=n.min(19)).rev() {
+        let end = ends[len];
+        if word_end(text, end) && issuer(&digits[..len]) && luhn(&digits[..len]) {
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// True when the number's prefix and length belong to a card issuer.
+pub fn issuer(d: &[u8]) -> bool {
+    let len = d.len();
+    let prefix = |k: usize| -> u32 { d.iter().take(k).fold(0, |a, &c| a * 10 + (c - b'0') as u32) };
+    let (p1, p2, p3, p4, p6) = (prefix(1), prefix(2), prefix(3), prefix(4), prefix(6));
+    (p1 == 4 && matches!(len, 13 | 16 | 19))
+        || (((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16)
+        || ((p2 == 34 || p2 == 37) && len == 15)
+        || ((p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6)) && (16..=19).contains(&len))
+        || ((3528..=3589).contains(&p4) && (16..=19).contains(&len))
+        || (((300..=305).contains(&p3) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39) && (14..=19).contains(&len))
+        || (p2 == 62 && (16..=19).contains(&len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(s: &str) -> Option<&str> {
+        find(s.as_bytes(), 0).map(|e| &s[..e])
+    }
+
+    #[test]
+    fn finds_cards_of_every_issuer_plain_and_grouped() {
+        for card in [
+            "4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "4222222222222",
+            "5555555555554444", "2223003122003222", "378282246310005", "3782 822463 10005", "6011111111111117",
+            "6011 0009 9013 9424", "3530111333300000", "36227206271667", "6200000000000005",
+        ] {
+            assert_eq!(found(card), Some(card), "{card}");
+        }
+        assert_eq!(found("4111 1111 1111 1111 2026"), Some("4111 1111 1111 1111"));
+        assert_eq!(found("4111111111111111,"), Some("4111111111111111"));
+    }
+
+    #[test]
+    fn keeps_numbers_that_fail_luhn_or_issuer() {
+        for other in [
+            "4111111111111112",    // Luhn
+            "9068985753113361",    // no issuer starts with 9
+            "1721625608312",       // epoch milliseconds
+            "1234567812345670",    // Luhn-valid, no issuer
+            "41111111111111111111", // too long
+            "4111111111111111x",   // runs into a word
+            "411111111111",        // too short
+            "4111  1111 1111 1111", // double separator
+        ] {
+            assert_eq!(found(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn issuer_ranges_mind_lengths() {
+        assert!(issuer(b"378282246310005"));
+        assert!(!issuer(b"3782822463100055"), "Amex is 15 digits");
+        assert!(!issuer(b"5555555555554"), "Mastercard is 16 digits");
+    }
+}

@@ -1,0 +1,174 @@
+//! Credentials written into text: `password=x`, `api_key: x`, `"token":"x"` inside a string
+//! (logfmt, form bodies, dumped headers, JSON embedded in a string), secret query parameters
+//! (`?token=`, `&sig=`, `&code=`), and bare `Bearer`/`Basic` credentials. The key is judged
+//! like a field name (see [`super::keyname`]); the value is what is removed, the key stays.
+
+use super::entropy::looks_random;
+use super::keyname::{classify, KeyClass};
+use super::kind::Kind;
+use super::text::starts_with_ci;
+
+/// Query parameter names that carry secrets even though they are not secret words elsewhere.
+const QUERY_SECRETS: &[&[u8]] = &[
+    b"token", b"key", b"sig", b"signature", b"code", b"auth", b"sid", b"jwt", b"apikey", b"api_key", b"access_token",
+    b"id_token", b"refresh_token", b"client_secret", b"password", b"pass", b"pwd", b"secret", b"session", b"sessionid",
+    b"x-amz-signature", b"x-amz-credential", b"x-amz-security-token", b"x-goog-signature", b"sv",
+];
+
+fn key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// At a separator (`=` or `:`) at `at`, the secret value it introduces: (start, end, kind).
+/// Never looks back past `floor`.
+pub fn find(text: &[u8], at: usize, floor: usize) -> Option<(usize, usize, Kind)> {
+    let sep = *text.get(at)?;
+    let mut k_end = at;
+    let mut spaces = 0;
+    while k_end > floor && text.get(k_end - 1) == Some(&b' ') && spaces < 2 {
+        k_end -= 1;
+        spaces += 1;
+    }
+    let quoted = k_end > floor && matches!(text.get(k_end - 1), Some(b'"' | b'\''));
+    if quoted {
+        k_end -= 1;
+    }
+    let mut k_start = k_end;
+    while k_start > floor && text.get(k_start - 1).copied().is_some_and(key_byte) {
+        k_start -= 1;
+    }
+    if k_end - k_start < 2 {
+        return None;
+    }
+    let key = &text[k_start..k_end];
+    let before = k_start.checked_sub(1 + quoted as usize).and_then(|i| text.get(i)).copied();
+    let in_query = sep == b'=' && matches!(before, Some(b'?' | b'&' | b';'));
+    let kind = match classify(key) {
+        KeyClass::Secret(kind) => Some(kind),
+        KeyClass::Phone => Some(Kind::Phone),
+        KeyClass::MaybeSecret => None,
+        _ if in_query && QUERY_SECRETS.iter().any(|q| key.eq_ignore_ascii_case(q)) => Some(Kind::Token),
+        _ => return None,
+    };
+    // The value.
+    let mut v = at + 1;
+    while text.get(v) == Some(&b' ') && v < at + 3 {
+        v += 1;
+    }
+    let (start, end) = match text.get(v) {
+        Some(&q @ (b'"' | b'\'')) => {
+            let close = text.get(v + 1..)?.iter().position(|&b| b == q).map_or(text.len(), |p| v + 1 + p);
+            (v + 1, close)
+        }
+        _ => (v, value_end(text, v, kind, in_query)),
+    };
+    if end <= start {
+        return None;
+    }
+    let kind = match kind {
+        Some(k) => k,
+        None if looks_random(&text[start..end]) => Kind::Secret,
+        None => return None,
+    };
+    if kind == Kind::Phone && text[start..end].iter().filter(|b| b.is_ascii_digit()).count() < 7 {
+        return None;
+    }
+    Some((start, end, kind))
+}
+
+/// Where an unquoted value ends.
+fn value_end(text: &[u8], v: usize, kind: Option<Kind>, in_query: bool) -> usize {
+    let line_end = |from: usize| text.get(from..).and_then(|r| r.iter().position(|&b| b == b'\n' || b == b'\r')).map_or(text.len(), |p| from + p);
+    match kind {
+        // Everything after `Authorization:` or `Cookie:` on that line is credential.
+        Some(Kind::Authorization | Kind::Cookie) => line_end(v),
+        Some(Kind::Phone) => super::text::run(text, v, |b| b.is_ascii_digit() || matches!(b, b' ' | b'+' | b'(' | b')' | b'-' | b'.')),
+        _ => {
+            let stop = |b: u8| b.is_ascii_whitespace() || b == b'"' || b == b'\'' || (in_query && matches!(b, b'&' | b'#'));
+            let mut end = super::text::run(text, v, |b| !stop(b));
+            // Punctuation that closes the surrounding text is not part of the value.
+            while end > v && matches!(text[end - 1], b',' | b';' | b')' | b']' | b'}' | b'.' | b'>') {
+                end -= 1;
+            }
+            end
+        }
+    }
+}
+
+/// A bare `Bearer <token>` or `Basic <base64>` at `at` (a word start): the credential's span.
+pub fn bearer(text: &[u8], at: usize) -> Option<(usize, usize)> {
+    let scheme = if starts_with_ci(text, at, b"bearer ") {
+        7
+    } else if starts_with_ci(text, at, b"basic ") {
+        6
+    } else {
+        return None;
+    };
+    let start = at + scheme;
+    let end = super::text::run(text, start, |b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'+' | b'/' | b'-' | b'='));
+    (end - start >= 8).then_some((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The secret found at the first separator of `s`, as text.
+    fn value(s: &str, sep: char) -> Option<(&str, Kind)> {
+        let at = s.find(sep)?;
+        find(s.as_bytes(), at, 0).map(|(a, b, k)| (&s[a..b], k))
+    }
+
+    #[test]
+    fn logfmt_form_and_colon_pairs() {
+        assert_eq!(value("login user=u9 password=QYDB%7296 failed", '=').map(|v| v.0), None, "first `=` is user");
+        let s = "login user=u9 password=QYDB%7296 failed";
+        let at = s.rfind('=').unwrap();
+        assert_eq!(find(s.as_bytes(), at, 0).map(|(a, b, _)| &s[a..b]), Some("QYDB%7296"));
+        assert_eq!(value("api_key: sk_abc123XYZ", ':'), Some(("sk_abc123XYZ", Kind::Token)));
+        assert_eq!(value("--db-password=p@ss,word;", '='), Some(("p@ss,word", Kind::Password)));
+        assert_eq!(value("secret = 'two words'", '='), Some(("two words", Kind::Secret)));
+    }
+
+    #[test]
+    fn json_inside_a_string() {
+        let s = r#"payload {"user":"bob","password":"hunter2 x","n":1}"#;
+        let at = s.find(r#"":"hunter2"#).unwrap() + 1;
+        assert_eq!(find(s.as_bytes(), at, 0).map(|(a, b, _)| &s[a..b]), Some("hunter2 x"));
+    }
+
+    #[test]
+    fn query_parameters_with_secret_names() {
+        let s = "/reset?user=258&token=uk2oDpOVBz&next=/home";
+        let at = s.find("token=").unwrap() + 5;
+        assert_eq!(find(s.as_bytes(), at, 0).map(|(a, b, _)| &s[a..b]), Some("uk2oDpOVBz"));
+        let s = "/cb?code=4/0AX4XfWh&state=xyz";
+        assert_eq!(value(s, '='), Some(("4/0AX4XfWh", Kind::Token)));
+        assert_eq!(value("status code=200 ok", '='), None, "code is a secret only in a query");
+    }
+
+    #[test]
+    fn headers_take_the_rest_of_the_line() {
+        assert_eq!(value("Authorization: Bearer abc.def-ghi\nHost: x", ':'), Some(("Bearer abc.def-ghi", Kind::Authorization)));
+        assert_eq!(value("Cookie: session=abc; theme=dark", ':'), Some(("session=abc; theme=dark", Kind::Cookie)));
+        assert_eq!(value("phone: +1 (415) 555-0142 ok", ':'), Some(("+1 (415) 555-0142 ", Kind::Phone)));
+    }
+
+    #[test]
+    fn ordinary_pairs_are_kept() {
+        for s in ["status=200", "time: 10:00:00", "http://host:8080/x", "password_changed=true", "token_count=12", "key=user-settings"] {
+            let sep = if s.contains('=') { '=' } else { ':' };
+            assert_eq!(value(s, sep), None, "{s}");
+        }
+        assert_eq!(value("key=9f86d081884c7d659a2feaa0c55ad015", '='), Some(("9f86d081884c7d659a2feaa0c55ad015", Kind::Secret)));
+    }
+
+    #[test]
+    fn bare_bearer_and_basic_credentials() {
+        let s = "sent Bearer eyJhbGciOi.abc-123_x and";
+        let at = s.find("Bearer").unwrap();
+        assert_eq!(bearer(s.as_bytes(), at).map(|(a, b)| &s[a..b]), Some("eyJhbGciOi.abc-123_x"));
+        assert_eq!(bearer(b"basic dXNlcjpwYXNz", 0), Some((6, 18)));
+        assert_eq!(bearer(b"Bearer of bad news", 0), None);
+    }
+}

@@ -1,0 +1,102 @@
+//! Small byte helpers the detectors share.
+
+/// A found secret: `start..end` in the detector view, its kind, and the policy rule that
+/// found it (`NO_RULE` for built-in detectors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub kind: super::kind::Kind,
+    pub rule: u16,
+}
+
+/// `Span::rule` of built-in detectors.
+pub const NO_RULE: u16 = u16::MAX;
+
+pub fn is_alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// True when `at` starts a word: the text starts there or the byte before is not alphanumeric.
+pub fn word_start(text: &[u8], at: usize) -> bool {
+    at == 0 || !text.get(at - 1).copied().is_some_and(is_alnum)
+}
+
+/// True when nothing alphanumeric follows `end`.
+pub fn word_end(text: &[u8], end: usize) -> bool {
+    !text.get(end).copied().is_some_and(is_alnum)
+}
+
+/// Counts bytes of `text[at..]` in `set`; returns the end of the run.
+pub fn run(text: &[u8], at: usize, set: impl Fn(u8) -> bool) -> usize {
+    let mut i = at;
+    while text.get(i).copied().is_some_and(&set) {
+        i += 1;
+    }
+    i
+}
+
+/// True when `text[at..]` starts with `prefix`, ignoring ASCII case.
+pub fn starts_with_ci(text: &[u8], at: usize, prefix: &[u8]) -> bool {
+    text.get(at..at + prefix.len()).is_some_and(|s| s.eq_ignore_ascii_case(prefix))
+}
+
+/// The Luhn checksum over ASCII digits.
+pub fn luhn(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &d) in digits.iter().rev().enumerate() {
+        let mut v = (d - b'0') as u32;
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum % 10 == 0
+}
+
+/// Digits starting at `at`, allowing one separator from `seps` between digits. Fills
+/// `digits` (up to its length) and `ends[k]` = the position after the k-th digit (1-based).
+/// Returns how many digits were read (possibly more than fit).
+pub fn grouped_digits(text: &[u8], at: usize, seps: &[u8], digits: &mut [u8], ends: &mut [usize]) -> usize {
+    let mut n = 0;
+    let mut i = at;
+    loop {
+        match text.get(i) {
+            Some(&d) if d.is_ascii_digit() => {
+                if n < digits.len() {
+                    digits[n] = d;
+                }
+                n += 1;
+                i += 1;
+                if n < ends.len() {
+                    ends[n] = i;
+                }
+            }
+            Some(s) if n > 0 && seps.contains(s) && text.get(i + 1).is_some_and(u8::is_ascii_digit) => i += 1,
+            _ => return n,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luhn_accepts_valid_numbers_only() {
+        assert!(luhn(b"4111111111111111"));
+        assert!(luhn(b"79927398713"));
+        assert!(!luhn(b"4111111111111112"));
+    }
+
+    #[test]
+    fn grouped_digits_read_single_separators() {
+        let (mut d, mut e) = ([0u8; 19], [0usize; 20]);
+        assert_eq!(grouped_digits(b"4111 1111-1111  1", 0, b" -", &mut d, &mut e), 12);
+        assert_eq!(e[12], 14);
+        assert_eq!(&d[..4], b"4111");
+    }
+}

@@ -1,0 +1,50 @@
+//! Passwords in URLs: `scheme://user:password@host`. The password may hold characters a URL
+//! should have encoded (`?`, `&`, `#`, `@`), so the userinfo runs to the LAST `@` before the URL
+//! ends; the user name and host are kept.
+
+/// At the `:` of `://` at `at`: the span of the password in the URL's userinfo.
+pub fn find(text: &[u8], at: usize) -> Option<(usize, usize)> {
+    if text.get(at..at + 3)? != b"://" || at == 0 || !text.get(at - 1)?.is_ascii_alphanumeric() {
+        return None;
+    }
+    let start = at + 3;
+    let url_end = super::text::run(text, start, |b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'<' | b'>'));
+    let userinfo_end = start + text.get(start..url_end)?.iter().rposition(|&b| b == b'@')?;
+    let userinfo = &text[start..userinfo_end];
+    let colon = userinfo.iter().position(|&b| b == b':')?;
+    if colon == 0 || userinfo[..colon].iter().any(|&b| b == b'/') || colon + 1 == userinfo.len() {
+        return None;
+    }
+    // `host:8080/path?x=a@b`: a port, not a password.
+    let after = &userinfo[colon + 1..];
+    let port = after.iter().take_while(|b| b.is_ascii_digit()).count();
+    if (1..=5).contains(&port) && after.get(port) == Some(&b'/') {
+        return None;
+    }
+    Some((start + colon + 1, userinfo_end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pw(s: &str) -> Option<&str> {
+        let at = s.find("://")?;
+        find(s.as_bytes(), at).map(|(a, b)| &s[a..b])
+    }
+
+    #[test]
+    fn finds_passwords_even_with_unencoded_characters() {
+        assert_eq!(pw("postgres://app:UUZL9eRmm&4207@db.internal:5432/orders"), Some("UUZL9eRmm&4207"));
+        assert_eq!(pw("postgres://app:BQNOwqixN?9125@db.internal:5432/x"), Some("BQNOwqixN?9125"));
+        assert_eq!(pw("redis://:s3cret@cache:6379"), None, "no user: nothing before the colon");
+        assert_eq!(pw("amqp://guest:p@ss@rabbit/"), Some("p@ss"));
+    }
+
+    #[test]
+    fn urls_without_passwords_are_kept() {
+        for s in ["https://example.com/a?b=c@d", "https://host:8080/p?u=a@b.c", "https://user@example.com/", "http://host:8080/path", "mailto:a@b.c"] {
+            assert_eq!(pw(s), None, "{s}");
+        }
+    }
+}
