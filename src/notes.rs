@@ -78,6 +78,15 @@ impl Cut {
     }
 }
 
+/// Writes text logseal composed (which may quote a policy's key names or paths) as a JSON
+/// string with the same visible escaping as record content: our own messages must not carry
+/// what we remove from records.
+fn visible(text: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    crate::stage::escape::encode_visible(text.as_bytes(), false, out);
+    out.push(b'"');
+}
+
 /// Annotations for one record, cleared between records.
 #[derive(Default)]
 pub struct Notes {
@@ -115,12 +124,12 @@ impl Notes {
             out.extend_from_slice(b",\"error\":{\"kind\":");
             crate::json::string::encode(err.kind(), out);
             out.extend_from_slice(b",\"detail\":");
-            crate::json::string::encode(&err.to_string(), out);
+            visible(&err.to_string(), out);
             out.push(b'}');
         }
         if let Some(msg) = policy_error {
             out.extend_from_slice(b",\"policy_error\":");
-            crate::json::string::encode(msg, out);
+            visible(msg, out);
         }
         if self.renamed_reserved {
             out.extend_from_slice(b",\"renamed\":");
@@ -154,7 +163,7 @@ impl Notes {
             for (name, &n) in rule_names.zip(&self.rules) {
                 if n > 0 {
                     out.extend_from_slice(sep.as_bytes());
-                    crate::json::string::encode(name, out);
+                    visible(name, out);
                     let _ = write!(out, ":{n}");
                     sep = ",";
                 }

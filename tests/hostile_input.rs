@@ -152,3 +152,13 @@ fn escaped_spellings_cannot_spoof_the_reserved_key_or_hide_a_lookup() {
     assert_eq!(v["m"], r"$\{jndi:x}");
     assert_eq!(v["logseal"]["renamed"], "logseal_original");
 }
+
+#[test]
+fn logseal_own_messages_are_escaped_like_content() {
+    // A policy key name with a control byte ends up quoted in the lockdown error message.
+    let err = Plan::load("{\"versi\u{7f}n\":1}", &logseal::policy::NoEnvironment, None).unwrap_err();
+    let (_, v, _) = run_with(Plan::lockdown(&err.to_string()), b"{}");
+    let msg = v["logseal"]["policy_error"].as_str().unwrap();
+    assert!(!msg.contains('\u{7f}'), "{msg:?}");
+    assert!(msg.contains(r"versi\x7fn"), "{msg:?}");
+}

@@ -1,4 +1,5 @@
-//! Payment cards: 13 to 19 digits, plain or grouped by single spaces or dashes, that pass the
+//! Payment cards: 13 to 19 digits, plain or grouped by single spaces or dashes (or dots, in
+//! card-shaped groups only: 4-4-4-4, 4-6-5 or 4-4-4-4-3, so decimals stay), that pass the
 //! Luhn checksum AND start with an issuer's range (Visa 4; Mastercard 51-55 and 2221-2720;
 //! Amex 34, 37; Discover 6011, 622126-622925, 644-649, 65; JCB 3528-3589; Diners 300-305,
 //! 3095, 36, 38, 39; UnionPay 62). Digit runs failing either check (order numbers, epoch
@@ -6,21 +7,49 @@
 
 use super::text::{grouped_digits, luhn, word_end};
 
+/// The separators card groups may use.
+pub const SEPARATORS: &[u8] = b" -.";
+
 /// The card number starting at `at` (a digit that starts a word); returns its end.
 pub fn find(text: &[u8], at: usize) -> Option<usize> {
     let (mut digits, mut ends) = ([0u8; 19], [0usize; 20]);
-    let n = grouped_digits(text, at, b" -", &mut digits, &mut ends);
+    let n = grouped_digits(text, at, SEPARATORS, &mut digits, &mut ends);
+    find_in(text, at, &digits, &ends, n)
+}
+
+/// As [`find`], with the grouped digits at `at` already read (by [`grouped_digits`] with
+/// [`SEPARATORS`]): `n` digits, `digits` and `ends` as it fills them.
+pub fn find_in(text: &[u8], at: usize, digits: &[u8; 19], ends: &[usize; 20], n: usize) -> Option<usize> {
     if n < 13 {
         return None;
     }
     // Longest first: a card followed by another group ("... 1111 2026") still counts.
     for len in (13..=n.min(19)).rev() {
         let end = ends[len];
-        if word_end(text, end) && issuer(&digits[..len]) && luhn(&digits[..len]) {
+        if word_end(text, end) && dots_card_shaped(&text[at..end]) && issuer(&digits[..len]) && luhn(&digits[..len]) {
             return Some(end);
         }
     }
     None
+}
+
+/// Dots separate card groups only in the shapes cards are printed in.
+fn dots_card_shaped(span: &[u8]) -> bool {
+    if !span.contains(&b'.') {
+        return true;
+    }
+    let mut groups = [0usize; 6];
+    let mut g = 0;
+    for &b in span {
+        if b.is_ascii_digit() {
+            groups[g] += 1;
+        } else if b == b'.' && g < 5 {
+            g += 1;
+        } else {
+            return false;
+        }
+    }
+    matches!(&groups[..=g], [4, 4, 4, 4] | [4, 6, 5] | [4, 4, 4, 4, 3])
 }
 
 /// True when the number's prefix and length belong to a card issuer.
@@ -56,6 +85,7 @@ mod tests {
         }
         assert_eq!(found("4111 1111 1111 1111 2026"), Some("4111 1111 1111 1111"));
         assert_eq!(found("4111111111111111,"), Some("4111111111111111"));
+        assert_eq!(found("4111.1111.1111.1111"), Some("4111.1111.1111.1111"));
     }
 
     #[test]
@@ -69,6 +99,7 @@ mod tests {
             "4111111111111111x",   // runs into a word
             "411111111111",        // too short
             "4111  1111 1111 1111", // double separator
+            "4111111111111.111",   // a decimal, not a card grouping
         ] {
             assert_eq!(found(other), None, "{other}");
         }

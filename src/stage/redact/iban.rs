@@ -19,11 +19,12 @@ const LENGTHS: &[(&[u8; 2], usize)] = &[
 
 /// The IBAN starting at `at` (an uppercase letter starting a word); returns its end.
 pub fn find(text: &[u8], at: usize) -> Option<usize> {
-    let cc = text.get(at..at + 2)?;
-    let &(_, len) = LENGTHS.iter().find(|(c, _)| &c[..] == cc)?;
-    if !text.get(at + 2..at + 4)?.iter().all(u8::is_ascii_digit) {
+    // The cheap shape test first: two capitals, two check digits.
+    let head = text.get(at..at + 4)?;
+    if !(head[0].is_ascii_uppercase() && head[1].is_ascii_uppercase() && head[2].is_ascii_digit() && head[3].is_ascii_digit()) {
         return None;
     }
+    let &(_, len) = LENGTHS.iter().find(|(c, _)| c[..] == head[..2])?;
     // Read `len` alphanumerics, allowing a single space after each group of four.
     let mut chars = [0u8; 34];
     let (mut n, mut i) = (0, at);

@@ -250,6 +250,48 @@ pub fn classify(name: &[u8]) -> KeyClass {
     KeyClass::Plain
 }
 
+/// A small exact cache in front of [`classify`]: field names repeat from record to record,
+/// in keys and in `key=value` text alike. Direct-mapped, names up to 32 bytes compared in full
+/// (no false hits); longer names are classified every time.
+pub struct ClassCache {
+    slots: Vec<Slot>,
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    len: u8,
+    name: [u8; 32],
+    class: KeyClass,
+}
+
+const SLOTS: usize = 512;
+
+impl Default for ClassCache {
+    fn default() -> Self {
+        ClassCache { slots: vec![Slot { len: u8::MAX, name: [0; 32], class: KeyClass::Plain }; SLOTS] }
+    }
+}
+
+impl ClassCache {
+    /// The class of `name`, as [`classify`] gives it.
+    pub fn classify(&mut self, name: &[u8]) -> KeyClass {
+        if name.len() > 32 {
+            return classify(name);
+        }
+        // FNV-1a: cheap, and the slot check below is exact anyway.
+        let hash = name.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        let slot = &mut self.slots[hash as usize % SLOTS];
+        if slot.len as usize == name.len() && &slot.name[..name.len()] == name {
+            return slot.class;
+        }
+        let class = classify(name);
+        slot.len = name.len() as u8;
+        slot.name[..name.len()].copy_from_slice(name);
+        slot.class = class;
+        class
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +342,19 @@ mod tests {
             let c = classify(n.as_bytes());
             assert!(!matches!(c, KeyClass::Secret(_)), "{n} should not be secret: {c:?}");
         }
+    }
+
+    #[test]
+    fn the_cache_answers_exactly_as_classify() {
+        let mut cache = ClassCache::default();
+        let names: Vec<String> = (0..3000).map(|i| format!("field_{i}")).chain(["password".into(), "pass_word_x".into()]).collect();
+        for _ in 0..2 {
+            for n in &names {
+                assert_eq!(cache.classify(n.as_bytes()), classify(n.as_bytes()), "{n}");
+            }
+        }
+        let long = "a_very_long_field_name_that_is_over_32_bytes_password";
+        assert_eq!(cache.classify(long.as_bytes()), classify(long.as_bytes()));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! like a field name (see [`super::keyname`]); the value is what is removed, the key stays.
 
 use super::entropy::looks_random;
-use super::keyname::{classify, KeyClass};
+use super::keyname::{ClassCache, KeyClass};
 use super::kind::Kind;
 use super::text::starts_with_ci;
 
@@ -21,7 +21,7 @@ fn key_byte(b: u8) -> bool {
 
 /// At a separator (`=` or `:`) at `at`, the secret value it introduces: (start, end, kind).
 /// Never looks back past `floor`.
-pub fn find(text: &[u8], at: usize, floor: usize) -> Option<(usize, usize, Kind)> {
+pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache) -> Option<(usize, usize, Kind)> {
     let sep = *text.get(at)?;
     let mut k_end = at;
     let mut spaces = 0;
@@ -37,13 +37,16 @@ pub fn find(text: &[u8], at: usize, floor: usize) -> Option<(usize, usize, Kind)
     while k_start > floor && text.get(k_start - 1).copied().is_some_and(key_byte) {
         k_start -= 1;
     }
-    if k_end - k_start < 2 {
+    // A key starts with a letter (after any leading `-`/`_`): `10:00:00` and the
+    // `2026-08-01T06` of a timestamp are not keys.
+    let first = text[k_start..k_end].iter().find(|b| b.is_ascii_alphanumeric());
+    if k_end - k_start < 2 || !first.is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
     let key = &text[k_start..k_end];
     let before = k_start.checked_sub(1 + quoted as usize).and_then(|i| text.get(i)).copied();
     let in_query = sep == b'=' && matches!(before, Some(b'?' | b'&' | b';'));
-    let kind = match classify(key) {
+    let kind = match names.classify(key) {
         KeyClass::Secret(kind) => Some(kind),
         KeyClass::Phone => Some(Kind::Phone),
         KeyClass::MaybeSecret => None,
@@ -95,6 +98,38 @@ fn value_end(text: &[u8], v: usize, kind: Option<Kind>, in_query: bool) -> usize
     }
 }
 
+/// At the `>` of an XML-style element `<name>value</name>` whose name is a secret: the value.
+pub fn xml(text: &[u8], at: usize, floor: usize, names: &mut ClassCache) -> Option<(usize, usize, Kind)> {
+    let open = text.get(floor..at)?.iter().rposition(|&b| b == b'<')? + floor;
+    let name_end = super::text::run(text, open + 1, key_byte);
+    if name_end == open + 1 || name_end > at {
+        return None;
+    }
+    let KeyClass::Secret(kind) = names.classify(&text[open + 1..name_end]) else { return None };
+    let start = at + 1;
+    let end = text.get(start..)?.iter().position(|&b| b == b'<').map_or(text.len(), |p| start + p);
+    (end > start).then_some((start, end, kind))
+}
+
+/// At a command-line flag `--name value` (the first `-` at `at`) whose name is a secret: the
+/// value. (`--name=value` is found at the `=`.)
+pub fn flag(text: &[u8], at: usize, names: &mut ClassCache) -> Option<(usize, usize, Kind)> {
+    if text.get(at..at + 2)? != b"--" {
+        return None;
+    }
+    let name_end = super::text::run(text, at + 2, key_byte);
+    if name_end - at < 4 || text.get(name_end) != Some(&b' ') {
+        return None;
+    }
+    let KeyClass::Secret(kind) = names.classify(&text[at + 2..name_end]) else { return None };
+    let start = name_end + 1;
+    if text.get(start) == Some(&b'-') {
+        return None; // the next flag, not a value
+    }
+    let end = super::text::run(text, start, |b| !b.is_ascii_whitespace() && b != b'"' && b != b'\'');
+    (end > start).then_some((start, end, kind))
+}
+
 /// A bare `Bearer <token>` or `Basic <base64>` at `at` (a word start): the credential's span.
 pub fn bearer(text: &[u8], at: usize) -> Option<(usize, usize)> {
     let scheme = if starts_with_ci(text, at, b"bearer ") {
@@ -116,7 +151,7 @@ mod tests {
     /// The secret found at the first separator of `s`, as text.
     fn value(s: &str, sep: char) -> Option<(&str, Kind)> {
         let at = s.find(sep)?;
-        find(s.as_bytes(), at, 0).map(|(a, b, k)| (&s[a..b], k))
+        find(s.as_bytes(), at, 0, &mut ClassCache::default()).map(|(a, b, k)| (&s[a..b], k))
     }
 
     #[test]
@@ -124,24 +159,26 @@ mod tests {
         assert_eq!(value("login user=u9 password=QYDB%7296 failed", '=').map(|v| v.0), None, "first `=` is user");
         let s = "login user=u9 password=QYDB%7296 failed";
         let at = s.rfind('=').unwrap();
-        assert_eq!(find(s.as_bytes(), at, 0).map(|(a, b, _)| &s[a..b]), Some("QYDB%7296"));
+        assert_eq!(find(s.as_bytes(), at, 0, &mut ClassCache::default()).map(|(a, b, _)| &s[a..b]), Some("QYDB%7296"));
         assert_eq!(value("api_key: sk_abc123XYZ", ':'), Some(("sk_abc123XYZ", Kind::Token)));
         assert_eq!(value("--db-password=p@ss,word;", '='), Some(("p@ss,word", Kind::Password)));
         assert_eq!(value("secret = 'two words'", '='), Some(("two words", Kind::Secret)));
+        assert_eq!(value("cvv2=123", '='), Some(("123", Kind::Cvv)), "keys may end in a digit");
+        assert_eq!(value("cvc2:456", ':'), Some(("456", Kind::Cvv)));
     }
 
     #[test]
     fn json_inside_a_string() {
         let s = r#"payload {"user":"bob","password":"hunter2 x","n":1}"#;
         let at = s.find(r#"":"hunter2"#).unwrap() + 1;
-        assert_eq!(find(s.as_bytes(), at, 0).map(|(a, b, _)| &s[a..b]), Some("hunter2 x"));
+        assert_eq!(find(s.as_bytes(), at, 0, &mut ClassCache::default()).map(|(a, b, _)| &s[a..b]), Some("hunter2 x"));
     }
 
     #[test]
     fn query_parameters_with_secret_names() {
         let s = "/reset?user=258&token=uk2oDpOVBz&next=/home";
         let at = s.find("token=").unwrap() + 5;
-        assert_eq!(find(s.as_bytes(), at, 0).map(|(a, b, _)| &s[a..b]), Some("uk2oDpOVBz"));
+        assert_eq!(find(s.as_bytes(), at, 0, &mut ClassCache::default()).map(|(a, b, _)| &s[a..b]), Some("uk2oDpOVBz"));
         let s = "/cb?code=4/0AX4XfWh&state=xyz";
         assert_eq!(value(s, '='), Some(("4/0AX4XfWh", Kind::Token)));
         assert_eq!(value("status code=200 ok", '='), None, "code is a secret only in a query");
@@ -156,11 +193,24 @@ mod tests {
 
     #[test]
     fn ordinary_pairs_are_kept() {
-        for s in ["status=200", "time: 10:00:00", "http://host:8080/x", "password_changed=true", "token_count=12", "key=user-settings"] {
+        for s in ["status=200", "time: 10:00:00", "at 2026-08-01T06:51:55Z", "http://host:8080/x", "password_changed=true", "token_count=12", "key=user-settings"] {
             let sep = if s.contains('=') { '=' } else { ':' };
             assert_eq!(value(s, sep), None, "{s}");
         }
         assert_eq!(value("key=9f86d081884c7d659a2feaa0c55ad015", '='), Some(("9f86d081884c7d659a2feaa0c55ad015", Kind::Secret)));
+    }
+
+    #[test]
+    fn xml_elements_and_command_line_flags() {
+        let s = "<user>bob</user><password>hunter2</password>";
+        let at = s.find("<password>").unwrap() + 9;
+        assert_eq!(xml(s.as_bytes(), at, 0, &mut ClassCache::default()).map(|(a, b, _)| &s[a..b]), Some("hunter2"));
+        assert_eq!(xml(b"<user>bob</user>", 5, 0, &mut ClassCache::default()), None);
+        let s = "mysql -u root --password s3cr3t! --host db";
+        let at = s.find("--password").unwrap();
+        assert_eq!(flag(s.as_bytes(), at, &mut ClassCache::default()).map(|(a, b, _)| &s[a..b]), Some("s3cr3t!"));
+        assert_eq!(flag(b"--password --next", 0, &mut ClassCache::default()), None);
+        assert_eq!(flag(b"--verbose yes", 0, &mut ClassCache::default()), None);
     }
 
     #[test]

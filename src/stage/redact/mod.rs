@@ -39,9 +39,8 @@ use crate::notes::{tag, Notes};
 use crate::predicate::glob_match;
 use crate::record::Record;
 use action::{render, Action};
-use keyname::{classify, normalize_into, KeyClass};
+use keyname::{normalize_into, ClassCache, KeyClass};
 use kind::Kind;
-use std::collections::HashMap;
 use text::{Span, NO_RULE};
 
 /// A deny-list entry: a name glob (`*secret*`, any depth) or a dotted path with `*` segments
@@ -249,23 +248,33 @@ impl Redactor {
         if edits.get(v) != Edit::Keep {
             return; // already masked (allowlist mode): never replace a mask with something weaker
         }
-        st.decode(rec, tok);
-        let has_view = view::build(&st.text, &mut st.view, &mut st.map);
-        let text: &[u8] = if has_view { &st.view } else { &st.text };
-        st.spans.clear();
-        scan::find_all(text, &mut st.spans);
+        let State { text: buf, utf8, view, map, spans, out, names, .. } = st;
+        // Plain strings are read in place; only escapes and bad UTF-8 need decoding.
+        let decoded: &[u8] = if tok.flags & (crate::json::flag::ESCAPED | crate::json::flag::BAD_UTF8) == 0 {
+            tok.raw(rec.input)
+        } else {
+            buf.clear();
+            decode(tok.raw(rec.input), tok.flags, buf, utf8);
+            buf
+        };
+        // Invisible characters are non-ASCII, raw or escaped: pure ASCII text is its own view.
+        let may_hide = tok.flags & (crate::json::flag::NON_ASCII | crate::json::flag::ESCAPED) != 0;
+        let has_view = may_hide && view::build(decoded, view, map);
+        let text: &[u8] = if has_view { view } else { decoded };
+        spans.clear();
+        scan::find_all(text, spans, names);
         for (idx, rule) in self.rules.iter().enumerate() {
-            rule.find(idx as u16, text, &mut st.spans);
+            rule.find(idx as u16, text, spans);
         }
-        st.spans.retain(|s| s.rule != NO_RULE || self.enabled[s.kind.index()]);
-        if st.spans.is_empty() {
+        spans.retain(|s| s.rule != NO_RULE || self.enabled[s.kind.index()]);
+        if spans.is_empty() {
             return;
         }
         if !self.rules.is_empty() {
             // Custom findings interleave with built-in ones: order them and drop overlaps.
-            st.spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+            spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
             let mut last_end = 0;
-            st.spans.retain(|s| {
+            spans.retain(|s| {
                 let keep = s.start >= last_end;
                 if keep {
                     last_end = s.end;
@@ -274,30 +283,29 @@ impl Redactor {
             });
         }
         // Map view positions back to the decoded text and write the replacement.
-        let map = |p: usize| if has_view { st.map.get(p).copied().unwrap_or(st.text.len() as u32) as usize } else { p };
-        st.out.clear();
+        let at = |p: usize| if has_view { map.get(p).copied().unwrap_or(decoded.len() as u32) as usize } else { p };
+        out.clear();
         let mut last = 0;
-        for s in &st.spans {
-            let (start, end) = (map(s.start), map(s.end));
-            if start < last || end > st.text.len() {
+        for s in spans.iter() {
+            let (start, end) = (at(s.start), at(s.end));
+            if start < last || end > decoded.len() {
                 continue;
             }
-            st.out.extend_from_slice(&st.text[last..start]);
-            let value = &st.text[start..end];
+            out.extend_from_slice(&decoded[last..start]);
             let (action, name, mask) = match self.rules.get(s.rule as usize) {
                 Some(rule) => (rule.action, rule.name.as_str(), rule.mask.as_str()),
                 None => (self.actions[s.kind.index()], s.kind.name(), s.kind.mask()),
             };
-            render(action, name, mask, value, self.hash_key.as_ref().map(Secret::expose), &mut st.out);
+            render(action, name, mask, &decoded[start..end], self.hash_key.as_ref().map(Secret::expose), out);
             last = end;
             match notes.rules.get_mut(s.rule as usize) {
                 Some(n) if s.rule != NO_RULE => *n += 1,
                 _ => notes.redacted[s.kind.index()] += 1,
             }
         }
-        st.out.extend_from_slice(&st.text[last..]);
+        out.extend_from_slice(&decoded[last..]);
         notes.tags |= tag::SECRET_EXPOSED;
-        edits.replace_str(v, std::str::from_utf8(&st.out).unwrap_or("[REDACTED]"));
+        edits.replace_str(v, std::str::from_utf8(out).unwrap_or("[REDACTED]"));
     }
 }
 
@@ -313,11 +321,8 @@ pub struct State {
     path: Vec<u8>,
     name: Vec<u8>,
     frames: Vec<(u32, usize)>,
-    classes: HashMap<Box<[u8]>, KeyClass>,
+    names: ClassCache,
 }
-
-/// Distinct field names remembered; past it the cache starts over.
-const CLASS_CACHE: usize = 4096;
 
 impl State {
     /// Decodes string or key token `tok` into `self.text`.
@@ -328,15 +333,7 @@ impl State {
 
     /// The class of the key now in `self.text`, cached: field names repeat across records.
     fn classify_key(&mut self) -> KeyClass {
-        if let Some(c) = self.classes.get(&self.text[..]) {
-            return *c;
-        }
-        let class = classify(&self.text);
-        if self.classes.len() >= CLASS_CACHE {
-            self.classes.clear();
-        }
-        self.classes.insert(self.text.clone().into_boxed_slice(), class);
-        class
+        self.names.classify(&self.text)
     }
 }
 

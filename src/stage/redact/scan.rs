@@ -3,25 +3,39 @@
 //! `@`, `=`, `:`, `$` or `-`. After a finding, scanning resumes past it, and no later finding
 //! may reach back into it.
 
+use super::keyname::ClassCache;
 use super::kind::Kind;
+use super::text::{grouped_digits, is_alnum, run};
 use super::text::{word_start, Span, NO_RULE};
 use super::{card, credhash, email, iban, jwt, kv, national_id, pem, tokens, url};
 
-/// Appends every secret found in `text` to `spans`, in order, without overlaps.
-pub fn find_all(text: &[u8], spans: &mut Vec<Span>) {
+/// Appends every secret found in `text` to `spans`, in order, without overlaps. `names`
+/// caches what field names mean, for `key=value` text.
+pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache) {
     let mut i = 0;
     let mut floor = 0;
     while i < text.len() {
         let b = text[i];
-        let hit = match b {
-            b'0'..=b'9' if word_start(text, i) => digits(text, i),
-            b'A'..=b'Z' | b'a'..=b'z' if word_start(text, i) => word(text, i),
-            b'@' => email::find(text, i, floor).map(|(s, e)| (s, e, Kind::Email)),
-            b'=' => kv::find(text, i, floor),
-            b':' => url::find(text, i).map(|(s, e)| (s, e, Kind::Password)).or_else(|| kv::find(text, i, floor)),
-            b'$' => credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)),
-            b'-' => pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)),
-            _ => None,
+        let (hit, next) = match b {
+            // No trigger lies inside a word: after its start is tried, skip to its end.
+            b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => {
+                let word_end = run(text, i, is_alnum);
+                let hit = if !word_start(text, i) {
+                    None
+                } else if b.is_ascii_digit() {
+                    digits(text, i, word_end)
+                } else {
+                    word(text, i, word_end)
+                };
+                (hit, word_end)
+            }
+            b'@' => (email::find(text, i, floor).map(|(s, e)| (s, e, Kind::Email)), i + 1),
+            b'=' => (kv::find(text, i, floor, names), i + 1),
+            b':' => (url::find(text, i).map(|(s, e)| (s, e, Kind::Password)).or_else(|| kv::find(text, i, floor, names)), i + 1),
+            b'$' => (credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)), i + 1),
+            b'-' => (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names)), i + 1),
+            b'>' => (kv::xml(text, i, floor, names), i + 1),
+            _ => (None, i + 1),
         };
         match hit {
             Some((start, end, kind)) if end > start && start >= floor => {
@@ -29,29 +43,75 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>) {
                 floor = end;
                 i = end.max(i + 1);
             }
-            _ => i += 1,
+            _ => i = next,
         }
     }
 }
 
-/// Detectors triggered by a digit that starts a word.
-fn digits(text: &[u8], i: usize) -> Option<(usize, usize, Kind)> {
-    if let Some(e) = card::find(text, i) {
+/// Detectors triggered by a digit that starts a word ending at `word_end`.
+fn digits(text: &[u8], i: usize, word_end: usize) -> Option<(usize, usize, Kind)> {
+    // Every digit detector needs at least 8 digits, in this word or in groups after it. Most
+    // digit words in logs (times, ports, statuses, amounts, addresses) have fewer: count them
+    // cheaply, without the buffers the detectors need (in an interpreter, setting those up on
+    // every call cost more than the whole check).
+    if word_end - i < 8 && !matches!(text.get(word_end), Some(b' ' | b'-' | b'.')) {
+        return None;
+    }
+    let mut n = 0;
+    let mut j = i;
+    while let Some(&b) = text.get(j) {
+        if b.is_ascii_digit() {
+            n += 1;
+        } else if !(card::SEPARATORS.contains(&b) && text.get(j + 1).is_some_and(u8::is_ascii_digit)) {
+            break;
+        }
+        j += 1;
+    }
+    if n < 8 {
+        return None;
+    }
+    digit_detectors(text, i)
+}
+
+#[inline(never)]
+fn digit_detectors(text: &[u8], i: usize) -> Option<(usize, usize, Kind)> {
+    let (mut d, mut ends) = ([0u8; 19], [0usize; 20]);
+    let n = grouped_digits(text, i, card::SEPARATORS, &mut d, &mut ends);
+    if let Some(e) = card::find_in(text, i, &d, &ends, n) {
         return Some((i, e, Kind::Card));
     }
-    if let Some(e) = national_id::ssn(text, i) {
-        return Some((i, e, Kind::Ssn));
-    }
-    if let Some(e) = national_id::sin(text, i) {
-        return Some((i, e, Kind::NationalId));
+    if n == 9 {
+        if let Some(e) = national_id::ssn(text, i) {
+            return Some((i, e, Kind::Ssn));
+        }
+        if let Some(e) = national_id::sin(text, i) {
+            return Some((i, e, Kind::NationalId));
+        }
     }
     tokens::telegram(text, i).map(|e| (i, e, Kind::VendorToken))
 }
 
-/// Detectors triggered by a letter that starts a word.
-fn word(text: &[u8], i: usize) -> Option<(usize, usize, Kind)> {
-    if let Some((e, _)) = tokens::find(text, i) {
-        return Some((i, e, Kind::VendorToken));
+/// Bytes a token, JWT or IBAN word may hold.
+fn token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// Detectors triggered by a letter that starts a word. Most words in logs are short, and
+/// every long-word detector has a minimum length, so a short word costs one run.
+fn word(text: &[u8], i: usize, word_end: usize) -> Option<(usize, usize, Kind)> {
+    let len = run(text, word_end, token_byte) - i;
+    if len < 9 {
+        // Only the NINO (9 with spaces) and Bearer/Basic (a short word before a token) remain.
+        return match text[i] {
+            b'B' | b'b' => kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization)),
+            b'A'..=b'Z' => national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)),
+            _ => None,
+        };
+    }
+    if len >= 18 {
+        if let Some((e, _)) = tokens::find(text, i) {
+            return Some((i, e, Kind::VendorToken));
+        }
     }
     match text[i] {
         b'e' => jwt::find(text, i).map(|e| (i, e, Kind::Jwt)),
@@ -71,7 +131,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<(&str, &'static str)> {
         let mut spans = Vec::new();
-        find_all(text.as_bytes(), &mut spans);
+        find_all(text.as_bytes(), &mut spans, &mut ClassCache::default());
         spans.iter().map(|s| (&text[s.start..s.end], s.kind.name())).collect()
     }
 

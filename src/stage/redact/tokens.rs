@@ -44,7 +44,8 @@ const fn s(vendor: &'static str, prefix: &'static [u8], alphabet: Alphabet, min:
 
 use Alphabet::*;
 
-/// Longer prefixes first where one prefix starts another (`sk-ant-` before `sk-`).
+/// Sorted by the prefix's first byte (the index below relies on it); within one first byte,
+/// longer prefixes come before the prefixes they extend (`sk-ant-` before `sk-`).
 const SHAPES: &[Shape] = &[
     s("aws_access_key", b"AKIA", Upper, 16, 16),
     s("aws_temporary_key", b"ASIA", Upper, 16, 16),
@@ -52,6 +53,18 @@ const SHAPES: &[Shape] = &[
     s("aws_key", b"AIDA", Upper, 16, 16),
     s("aws_key", b"AROA", Upper, 16, 16),
     s("aws_key", b"ANPA", Upper, 16, 16),
+    s("google_api_key", b"AIza", Url, 35, 35),
+    s("age_secret_key", b"AGE-SECRET-KEY-1", Upper, 58, 58),
+    s("atlassian_token", b"ATATT3", Dotted, 100, 255),
+    s("postman_key", b"PMAK-", Url, 59, 64),
+    s("sendgrid_key", b"SG.", Dotted, 60, 80),
+    s("twilio_api_key", b"SK", Hex, 32, 32),
+    s("digitalocean_token", b"dop_v1_", Hex, 64, 64),
+    s("digitalocean_oauth", b"doo_v1_", Hex, 64, 64),
+    s("digitalocean_refresh", b"dor_v1_", Hex, 64, 64),
+    s("databricks_token", b"dapi", Hex, 32, 40),
+    s("doppler_token", b"dp.pt.", Alnum, 40, 44),
+    s("flyio_token", b"fo1_", Url, 40, 64),
     s("github_token", b"ghp_", Alnum, 36, 36),
     s("github_oauth", b"gho_", Alnum, 36, 36),
     s("github_user_token", b"ghu_", Alnum, 36, 36),
@@ -60,6 +73,33 @@ const SHAPES: &[Shape] = &[
     s("github_pat", b"github_pat_", Url, 22, 255),
     s("gitlab_token", b"glpat-", Url, 20, 64),
     s("gitlab_runner_token", b"glrt-", Url, 20, 64),
+    s("grafana_token", b"glsa_", Url, 32, 64),
+    s("grafana_cloud_token", b"glc_", Url, 32, 255),
+    s("huggingface_token", b"hf_", Alnum, 34, 40),
+    s("vault_token", b"hvs.", Url, 20, 255),
+    s("vault_batch_token", b"hvb.", Url, 20, 255),
+    s("mailgun_key", b"key-", Hex, 32, 32),
+    s("linear_api_key", b"lin_api_", Alnum, 40, 40),
+    s("npm_token", b"npm_", Alnum, 36, 36),
+    s("pypi_token", b"pypi-AgEIcHlwaS5vcmc", Url, 50, 255),
+    s("pulumi_token", b"pul-", Hex, 40, 40),
+    s("stripe_restricted_key", b"rk_live_", Alnum, 16, 255),
+    s("stripe_restricted_key", b"rk_test_", Alnum, 16, 255),
+    s("rubygems_key", b"rubygems_", Hex, 48, 48),
+    s("stripe_secret_key", b"sk_live_", Alnum, 16, 255),
+    s("stripe_test_key", b"sk_test_", Alnum, 16, 255),
+    s("anthropic_key", b"sk-ant-", Url, 20, 255),
+    s("openai_key", b"sk-proj-", Url, 20, 255),
+    s("openai_key", b"sk-svcacct-", Url, 20, 255),
+    s("openai_key", b"sk-", Alnum, 32, 64),
+    s("shopify_token", b"shpat_", Hex, 32, 32),
+    s("shopify_secret", b"shpss_", Hex, 32, 32),
+    s("shopify_custom_token", b"shpca_", Hex, 32, 32),
+    s("shopify_private_token", b"shppa_", Hex, 32, 32),
+    s("square_token", b"sq0atp-", Url, 22, 22),
+    s("square_secret", b"sq0csp-", Url, 43, 43),
+    s("sentry_token", b"sntrys_", Dotted, 32, 255),
+    s("stripe_webhook_secret", b"whsec_", Alnum, 16, 255),
     s("slack_bot_token", b"xoxb-", Url, 10, 255),
     s("slack_user_token", b"xoxp-", Url, 10, 255),
     s("slack_token", b"xoxa-", Url, 10, 255),
@@ -67,53 +107,29 @@ const SHAPES: &[Shape] = &[
     s("slack_token", b"xoxs-", Url, 10, 255),
     s("slack_token", b"xoxe-", Url, 10, 255),
     s("slack_app_token", b"xapp-", Url, 10, 255),
-    s("stripe_secret_key", b"sk_live_", Alnum, 16, 255),
-    s("stripe_test_key", b"sk_test_", Alnum, 16, 255),
-    s("stripe_restricted_key", b"rk_live_", Alnum, 16, 255),
-    s("stripe_restricted_key", b"rk_test_", Alnum, 16, 255),
-    s("stripe_webhook_secret", b"whsec_", Alnum, 16, 255),
-    s("google_api_key", b"AIza", Url, 35, 35),
     s("google_oauth_token", b"ya29.", Url, 20, 2048),
-    s("npm_token", b"npm_", Alnum, 36, 36),
-    s("anthropic_key", b"sk-ant-", Url, 20, 255),
-    s("openai_key", b"sk-proj-", Url, 20, 255),
-    s("openai_key", b"sk-svcacct-", Url, 20, 255),
-    s("openai_key", b"sk-", Alnum, 32, 64),
-    s("sendgrid_key", b"SG.", Dotted, 60, 80),
-    s("twilio_api_key", b"SK", Hex, 32, 32),
-    s("digitalocean_token", b"dop_v1_", Hex, 64, 64),
-    s("digitalocean_oauth", b"doo_v1_", Hex, 64, 64),
-    s("digitalocean_refresh", b"dor_v1_", Hex, 64, 64),
-    s("shopify_token", b"shpat_", Hex, 32, 32),
-    s("shopify_secret", b"shpss_", Hex, 32, 32),
-    s("shopify_custom_token", b"shpca_", Hex, 32, 32),
-    s("shopify_private_token", b"shppa_", Hex, 32, 32),
-    s("huggingface_token", b"hf_", Alnum, 34, 40),
-    s("databricks_token", b"dapi", Hex, 32, 40),
-    s("pypi_token", b"pypi-AgEIcHlwaS5vcmc", Url, 50, 255),
-    s("age_secret_key", b"AGE-SECRET-KEY-1", Upper, 58, 58),
-    s("vault_token", b"hvs.", Url, 20, 255),
-    s("vault_batch_token", b"hvb.", Url, 20, 255),
-    s("linear_api_key", b"lin_api_", Alnum, 40, 40),
-    s("postman_key", b"PMAK-", Url, 59, 64),
-    s("square_token", b"sq0atp-", Url, 22, 22),
-    s("square_secret", b"sq0csp-", Url, 43, 43),
-    s("mailgun_key", b"key-", Hex, 32, 32),
-    s("atlassian_token", b"ATATT3", Dotted, 100, 255),
-    s("grafana_token", b"glsa_", Url, 32, 64),
-    s("grafana_cloud_token", b"glc_", Url, 32, 255),
-    s("sentry_token", b"sntrys_", Dotted, 32, 255),
-    s("pulumi_token", b"pul-", Hex, 40, 40),
-    s("doppler_token", b"dp.pt.", Alnum, 40, 44),
-    s("rubygems_key", b"rubygems_", Hex, 48, 48),
-    s("flyio_token", b"fo1_", Url, 40, 64),
 ];
+
+/// For each first byte, the range of SHAPES whose prefix starts with it.
+const INDEX: [(u8, u8); 256] = {
+    let mut index = [(0u8, 0u8); 256];
+    let mut i = 0;
+    while i < SHAPES.len() {
+        let b = SHAPES[i].prefix[0] as usize;
+        if index[b].1 == 0 {
+            index[b].0 = i as u8;
+        }
+        index[b].1 = i as u8 + 1;
+        i += 1;
+    }
+    index
+};
 
 /// The vendor token starting at `at` (a word start); returns (end, vendor).
 pub fn find(text: &[u8], at: usize) -> Option<(usize, &'static str)> {
-    let first = *text.get(at)?;
-    for shape in SHAPES {
-        if shape.prefix[0] != first || text.get(at..at + shape.prefix.len()) != Some(shape.prefix) {
+    let (from, to) = INDEX[*text.get(at)? as usize];
+    for shape in SHAPES.get(from as usize..to as usize)? {
+        if text.get(at..at + shape.prefix.len()) != Some(shape.prefix) {
             continue;
         }
         let body = at + shape.prefix.len();
@@ -196,6 +212,16 @@ mod tests {
             assert_eq!(vendor(token), Some(name), "{token}");
         }
         assert!(shape_count() >= 25);
+    }
+
+    #[test]
+    fn shapes_are_sorted_by_first_byte_for_the_index() {
+        assert!(SHAPES.windows(2).all(|w| w[0].prefix[0] <= w[1].prefix[0]));
+        for (i, a) in SHAPES.iter().enumerate() {
+            for b in &SHAPES[i + 1..] {
+                assert!(!b.prefix.starts_with(a.prefix) || b.prefix == a.prefix, "{:?} must come before {:?}", b.vendor, a.vendor);
+            }
+        }
     }
 
     #[test]
