@@ -87,6 +87,19 @@ fn filter(line: &[u8]) -> (Value, String) {
     (v, text)
 }
 
+/// Secrets planted into records: (field or text, the secret that must not survive).
+fn planted() -> impl Strategy<Value = (String, Value, String)> {
+    prop_oneof![
+        Just(("password".to_string(), Value::from("Hunter2-secret-pw"), "Hunter2-secret-pw".to_string())),
+        Just(("msg".to_string(), Value::from("paid with 4111 1111 1111 1111 today"), "4111 1111 1111 1111".to_string())),
+        Just(("msg".to_string(), Value::from("login user=bob password=Sup3rS3cretPw ok"), "Sup3rS3cretPw".to_string())),
+        Just(("note".to_string(), Value::from("key AKIAIOSFODNN7EXAMPLE used"), "AKIAIOSFODNN7EXAMPLE".to_string())),
+        Just(("apiKey".to_string(), Value::from(12345678), "12345678".to_string())),
+        Just(("url".to_string(), Value::from("postgres://app:Pa55w0rdX@db/x"), "Pa55w0rdX".to_string())),
+        Just(("m".to_string(), Value::from("ssn 219-09-9999 on file"), "219-09-9999".to_string())),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
@@ -127,6 +140,23 @@ proptest! {
         line.truncate(at);
         line.push(junk);
         let (v, _) = filter(&line);
+        let mut ss = Vec::new();
+        strings(&v, &mut ss);
+        for s in &ss {
+            prop_assert!(!forbidden(s), "forbidden character survived in {s:?}");
+        }
+    }
+
+    #[test]
+    fn planted_secrets_never_survive_whatever_surrounds_them(rec in record(), (key, secret, needle) in planted(), payload in text()) {
+        let mut rec = rec;
+        if let Value::Object(map) = &mut rec {
+            map.insert(format!("{payload}x"), Value::from(payload.clone()));
+            map.insert(key, secret);
+        }
+        let line = serde_json::to_string(&rec).unwrap();
+        let (v, text) = filter(line.as_bytes());
+        prop_assert!(!text.contains(&needle), "planted secret survived: {text}");
         let mut ss = Vec::new();
         strings(&v, &mut ss);
         for s in &ss {

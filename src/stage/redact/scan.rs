@@ -33,7 +33,10 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache) {
             b'=' => (kv::find(text, i, floor, names), i + 1),
             b':' => (url::find(text, i).map(|(s, e)| (s, e, Kind::Password)).or_else(|| kv::find(text, i, floor, names)), i + 1),
             b'$' => (credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)), i + 1),
-            b'-' => (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names)), i + 1),
+            // PEM blocks and `--flags` both start with two dashes; UUIDs and dates have one.
+            b'-' if text.get(i + 1) == Some(&b'-') => {
+                (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names)), i + 1)
+            }
             b'>' => (kv::xml(text, i, floor, names), i + 1),
             _ => (None, i + 1),
         };
@@ -67,7 +70,9 @@ fn digits(text: &[u8], i: usize, word_end: usize) -> Option<(usize, usize, Kind)
         }
         j += 1;
     }
-    if n < 8 {
+    // Cards need 13 digits, SSN and SIN 9, a Telegram token 8-10 before its `:`.
+    let telegram = (8..=10).contains(&(word_end - i)) && text.get(word_end) == Some(&b':');
+    if n < 13 && n != 9 && !telegram {
         return None;
     }
     digit_detectors(text, i)
