@@ -23,7 +23,8 @@ struct Abi {
 impl Abi {
     fn load(path: &str) -> Result<Abi, String> {
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-        // Fuel counts executed wasm instructions: a repeatable cost figure, unlike time.
+        // Fuel is wasmi's deterministic cost measure: repeatable where time is noisy, but in
+        // its own units (it is not a count of executed instructions).
         let mut config = Config::default();
         config.consume_fuel(true);
         let engine = Engine::new(&config);
@@ -146,7 +147,7 @@ fn run() -> Result<(), String> {
     println!("filter         : {:.4} s  {:>9.0} records/s  {:6.1} MB/s", filter, n / filter, bytes as f64 / 1e6 / filter);
     println!("filter cost per record beyond the copy: {:.2} us", (filter - copy) / n * 1e6);
     println!(
-        "wasm instructions (wasmi fuel) per record: copy {:.0}, filter {:.0}, per input byte {:.1}",
+        "wasmi fuel per record (deterministic, in wasmi's own cost units, not instructions): copy {:.0}, filter {:.0}, per input byte {:.1}",
         copy_fuel as f64 / n,
         filter_fuel as f64 / n,
         (filter_fuel - copy_fuel) as f64 / bytes as f64
