@@ -12,6 +12,8 @@ pub enum Edit {
     DropMember,
     /// On a value: write this text (from the arena) as a JSON string instead.
     ReplaceStr { at: u32, len: u32 },
+    /// On a key: write this name (from the arena) instead.
+    RenameKey { at: u32, len: u32 },
 }
 
 /// Per-token edits for one record plus the arena their replacement text lives in.
@@ -21,6 +23,8 @@ pub struct Edits {
     edits: Vec<Edit>,
     arena: Vec<u8>,
     changed: bool,
+    /// Members added at the end of the record: (name, string value), both in the arena.
+    appends: Vec<((u32, u32), (u32, u32))>,
 }
 
 impl Edits {
@@ -30,6 +34,7 @@ impl Edits {
         self.edits.resize(tokens, Edit::Keep);
         self.arena.clear();
         self.changed = false;
+        self.appends.clear();
     }
 
     /// The edit for token `idx`.
@@ -49,9 +54,38 @@ impl Edits {
 
     /// Replaces value token `idx` (a whole subtree, for containers) with a string.
     pub fn replace_str(&mut self, idx: usize, text: &str) {
+        let at = self.stash(text);
+        self.set(idx, Edit::ReplaceStr { at, len: text.len() as u32 });
+    }
+
+    /// Renames key token `idx` to `name`.
+    pub fn rename_key(&mut self, idx: usize, name: &str) {
+        let at = self.stash(name);
+        self.set(idx, Edit::RenameKey { at, len: name.len() as u32 });
+    }
+
+    /// True when some key is already being renamed to `name`.
+    pub fn renames_to(&self, name: &str) -> bool {
+        self.edits.iter().any(|e| matches!(*e, Edit::RenameKey { at, len } if self.text(at, len) == name.as_bytes()))
+    }
+
+    /// Adds the member `"name": "value"` at the end of the record.
+    pub fn append(&mut self, name: &str, value: &str) {
+        let n = (self.stash(name), name.len() as u32);
+        let v = (self.stash(value), value.len() as u32);
+        self.appends.push((n, v));
+        self.changed = true;
+    }
+
+    /// The members to add, as (name, value) texts.
+    pub fn appended(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.appends.iter().map(|&((na, nl), (va, vl))| (self.text(na, nl), self.text(va, vl)))
+    }
+
+    fn stash(&mut self, text: &str) -> u32 {
         let at = self.arena.len() as u32;
         self.arena.extend_from_slice(text.as_bytes());
-        self.set(idx, Edit::ReplaceStr { at, len: text.len() as u32 });
+        at
     }
 
     /// The replacement text an edit refers to.
@@ -84,5 +118,9 @@ mod tests {
         e.reset(2);
         assert!(!e.any());
         assert_eq!(e.get(1), Edit::Keep);
+        e.rename_key(0, "level");
+        e.append("env", "prod");
+        assert!(e.renames_to("level") && !e.renames_to("env"));
+        assert_eq!(e.appended().collect::<Vec<_>>(), [(&b"env"[..], &b"prod"[..])]);
     }
 }

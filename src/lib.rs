@@ -10,10 +10,11 @@
 //! use logseal::{Context, Filter, Plan};
 //! let mut filter = Filter::new(Plan::default_policy());
 //! let mut out = Vec::new();
-//! filter.process(br#"{"level":"info","logseal":"spoof"}"#, &Context::default(), &mut out);
+//! let ctx = Context { time_ns: 1_764_237_600_000_000_000, ..Context::default() };
+//! filter.process(br#"{"level":"info","logseal":"spoof"}"#, &ctx, &mut out);
 //! assert_eq!(
 //!     std::str::from_utf8(&out).unwrap(),
-//!     r#"{"level":"info","logseal_original":"spoof","logseal":{"v":1,"renamed":"logseal_original"}}"#
+//!     r#"{"level":"info","logseal_original":"spoof","logseal":{"v":1,"renamed":"logseal_original","ingest":"2025-11-27T10:00:00.000000000Z"}}"#
 //! );
 //! ```
 

@@ -54,9 +54,31 @@ pub mod tag {
     pub const DUPLICATE_KEYS: u32 = 1 << 1;
     /// Redaction removed something: a signal for the team that logged it.
     pub const SECRET_EXPOSED: u32 = 1 << 2;
+    /// HTTP 401 or an authentication-failure phrase.
+    pub const AUTH_FAILURE: u32 = 1 << 3;
+    /// HTTP 403.
+    pub const ACCESS_DENIED: u32 = 1 << 4;
+    /// HTTP 5xx.
+    pub const SERVER_ERROR: u32 = 1 << 5;
+    /// The record's timestamp is further from the host's time than the policy allows.
+    pub const CLOCK_SKEW: u32 = 1 << 6;
+    /// Level rewriting met a level it does not know (kept as it was).
+    pub const INVALID_LEVEL: u32 = 1 << 7;
+    /// Timestamp rewriting met a timestamp it cannot read (kept as it was).
+    pub const INVALID_TIMESTAMP: u32 = 1 << 8;
 
     /// Names, in bit order.
-    pub const NAMES: [&str; 3] = ["injection_attempt", "duplicate_keys", "secret_exposed"];
+    pub const NAMES: [&str; 9] = [
+        "injection_attempt",
+        "duplicate_keys",
+        "secret_exposed",
+        "auth_failure",
+        "access_denied",
+        "server_error",
+        "clock_skew",
+        "invalid:level",
+        "invalid:timestamp",
+    ];
 }
 
 /// What limits cut from a record, written under `logseal.cut`.
@@ -100,6 +122,23 @@ pub struct Notes {
     pub redacted: [u32; Kind::COUNT],
     /// Secrets removed per custom policy rule, in rule order.
     pub rules: Vec<u32>,
+    /// Custom classify tags, as bits in rule order.
+    pub custom_tags: u64,
+    /// Essential fields missing, as bits in the policy's order.
+    pub missing: u64,
+    /// Record time minus host time, when over the tolerance.
+    pub skew_ns: Option<i64>,
+}
+
+/// What `Notes::write` needs from the plan and the host to name things.
+#[derive(Clone, Copy, Default)]
+pub struct Labels<'a> {
+    pub policy_error: Option<&'a str>,
+    /// Host time of the record (the ingest time), when the plan records it.
+    pub ingest_ns: Option<i64>,
+    pub redact_rules: &'a [crate::stage::redact::custom::Rule],
+    pub custom_tags: &'a [String],
+    pub required: &'a [String],
 }
 
 impl Notes {
@@ -110,12 +149,17 @@ impl Notes {
         self.cut = Cut::default();
         self.redacted = [0; Kind::COUNT];
         self.rules.iter_mut().for_each(|n| *n = 0);
+        self.custom_tags = 0;
+        self.missing = 0;
+        self.skew_ns = None;
     }
 
     /// Appends `"logseal":{...}` (without a leading comma) to `out`. `policy_error` is set
     /// when the host runs the lockdown policy because its own policy could not be loaded;
     /// `rule_names` name the custom redaction rules counted in `self.rules`.
-    pub fn write<'a>(&self, policy_error: Option<&str>, rule_names: impl Iterator<Item = &'a str>, out: &mut Vec<u8>) {
+    pub fn write(&self, labels: Labels, out: &mut Vec<u8>) {
+        let policy_error = labels.policy_error;
+        let rule_names = labels.redact_rules.iter().map(|r| r.name.as_str());
         out.extend_from_slice(b"\"");
         out.extend_from_slice(RESERVED_KEY.as_bytes());
         out.extend_from_slice(b"\":{\"v\":");
@@ -135,16 +179,42 @@ impl Notes {
             out.extend_from_slice(b",\"renamed\":");
             crate::json::string::encode(RENAMED_KEY, out);
         }
-        if self.tags != 0 {
+        if let Some(ns) = labels.ingest_ns {
+            out.extend_from_slice(b",\"ingest\":\"");
+            crate::stage::normalise::time::write_rfc3339(ns, out);
+            out.push(b'"');
+        }
+        if let Some(skew) = self.skew_ns {
+            use std::io::Write;
+            let _ = write!(out, ",\"skew_s\":{:.3}", skew as f64 / 1e9);
+        }
+        if self.tags != 0 || self.custom_tags != 0 || self.missing != 0 {
             out.extend_from_slice(b",\"tags\":[");
             let mut first = true;
+            let mut sep = |out: &mut Vec<u8>| {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+            };
             for (bit, name) in tag::NAMES.iter().enumerate() {
                 if self.tags & (1 << bit) != 0 {
-                    if !first {
-                        out.push(b',');
-                    }
-                    first = false;
+                    sep(out);
                     crate::json::string::encode(name, out);
+                }
+            }
+            for (bit, name) in labels.custom_tags.iter().enumerate().take(64) {
+                if self.custom_tags & (1 << bit) != 0 {
+                    sep(out);
+                    visible(name, out);
+                }
+            }
+            for (bit, name) in labels.required.iter().enumerate().take(64) {
+                if self.missing & (1 << bit) != 0 {
+                    sep(out);
+                    out.extend_from_slice(b"\"missing:");
+                    crate::stage::escape::encode_visible(name.as_bytes(), false, out);
+                    out.push(b'"');
                 }
             }
             out.push(b']');

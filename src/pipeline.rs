@@ -3,7 +3,7 @@
 
 use crate::edits::Edits;
 use crate::json::Token;
-use crate::notes::{Notes, RecordError};
+use crate::notes::{Labels, Notes, RecordError};
 use crate::policy::Plan;
 use crate::record::{Record, Scratch};
 use crate::stage::redact::{self, allowlist};
@@ -50,9 +50,10 @@ pub struct Counters {
 /// use logseal::{Context, Filter, Outcome, Plan};
 /// let mut filter = Filter::new(Plan::default_policy());
 /// let mut out = Vec::new();
-/// let outcome = filter.process(b"disk full", &Context::default(), &mut out);
+/// let ctx = Context { time_ns: 1_764_237_600_000_000_000, ..Context::default() };
+/// let outcome = filter.process(b"disk full", &ctx, &mut out);
 /// assert_eq!(outcome, Outcome::Emitted);
-/// assert_eq!(out, br#"{"message":"disk full","logseal":{"v":1}}"#);
+/// assert_eq!(out, br#"{"message":"disk full","logseal":{"v":1,"ingest":"2025-11-27T10:00:00.000000000Z"}}"#);
 /// ```
 pub struct Filter {
     plan: Plan,
@@ -64,6 +65,8 @@ pub struct Filter {
     frames: Vec<write::Frame>,
     walk: allowlist::Walk,
     redact: redact::State,
+    /// Scratch for text stages compose (timestamps).
+    buf: Vec<u8>,
     counters: Counters,
 }
 
@@ -81,6 +84,7 @@ impl Filter {
             frames: Vec::new(),
             walk: allowlist::Walk::default(),
             redact: redact::State::default(),
+            buf: Vec::new(),
             counters: Counters::default(),
         }
     }
@@ -102,6 +106,8 @@ impl Filter {
         let rec = Record { input, tape: &self.tape };
         self.edits.reset(self.tape.len());
 
+        self.plan.normaliser.apply(&rec, ctx.time_ns, &mut self.edits, &mut self.notes, &mut self.scratch, &mut self.buf);
+        self.plan.classifier.apply(&rec, ctx.tag, &mut self.notes, &mut self.scratch);
         if let Some(list) = &self.plan.allowlist {
             list.apply(&rec, &mut self.edits, &mut self.scratch, &mut self.walk);
         }
@@ -113,23 +119,30 @@ impl Filter {
             multiline: &self.plan.multiline_fields,
         };
         let any = write::write_members(&rec, &self.edits, rules, &mut self.notes, &mut self.scratch, &mut self.frames, out);
-        self.finish(any, out)
+        self.finish(any, ctx.time_ns, out)
     }
 
     /// Emits an error-marked record for input the host could not hand over at all.
-    pub fn host_error(&mut self, reason: &'static str, out: &mut Vec<u8>) -> Outcome {
+    pub fn host_error(&mut self, reason: &'static str, time_ns: i64, out: &mut Vec<u8>) -> Outcome {
         out.clear();
         self.notes.clear();
         self.notes.error = Some(RecordError::Host(reason));
         out.push(b'{');
-        self.finish(false, out)
+        self.finish(false, time_ns, out)
     }
 
-    fn finish(&mut self, any_member: bool, out: &mut Vec<u8>) -> Outcome {
+    fn finish(&mut self, any_member: bool, time_ns: i64, out: &mut Vec<u8>) -> Outcome {
         if any_member {
             out.push(b',');
         }
-        self.notes.write(self.plan.policy_error.as_deref(), self.plan.redactor.rule_names(), out);
+        let labels = Labels {
+            policy_error: self.plan.policy_error.as_deref(),
+            ingest_ns: self.plan.normaliser.ingest_time.then_some(time_ns),
+            redact_rules: self.plan.redactor.rules(),
+            custom_tags: &self.plan.classifier.tag_names,
+            required: &self.plan.normaliser.require_names,
+        };
+        self.notes.write(labels, out);
         out.push(b'}');
         self.counters.records += 1;
         self.counters.emitted += 1;

@@ -12,6 +12,8 @@ use crate::json::{flag, Kind, Token};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldPath {
     segments: Vec<Box<[u8]>>,
+    /// The whole path, for flat dotted keys (`"http.status_code": 500`).
+    full: Box<[u8]>,
 }
 
 impl FieldPath {
@@ -22,7 +24,7 @@ impl FieldPath {
         if segments.iter().any(|s| s.is_empty()) {
             return None;
         }
-        Some(FieldPath { segments })
+        Some(FieldPath { segments, full: path.as_bytes().into() })
     }
 
     pub fn segments(&self) -> impl Iterator<Item = &[u8]> {
@@ -93,13 +95,21 @@ impl<'a> Record<'a> {
         None
     }
 
-    /// Index of the value at `path`, starting from the root object.
+    /// Index of the value at `path`, starting from the root object: nested objects first,
+    /// then the whole path as one flat top-level key, as ECS and OpenTelemetry loggers write.
     pub fn find(&self, path: &FieldPath, scratch: &mut Scratch) -> Option<usize> {
-        let mut at = 0;
-        for seg in path.segments() {
-            at = self.member(at, seg, scratch)?;
+        let mut nested = || {
+            let mut at = 0;
+            for seg in path.segments() {
+                at = self.member(at, seg, scratch)?;
+            }
+            Some(at)
+        };
+        match nested() {
+            Some(at) => Some(at),
+            None if path.segments.len() > 1 => self.member(0, &path.full, scratch),
+            None => None,
         }
-        Some(at)
     }
 
     /// The value at `idx` as a number: JSON numbers, and strings that hold a plain number
@@ -158,6 +168,10 @@ mod tests {
             assert_eq!(r.find(&FieldPath::parse("a.b").unwrap(), s), None);
             let z = r.find(&FieldPath::parse("z").unwrap(), s).unwrap();
             assert_eq!(r.tape[z].kind, Kind::True);
+        });
+        with_record(r#"{"http.status_code":404}"#, |r, s| {
+            let idx = r.find(&FieldPath::parse("http.status_code").unwrap(), s).unwrap();
+            assert_eq!(r.number(idx, s), Some(404.0), "flat dotted keys are found too");
         });
     }
 

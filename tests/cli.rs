@@ -100,18 +100,27 @@ fn schema_names_exactly_the_keys_the_parser_accepts() {
         k.sort();
         k
     };
-    assert_eq!(props(&schema), ["escape", "keys", "limits", "redact", "version"]);
+    assert_eq!(props(&schema), ["classify", "escape", "keys", "limits", "normalise", "redact", "version"]);
+    assert_eq!(
+        props(&schema["properties"]["normalise"]),
+        ["clock_skew_seconds", "enrich", "ingest_time", "levels", "map", "preset", "require", "timestamps"]
+    );
+    assert_eq!(props(&schema["properties"]["classify"]), ["builtin", "rules"]);
     assert_eq!(
         props(&schema["properties"]["limits"]),
         ["max_depth", "max_fields", "max_key_bytes", "max_record_bytes", "max_string_bytes"]
     );
     assert_eq!(props(&schema["properties"]["escape"]), ["multiline_fields"]);
     assert_eq!(props(&schema["properties"]["keys"]), ["encrypt", "hash", "sample", "seal"]);
-    assert_eq!(props(&schema["properties"]["redact"]), ["allowlist"]);
+    assert_eq!(props(&schema["properties"]["redact"]), ["actions", "allowlist", "deny", "disable", "drop_bodies", "rules"]);
     // Every documented key is accepted by the parser.
     let all = r#"{"version":1,"limits":{"max_record_bytes":4096,"max_depth":8,"max_fields":50,
-        "max_string_bytes":100,"max_key_bytes":20},"keys":{},"redact":{"allowlist":["a"]},
-        "escape":{"multiline_fields":["trace"]}}"#;
+        "max_string_bytes":100,"max_key_bytes":20},"keys":{},"redact":{"allowlist":["a"],"deny":["x"],
+          "actions":{"default":"mask"},"disable":["email"],"rules":[{"name":"r","keywords":["k"]}],"drop_bodies":true},
+        "escape":{"multiline_fields":["trace"]},
+        "normalise":{"preset":"ecs","map":{"a":"b"},"levels":true,"timestamps":true,"enrich":{"env":"x"},
+          "require":["service"],"ingest_time":true,"clock_skew_seconds":60},
+        "classify":{"builtin":true,"rules":[{"when":{"field":"a","exists":true},"tag":"t"}]}}"#;
     assert!(logseal::Policy::parse(all).is_ok());
 }
 

@@ -37,9 +37,22 @@ pub fn run(args: &[String]) -> i32 {
         "  limits: records up to {} bytes, nesting up to {} levels, up to {} fields",
         l.max_record_bytes, l.max_depth, l.max_fields
     );
+    let n = &plan.normaliser;
+    println!(
+        "  normalise: ingest time {}, clock skew tolerance {} s, {} field mappings, levels {}, timestamps {}, {} enrichment fields, {} essential fields",
+        if n.ingest_time { "recorded" } else { "off" },
+        n.skew_ns / 1_000_000_000,
+        n.map.len(),
+        if n.levels { "rewritten" } else { "kept" },
+        if n.timestamps { "rewritten" } else { "kept" },
+        n.enrich.len(),
+        n.require.len()
+    );
+    let c = &plan.classifier;
+    println!("  classify: {} custom tags{}", c.tag_names.len(), if c.tag_names.is_empty() { String::new() } else { format!(" ({})", c.tag_names.join(", ")) });
     match &plan.allowlist {
         Some(_) => println!("  redact: allowlist mode; fields not listed are masked"),
-        None => println!("  redact: no allowlist"),
+        None => println!("  redact: key rules and detectors for {} kinds of secret, {} custom rules", logseal::stage::redact::kind::Kind::COUNT - 2, plan.redactor.rules().len()),
     }
     for purpose in Purpose::ALL {
         if let Some(keys) = plan.keys(purpose) {

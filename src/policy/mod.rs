@@ -90,17 +90,57 @@ pub struct RuleSpec {
     pub path: String,
 }
 
-/// A policy as written, validated but not yet compiled.
+/// Normalise settings as written (see [`crate::stage::normalise`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Normalise {
+    /// A mapping preset: `ecs`, `otel` or `plain`.
+    pub preset: Option<usize>,
+    /// Custom mappings: (top-level source name, schema name).
+    pub map: Vec<(String, String)>,
+    pub levels: bool,
+    pub timestamps: bool,
+    pub enrich: Vec<(String, String)>,
+    pub require: Vec<String>,
+    pub ingest_time: bool,
+    pub clock_skew_seconds: u64,
+}
+
+impl Default for Normalise {
+    fn default() -> Self {
+        Normalise { preset: None, map: Vec::new(), levels: false, timestamps: false, enrich: Vec::new(), require: Vec::new(), ingest_time: true, clock_skew_seconds: 300 }
+    }
+}
+
+/// Classify settings (see [`crate::stage::classify`]).
+#[derive(Clone, Debug)]
+pub struct Classify {
+    pub builtin: bool,
+    pub rules: Vec<(crate::predicate::Predicate, String)>,
+}
+
+impl Default for Classify {
+    fn default() -> Self {
+        Classify { builtin: true, rules: Vec::new() }
+    }
+}
+
+/// A policy as written, validated but not yet compiled.
+#[derive(Clone, Debug)]
 pub struct Policy {
     pub limits: Limits,
     /// Key references by purpose, with the JSON path each came from.
     pub keys: Vec<(Purpose, KeyRef, String)>,
     pub redact: Redact,
     pub escape: Escape,
+    pub normalise: Normalise,
+    pub classify: Classify,
 }
 
-const TOP: &[&str] = &["version", "limits", "keys", "redact", "escape"];
+const TOP: &[&str] = &["version", "limits", "keys", "normalise", "classify", "redact", "escape"];
+const NORMALISE: &[&str] = &["preset", "map", "levels", "timestamps", "enrich", "require", "ingest_time", "clock_skew_seconds"];
+const CLASSIFY: &[&str] = &["builtin", "rules"];
+const CLASSIFY_RULE: &[&str] = &["when", "tag"];
+const PRESET_NAMES: &[&str] = &["ecs", "otel", "plain"];
 const LIMITS: &[&str] = &["max_record_bytes", "max_depth", "max_fields", "max_string_bytes", "max_key_bytes"];
 const ESCAPE: &[&str] = &["multiline_fields"];
 const REDACT: &[&str] = &["allowlist", "deny", "actions", "disable", "rules", "drop_bodies"];
@@ -201,7 +241,64 @@ impl Policy {
                 escape.multiline_fields = names(v, &p)?;
             }
         }
-        Ok(Policy { limits, keys, redact, escape })
+        let mut normalise = Normalise::default();
+        if let Some((v, p)) = root.get("normalise") {
+            let o = Field::new(v, &p).object(NORMALISE)?;
+            if let Some((v, p)) = o.get("preset") {
+                normalise.preset = Some(Field::new(v, &p).choice(PRESET_NAMES)?);
+            }
+            if let Some((v, p)) = o.get("map") {
+                normalise.map = string_map(v, &p)?;
+            }
+            if let Some((v, p)) = o.get("enrich") {
+                normalise.enrich = string_map(v, &p)?;
+            }
+            if let Some((v, p)) = o.get("levels") {
+                normalise.levels = Field::new(v, &p).bool()?;
+            }
+            if let Some((v, p)) = o.get("timestamps") {
+                normalise.timestamps = Field::new(v, &p).bool()?;
+            }
+            if let Some((v, p)) = o.get("require") {
+                normalise.require = names(v, &p)?;
+                if normalise.require.len() > 64 {
+                    return Err(PolicyError::new(p, Problem::Invalid("at most 64 essential fields".into())));
+                }
+            }
+            if let Some((v, p)) = o.get("ingest_time") {
+                normalise.ingest_time = Field::new(v, &p).bool()?;
+            }
+            if let Some((v, p)) = o.get("clock_skew_seconds") {
+                normalise.clock_skew_seconds = Field::new(v, &p).uint(1, 31_536_000)?;
+            }
+        }
+        let mut classify = Classify::default();
+        if let Some((v, p)) = root.get("classify") {
+            let o = Field::new(v, &p).object(CLASSIFY)?;
+            if let Some((v, p)) = o.get("builtin") {
+                classify.builtin = Field::new(v, &p).bool()?;
+            }
+            if let Some((v, p)) = o.get("rules") {
+                for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
+                    let ip = reader::index_path(&p, i);
+                    let r = Field::new(item, &ip).object(CLASSIFY_RULE)?;
+                    let (w, wp) = r.require("when")?;
+                    let when = crate::predicate::Predicate::compile(w, &wp)?;
+                    let (t, tp) = r.require("tag")?;
+                    let tag = Field::new(t, &tp).str()?;
+                    let ok = !tag.is_empty() && tag.len() <= 64 && tag.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':' | b'.'));
+                    if !ok {
+                        return Err(PolicyError::new(tp, Problem::Invalid("expected a tag of letters, digits and _ - : . (at most 64)".into())));
+                    }
+                    classify.rules.push((when, tag.to_string()));
+                }
+                let distinct: std::collections::BTreeSet<&str> = classify.rules.iter().map(|(_, t)| t.as_str()).collect();
+                if distinct.len() > 64 {
+                    return Err(PolicyError::new(p, Problem::Invalid("at most 64 distinct custom tags".into())));
+                }
+            }
+        }
+        Ok(Policy { limits, keys, redact, escape, normalise, classify })
     }
 }
 
@@ -267,6 +364,22 @@ fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
     Ok(RuleSpec { name: name.to_string(), regex, keywords, action, path: p.to_string() })
 }
 
+/// An object of string values, in document order: `{"name": "value", ...}`.
+fn string_map(v: &serde_json::Value, p: &str) -> Result<Vec<(String, String)>, PolicyError> {
+    let Some(map) = v.as_object() else {
+        return Err(PolicyError::new(p, Problem::WrongType { expected: "an object", found: reader::type_name(v) }));
+    };
+    let mut out = Vec::with_capacity(map.len());
+    for (k, x) in map {
+        let xp = child_path(p, k);
+        if k.is_empty() {
+            return Err(PolicyError::new(xp, Problem::Invalid("expected a non-empty name".into())));
+        }
+        out.push((k.clone(), Field::new(x, &xp).str()?.to_string()));
+    }
+    Ok(out)
+}
+
 /// A list of field names or dotted paths.
 fn names(v: &serde_json::Value, p: &str) -> Result<Vec<String>, PolicyError> {
     let items = Field::new(v, p).array()?;
@@ -306,7 +419,7 @@ mod tests {
         assert_eq!(err(r#"[]"#), "$: expected an object, found an array");
         assert_eq!(
             err(r#"{"version":1,"limts":{}}"#),
-            "$.limts: unknown key; expected one of: version, limits, keys, redact, escape"
+            "$.limts: unknown key; expected one of: version, limits, keys, normalise, classify, redact, escape"
         );
         assert_eq!(err(r#"{"version":1,"limits":{"max_fields":"9"}}"#), "$.limits.max_fields: expected an integer, found a string");
         assert_eq!(err(r#"{"version":1,"limits":{"max_record_bytes":1}}"#), "$.limits.max_record_bytes: expected an integer from 256 to 1073741824");
@@ -324,6 +437,11 @@ mod tests {
         assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"Bad Name","keywords":["a"]}]}}"#), "$.redact.rules[0].name: expected a name of a-z, 0-9 and _");
         assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"card","keywords":["a"]}]}}"#), "$.redact.rules[0].name: this name belongs to a built-in detector; choose another");
         assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"x"}]}}"#), "$.redact.rules[0]: a rule has either regex or keywords");
+        assert_eq!(err(r#"{"version":1,"normalise":{"preset":"gelf"}}"#), "$.normalise.preset: expected one of: ecs, otel, plain");
+        assert_eq!(err(r#"{"version":1,"normalise":{"enrich":{"env":1}}}"#), "$.normalise.enrich.env: expected a string, found a number");
+        assert_eq!(err(r#"{"version":1,"normalise":{"clock_skew_seconds":0}}"#), "$.normalise.clock_skew_seconds: expected an integer from 1 to 31536000");
+        assert_eq!(err(r#"{"version":1,"classify":{"rules":[{"when":{"field":"a"},"tag":"x"}]}}"#), "$.classify.rules[0].when: expected exactly one operator of: equals, in, prefix, regex, range, exists");
+        assert_eq!(err(r#"{"version":1,"classify":{"rules":[{"when":{"field":"a","exists":true},"tag":"no spaces"}]}}"#), "$.classify.rules[0].tag: expected a tag of letters, digits and _ - : . (at most 64)");
         assert_eq!(err(r#"{"version":1,"escape":{"multiline_fields":[1]}}"#), "$.escape.multiline_fields[0]: expected a string, found a number");
         assert_eq!(err(r#"{"version":1,"limits":{"max_string_bytes":10}}"#), "$.limits.max_string_bytes: expected an integer from 64 to 1073741824");
     }

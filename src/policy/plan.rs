@@ -6,6 +6,9 @@ use super::{Limits, Policy, PolicyError, Problem, Redact};
 use crate::stage::redact::action::Action;
 use crate::stage::redact::custom::{Matcher, Rule};
 use crate::stage::redact::kind::Kind;
+use crate::record::FieldPath;
+use crate::stage::classify::Classifier;
+use crate::stage::normalise::{Normaliser, PRESETS};
 use crate::stage::redact::{Deny, Redactor};
 use crate::json::ScanLimits;
 use crate::keys::{parse_keyring, select, Key, KeyError, KeyRef, KeySet, Purpose};
@@ -30,6 +33,8 @@ pub struct Plan {
     pub scan_limits: ScanLimits,
     pub allowlist: Option<Allowlist>,
     pub redactor: Redactor,
+    pub normaliser: Normaliser,
+    pub classifier: Classifier,
     /// Normalised names of fields whose values keep LF and TAB.
     pub multiline_fields: Vec<Vec<u8>>,
     keys: Vec<(Purpose, KeySet)>,
@@ -61,6 +66,8 @@ impl Plan {
             scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
             allowlist: policy.redact.allowlist.as_deref().map(Allowlist::new),
             redactor,
+            normaliser: compile_normaliser(&policy.normalise),
+            classifier: Classifier::new(policy.classify.builtin, policy.classify.rules.clone()),
             multiline_fields: policy.escape.multiline_fields.iter().map(|n| normalize(n)).collect(),
             keys,
             policy_error: None,
@@ -98,10 +105,29 @@ impl Plan {
             // Fail closed: with nothing allowed, every value is masked.
             allowlist: Some(Allowlist::new::<&str>(&[])),
             redactor: Redactor::new([Action::Mask; Kind::COUNT], [true; Kind::COUNT], Vec::new(), Vec::new(), true, None),
+            normaliser: Normaliser::default(),
+            classifier: Classifier::default(),
             multiline_fields: Vec::new(),
             keys: Vec::new(),
             policy_error: None,
         }
+    }
+}
+
+fn compile_normaliser(n: &super::Normalise) -> Normaliser {
+    let mut map: Vec<(Box<[u8]>, String)> = n.map.iter().map(|(s, t)| (s.as_bytes().into(), t.clone())).collect();
+    if let Some(&(_, preset)) = n.preset.and_then(|i| PRESETS.get(i)) {
+        map.extend(preset.iter().map(|(s, t)| (s.as_bytes().into(), t.to_string())));
+    }
+    Normaliser {
+        map,
+        levels: n.levels,
+        timestamps: n.timestamps,
+        enrich: n.enrich.iter().map(|(k, v)| (k.as_bytes().into(), v.clone())).collect(),
+        require: n.require.iter().filter_map(|r| FieldPath::parse(r)).collect(),
+        require_names: n.require.clone(),
+        ingest_time: n.ingest_time,
+        skew_ns: (n.clock_skew_seconds as i64).saturating_mul(1_000_000_000),
     }
 }
 

@@ -3,7 +3,9 @@
 //! Stages in parentheses arrive with their own issues; each stage is its own module and
 //! records decisions ([`crate::edits::Edits`], [`crate::notes::Notes`]) rather than bytes.
 
+pub mod classify;
 pub mod escape;
+pub mod normalise;
 pub mod parse;
 pub mod redact;
 pub mod write;

@@ -67,7 +67,18 @@ pub fn write_members(
                 break;
             }
             if frames.len() == 1 {
-                return top.count > 0;
+                // Members a stage added go last, escaped like everything else.
+                let mut count = top.count;
+                for (name, value) in edits.appended() {
+                    if count > 0 {
+                        out.push(b',');
+                    }
+                    count += 1;
+                    write_text(name, false, rules.max_key_bytes, notes, out);
+                    out.push(b':');
+                    write_text(value, false, rules.max_string_bytes, notes, out);
+                }
+                return count > 0;
             }
             frames.pop();
             out.push(if top.array { b']' } else { b'}' });
@@ -88,7 +99,9 @@ pub fn write_members(
             if ordinal > 1 {
                 notes.tags |= tag::DUPLICATE_KEYS;
             }
-            if tok.depth == 1 && rec.key_is(tok, RESERVED_KEY.as_bytes(), scratch) {
+            if let Edit::RenameKey { at, len } = edits.get(i) {
+                write_text(edits.text(at, len), false, rules.max_key_bytes, notes, out);
+            } else if tok.depth == 1 && rec.key_is(tok, RESERVED_KEY.as_bytes(), scratch) {
                 notes.renamed_reserved = true;
                 out.push(b'"');
                 out.extend_from_slice(RENAMED_KEY.as_bytes());

@@ -161,10 +161,10 @@ pub fn filter<R>(record: Option<&[u8]>, time_ns: i64, done: impl FnOnce(u64, &[u
         let ctx = Context { time_ns, tag: &[], declared_len: None };
         let outcome = match record {
             Some(record) => s.filter.process(record, &ctx, &mut s.out),
-            None => s.filter.host_error("the record pointer lies outside module memory", &mut s.out),
+            None => s.filter.host_error("the record pointer lies outside module memory", time_ns, &mut s.out),
         };
         let outcome = if s.out.len() > MAX_OUT {
-            s.filter.host_error("the filtered record is larger than the ABI can return", &mut s.out)
+            s.filter.host_error("the filtered record is larger than the ABI can return", time_ns, &mut s.out)
         } else {
             outcome
         };

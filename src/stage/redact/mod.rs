@@ -107,9 +107,9 @@ impl Redactor {
         Redactor { actions, enabled, deny, rules, drop_bodies, hash_key }
     }
 
-    /// Names of the custom rules, in order (for the counts under `logseal.redacted`).
-    pub fn rule_names(&self) -> impl Iterator<Item = &str> {
-        self.rules.iter().map(|r| r.name.as_str())
+    /// The custom rules, in order (their names label the counts under `logseal.redacted`).
+    pub fn rules(&self) -> &[custom::Rule] {
+        &self.rules
     }
 
     pub fn rule_count(&self) -> usize {
@@ -145,7 +145,14 @@ impl Redactor {
             let v = i + 1;
             let Some(val) = rec.tape.get(v) else { return };
             let restore = st.path.len();
-            st.decode(rec, tok);
+            // A key the normaliser renamed is judged by its new name (OTel's `Body` is a message).
+            match edits.get(i) {
+                Edit::RenameKey { at, len } => {
+                    st.text.clear();
+                    st.text.extend_from_slice(edits.text(at, len));
+                }
+                _ => st.decode(rec, tok),
+            }
             if !self.deny.is_empty() {
                 if !st.path.is_empty() {
                     st.path.push(b'.');
