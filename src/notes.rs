@@ -128,6 +128,10 @@ pub struct Notes {
     pub missing: u64,
     /// Record time minus host time, when over the tolerance.
     pub skew_ns: Option<i64>,
+    /// The rate of the sampler the record passed.
+    pub sample_rate: Option<f64>,
+    /// Repeats of this record's dedup key suppressed since the last one out.
+    pub repeats: Option<u64>,
 }
 
 /// What `Notes::write` needs from the plan and the host to name things.
@@ -152,6 +156,8 @@ impl Notes {
         self.custom_tags = 0;
         self.missing = 0;
         self.skew_ns = None;
+        self.sample_rate = None;
+        self.repeats = None;
     }
 
     /// Appends `"logseal":{...}` (without a leading comma) to `out`. `policy_error` is set
@@ -187,6 +193,14 @@ impl Notes {
         if let Some(skew) = self.skew_ns {
             use std::io::Write;
             let _ = write!(out, ",\"skew_s\":{:.3}", skew as f64 / 1e9);
+        }
+        if let Some(rate) = self.sample_rate {
+            use std::io::Write;
+            let _ = write!(out, ",\"sample_rate\":{rate}");
+        }
+        if let Some(n) = self.repeats {
+            use std::io::Write;
+            let _ = write!(out, ",\"repeats\":{n}");
         }
         if self.tags != 0 || self.custom_tags != 0 || self.missing != 0 {
             out.extend_from_slice(b",\"tags\":[");

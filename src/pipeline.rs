@@ -7,6 +7,7 @@ use crate::notes::{Labels, Notes, RecordError};
 use crate::policy::Plan;
 use crate::record::{Record, Scratch};
 use crate::stage::redact::{self, allowlist};
+use crate::stage::sample::{self, Decision};
 use crate::stage::{parse, write};
 
 /// What the host knows about a record besides its bytes.
@@ -41,6 +42,14 @@ pub struct Counters {
     pub errors: u64,
     /// Records cut down by a limit (see `logseal.cut`).
     pub cut: u64,
+    /// Records dropped by a sampling rate.
+    pub sampled_out: u64,
+    /// Records dropped by the rate limiter.
+    pub rate_limited: u64,
+    /// Repeats dropped by deduplication (counted on the next record out, too).
+    pub duplicates: u64,
+    /// Limiter and dedup keys evicted to keep state bounded.
+    pub evictions: u64,
 }
 
 /// A compiled plan with its per-record buffers. Buffers are reused: after warm-up the
@@ -67,6 +76,7 @@ pub struct Filter {
     redact: redact::State,
     /// Scratch for text stages compose (timestamps).
     buf: Vec<u8>,
+    sample: sample::State,
     counters: Counters,
 }
 
@@ -85,6 +95,7 @@ impl Filter {
             walk: allowlist::Walk::default(),
             redact: redact::State::default(),
             buf: Vec::new(),
+            sample: sample::State::default(),
             counters: Counters::default(),
         }
     }
@@ -108,6 +119,20 @@ impl Filter {
 
         self.plan.normaliser.apply(&rec, ctx.time_ns, &mut self.edits, &mut self.notes, &mut self.scratch, &mut self.buf);
         self.plan.classifier.apply(&rec, ctx.tag, &mut self.notes, &mut self.scratch);
+        if self.plan.sampler.active() {
+            let decision = self.plan.sampler.decide(&rec, input, ctx.tag, ctx.time_ns, &mut self.notes, &mut self.sample, &mut self.scratch);
+            self.counters.evictions = self.sample.evictions;
+            if decision != Decision::Keep {
+                self.counters.records += 1;
+                self.counters.dropped += 1;
+                match decision {
+                    Decision::SampledOut => self.counters.sampled_out += 1,
+                    Decision::RateLimited => self.counters.rate_limited += 1,
+                    _ => self.counters.duplicates += 1,
+                }
+                return Outcome::Dropped;
+            }
+        }
         if let Some(list) = &self.plan.allowlist {
             list.apply(&rec, &mut self.edits, &mut self.scratch, &mut self.walk);
         }

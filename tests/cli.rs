@@ -41,7 +41,7 @@ fn filter_keeps_memory_bounded_on_an_endless_line() {
 fn filter_reports_counters_with_stats() {
     let (code, _, err) = logseal(&["filter", "--stats"], b"{\"a\":1}\n{\n");
     assert_eq!(code, 0);
-    assert!(err.contains(r#"{"records":2,"emitted":2,"dropped":0,"errors":1,"cut":0}"#), "{err}");
+    assert!(err.contains(r#"{"records":2,"emitted":2,"dropped":0,"errors":1,"cut":0,"sampled_out":0,"rate_limited":0,"duplicates":0,"evictions":0}"#), "{err}");
 }
 
 #[test]
@@ -100,7 +100,11 @@ fn schema_names_exactly_the_keys_the_parser_accepts() {
         k.sort();
         k
     };
-    assert_eq!(props(&schema), ["classify", "escape", "keys", "limits", "normalise", "redact", "version"]);
+    assert_eq!(props(&schema), ["classify", "escape", "keys", "limits", "normalise", "redact", "sample", "version"]);
+    assert_eq!(
+        props(&schema["properties"]["sample"]),
+        ["by", "dedup", "default_rate", "levels", "max_keys", "missing", "rate_limit", "rules"]
+    );
     assert_eq!(
         props(&schema["properties"]["normalise"]),
         ["clock_skew_seconds", "enrich", "ingest_time", "levels", "map", "preset", "require", "timestamps"]
@@ -120,7 +124,10 @@ fn schema_names_exactly_the_keys_the_parser_accepts() {
         "escape":{"multiline_fields":["trace"]},
         "normalise":{"preset":"ecs","map":{"a":"b"},"levels":true,"timestamps":true,"enrich":{"env":"x"},
           "require":["service"],"ingest_time":true,"clock_skew_seconds":60},
-        "classify":{"builtin":true,"rules":[{"when":{"field":"a","exists":true},"tag":"t"}]}}"#;
+        "classify":{"builtin":true,"rules":[{"when":{"field":"a","exists":true},"tag":"t"}]},
+        "sample":{"by":["request_id"],"missing":"keep","default_rate":1,"levels":{"info":1},
+          "rules":[{"when":{"field":"a","exists":true},"rate":1}],"rate_limit":{"by":"ip","records":10,"per_seconds":1},
+          "dedup":{"by":["msg"],"window_seconds":5},"max_keys":100}}"#;
     assert!(logseal::Policy::parse(all).is_ok());
 }
 

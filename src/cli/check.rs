@@ -50,6 +50,25 @@ pub fn run(args: &[String]) -> i32 {
     );
     let c = &plan.classifier;
     println!("  classify: {} custom tags{}", c.tag_names.len(), if c.tag_names.is_empty() { String::new() } else { format!(" ({})", c.tag_names.join(", ")) });
+    let sm = &plan.sampler;
+    if sm.active() {
+        let levels: Vec<String> = logseal::stage::normalise::level::LEVELS
+            .iter()
+            .zip(sm.levels)
+            .filter_map(|(n, r)| r.map(|r| format!("{n} {r}")))
+            .collect();
+        println!(
+            "  sample: default rate {}, levels [{}], {} rules, rate limit {}, dedup {}, up to {} keys; WARN+, status >= 400 and tagged records always kept",
+            sm.default_rate,
+            levels.join(", "),
+            sm.rules.len(),
+            if sm.limit.is_some() { "on" } else { "off" },
+            if sm.dedup.is_some() { "on" } else { "off" },
+            sm.max_keys
+        );
+    } else {
+        println!("  sample: off (every record is kept)");
+    }
     match &plan.allowlist {
         Some(_) => println!("  redact: allowlist mode; fields not listed are masked"),
         None => println!("  redact: key rules and detectors for {} kinds of secret, {} custom rules", logseal::stage::redact::kind::Kind::COUNT - 2, plan.redactor.rules().len()),

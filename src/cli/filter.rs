@@ -75,8 +75,8 @@ pub fn run(args: &[String]) -> i32 {
     if args.has("stats") {
         let c = filter.counters();
         eprintln!(
-            r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{}}}"#,
-            c.records, c.emitted, c.dropped, c.errors, c.cut
+            r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{}}}"#,
+            c.records, c.emitted, c.dropped, c.errors, c.cut, c.sampled_out, c.rate_limited, c.duplicates, c.evictions
         );
     }
     match result {

@@ -124,6 +124,23 @@ impl Default for Classify {
     }
 }
 
+/// Sampling settings as written (see [`crate::stage::sample`]). Off unless present.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    pub by: Vec<String>,
+    pub missing: usize,
+    pub default_rate: f64,
+    pub levels: [Option<f64>; 6],
+    pub rules: Vec<(crate::predicate::Predicate, f64)>,
+    /// (field, records, per seconds)
+    pub rate_limit: Option<(String, u64, u64)>,
+    /// (fields, window seconds)
+    pub dedup: Option<(Vec<String>, u64)>,
+    pub max_keys: u64,
+    /// Where the section is, for errors found at compile time.
+    pub path: String,
+}
+
 /// A policy as written, validated but not yet compiled.
 #[derive(Clone, Debug)]
 pub struct Policy {
@@ -134,9 +151,13 @@ pub struct Policy {
     pub escape: Escape,
     pub normalise: Normalise,
     pub classify: Classify,
+    pub sample: Option<Sample>,
 }
 
-const TOP: &[&str] = &["version", "limits", "keys", "normalise", "classify", "redact", "escape"];
+const TOP: &[&str] = &["version", "limits", "keys", "normalise", "classify", "sample", "redact", "escape"];
+const SAMPLE: &[&str] = &["by", "missing", "default_rate", "levels", "rules", "rate_limit", "dedup", "max_keys"];
+const MISSING: &[&str] = &["keep", "content", "drop"];
+const LEVEL_NAMES: &[&str] = &["trace", "debug", "info", "warn", "error", "fatal"];
 const NORMALISE: &[&str] = &["preset", "map", "levels", "timestamps", "enrich", "require", "ingest_time", "clock_skew_seconds"];
 const CLASSIFY: &[&str] = &["builtin", "rules"];
 const CLASSIFY_RULE: &[&str] = &["when", "tag"];
@@ -298,7 +319,11 @@ impl Policy {
                 }
             }
         }
-        Ok(Policy { limits, keys, redact, escape, normalise, classify })
+        let sample = match root.get("sample") {
+            Some((v, p)) => Some(sample(v, &p)?),
+            None => None,
+        };
+        Ok(Policy { limits, keys, redact, escape, normalise, classify, sample })
     }
 }
 
@@ -364,6 +389,72 @@ fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
     Ok(RuleSpec { name: name.to_string(), regex, keywords, action, path: p.to_string() })
 }
 
+fn sample(v: &serde_json::Value, p: &str) -> Result<Sample, PolicyError> {
+    let o = Field::new(v, p).object(SAMPLE)?;
+    let mut s = Sample {
+        by: Vec::new(),
+        missing: 0,
+        default_rate: 1.0,
+        levels: [None; 6],
+        rules: Vec::new(),
+        rate_limit: None,
+        dedup: None,
+        max_keys: 10_000,
+        path: p.to_string(),
+    };
+    if let Some((v, p)) = o.get("by") {
+        s.by = names(v, &p)?;
+    }
+    if let Some((v, p)) = o.get("missing") {
+        s.missing = Field::new(v, &p).choice(MISSING)?;
+    }
+    if let Some((v, p)) = o.get("default_rate") {
+        s.default_rate = Field::new(v, &p).rate()?;
+    }
+    if let Some((v, p)) = o.get("levels") {
+        let lo = Field::new(v, &p).object(LEVEL_NAMES)?;
+        for (i, name) in LEVEL_NAMES.iter().enumerate() {
+            if let Some((r, rp)) = lo.get(name) {
+                s.levels[i] = Some(Field::new(r, &rp).rate()?);
+            }
+        }
+    }
+    if let Some((v, p)) = o.get("rules") {
+        for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
+            let ip = reader::index_path(&p, i);
+            let r = Field::new(item, &ip).object(&["when", "rate"])?;
+            let (w, wp) = r.require("when")?;
+            let (rate, rp) = r.require("rate")?;
+            s.rules.push((crate::predicate::Predicate::compile(w, &wp)?, Field::new(rate, &rp).rate()?));
+        }
+    }
+    if let Some((v, p)) = o.get("rate_limit") {
+        let l = Field::new(v, &p).object(&["by", "records", "per_seconds"])?;
+        let (b, bp) = l.require("by")?;
+        let by = Field::new(b, &bp).str()?;
+        if crate::record::FieldPath::parse(by).is_none() {
+            return Err(PolicyError::new(bp, Problem::Invalid("expected a field name or dotted path".into())));
+        }
+        let (r, rp) = l.require("records")?;
+        let (w, wp) = l.require("per_seconds")?;
+        s.rate_limit = Some((by.to_string(), Field::new(r, &rp).uint(1, 1_000_000_000)?, Field::new(w, &wp).uint(1, 86_400)?));
+    }
+    if let Some((v, p)) = o.get("dedup") {
+        let d = Field::new(v, &p).object(&["by", "window_seconds"])?;
+        let (b, bp) = d.require("by")?;
+        let by = names(b, &bp)?;
+        if by.is_empty() {
+            return Err(PolicyError::new(bp, Problem::Invalid("expected at least one field".into())));
+        }
+        let (w, wp) = d.require("window_seconds")?;
+        s.dedup = Some((by, Field::new(w, &wp).uint(1, 86_400)?));
+    }
+    if let Some((v, p)) = o.get("max_keys") {
+        s.max_keys = Field::new(v, &p).uint(1, 10_000_000)?;
+    }
+    Ok(s)
+}
+
 /// An object of string values, in document order: `{"name": "value", ...}`.
 fn string_map(v: &serde_json::Value, p: &str) -> Result<Vec<(String, String)>, PolicyError> {
     let Some(map) = v.as_object() else {
@@ -419,7 +510,7 @@ mod tests {
         assert_eq!(err(r#"[]"#), "$: expected an object, found an array");
         assert_eq!(
             err(r#"{"version":1,"limts":{}}"#),
-            "$.limts: unknown key; expected one of: version, limits, keys, normalise, classify, redact, escape"
+            "$.limts: unknown key; expected one of: version, limits, keys, normalise, classify, sample, redact, escape"
         );
         assert_eq!(err(r#"{"version":1,"limits":{"max_fields":"9"}}"#), "$.limits.max_fields: expected an integer, found a string");
         assert_eq!(err(r#"{"version":1,"limits":{"max_record_bytes":1}}"#), "$.limits.max_record_bytes: expected an integer from 256 to 1073741824");
@@ -438,6 +529,9 @@ mod tests {
         assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"card","keywords":["a"]}]}}"#), "$.redact.rules[0].name: this name belongs to a built-in detector; choose another");
         assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"x"}]}}"#), "$.redact.rules[0]: a rule has either regex or keywords");
         assert_eq!(err(r#"{"version":1,"normalise":{"preset":"gelf"}}"#), "$.normalise.preset: expected one of: ecs, otel, plain");
+        assert_eq!(err(r#"{"version":1,"sample":{"levels":{"info":1.5}}}"#), "$.sample.levels.info: expected a rate from 0 to 1");
+        assert_eq!(err(r#"{"version":1,"sample":{"levels":{"verbose":0}}}"#), "$.sample.levels.verbose: unknown key; expected one of: trace, debug, info, warn, error, fatal");
+        assert_eq!(err(r#"{"version":1,"sample":{"rate_limit":{"by":"ip","records":0,"per_seconds":10}}}"#), "$.sample.rate_limit.records: expected an integer from 1 to 1000000000");
         assert_eq!(err(r#"{"version":1,"normalise":{"enrich":{"env":1}}}"#), "$.normalise.enrich.env: expected a string, found a number");
         assert_eq!(err(r#"{"version":1,"normalise":{"clock_skew_seconds":0}}"#), "$.normalise.clock_skew_seconds: expected an integer from 1 to 31536000");
         assert_eq!(err(r#"{"version":1,"classify":{"rules":[{"when":{"field":"a"},"tag":"x"}]}}"#), "$.classify.rules[0].when: expected exactly one operator of: equals, in, prefix, regex, range, exists");

@@ -10,6 +10,7 @@ use crate::record::FieldPath;
 use crate::stage::classify::Classifier;
 use crate::stage::normalise::{Normaliser, PRESETS};
 use crate::stage::redact::{Deny, Redactor};
+use crate::stage::sample::{Dedup, Limit, Missing, Sampler};
 use crate::json::ScanLimits;
 use crate::keys::{parse_keyring, select, Key, KeyError, KeyRef, KeySet, Purpose};
 use crate::stage::redact::allowlist::Allowlist;
@@ -35,6 +36,7 @@ pub struct Plan {
     pub redactor: Redactor,
     pub normaliser: Normaliser,
     pub classifier: Classifier,
+    pub sampler: Sampler,
     /// Normalised names of fields whose values keep LF and TAB.
     pub multiline_fields: Vec<Vec<u8>>,
     keys: Vec<(Purpose, KeySet)>,
@@ -60,6 +62,7 @@ impl Plan {
             keys.push((*purpose, KeySet::new(found)));
         }
         let redactor = compile_redactor(&policy.redact, &keys)?;
+        let sampler = compile_sampler(policy.sample.as_ref(), &keys)?;
         let limits = policy.limits;
         Ok(Plan {
             limits,
@@ -68,6 +71,7 @@ impl Plan {
             redactor,
             normaliser: compile_normaliser(&policy.normalise),
             classifier: Classifier::new(policy.classify.builtin, policy.classify.rules.clone()),
+            sampler,
             multiline_fields: policy.escape.multiline_fields.iter().map(|n| normalize(n)).collect(),
             keys,
             policy_error: None,
@@ -107,11 +111,43 @@ impl Plan {
             redactor: Redactor::new([Action::Mask; Kind::COUNT], [true; Kind::COUNT], Vec::new(), Vec::new(), true, None),
             normaliser: Normaliser::default(),
             classifier: Classifier::default(),
+            sampler: inactive_sampler(),
             multiline_fields: Vec::new(),
             keys: Vec::new(),
             policy_error: None,
         }
     }
+}
+
+fn inactive_sampler() -> Sampler {
+    Sampler { by: Vec::new(), missing: Missing::Keep, default_rate: 1.0, levels: [None; 6], rules: Vec::new(), limit: None, dedup: None, max_keys: 10_000, seed: None }
+}
+
+fn compile_sampler(s: Option<&super::Sample>, keys: &[(Purpose, KeySet)]) -> Result<Sampler, PolicyError> {
+    let Some(s) = s else { return Ok(inactive_sampler()) };
+    let seed = keys.iter().find(|(p, _)| *p == Purpose::Sample).and_then(|(_, k)| k.active()).map(|k| k.secret.clone());
+    let by_rate = s.default_rate < 1.0 || s.levels.iter().flatten().any(|r| *r < 1.0) || s.rules.iter().any(|(_, r)| *r < 1.0);
+    if by_rate && seed.is_none() {
+        return Err(PolicyError::new(&s.path, Problem::Invalid("sampling by rate needs a secret seed: set keys.sample".into())));
+    }
+    let path = |f: &str| FieldPath::parse(f).ok_or_else(|| PolicyError::new(&s.path, Problem::Invalid(format!("bad field path {f}"))));
+    Ok(Sampler {
+        by: s.by.iter().map(|b| path(b)).collect::<Result<_, _>>()?,
+        missing: [Missing::Keep, Missing::Content, Missing::Drop][s.missing.min(2)],
+        default_rate: s.default_rate,
+        levels: s.levels,
+        rules: s.rules.clone(),
+        limit: match &s.rate_limit {
+            Some((by, records, secs)) => Some(Limit { by: path(by)?, records: *records as f64, per_ns: (*secs as i64) * 1_000_000_000 }),
+            None => None,
+        },
+        dedup: match &s.dedup {
+            Some((by, secs)) => Some(Dedup { by: by.iter().map(|b| path(b)).collect::<Result<_, _>>()?, window_ns: (*secs as i64) * 1_000_000_000 }),
+            None => None,
+        },
+        max_keys: s.max_keys as usize,
+        seed,
+    })
 }
 
 fn compile_normaliser(n: &super::Normalise) -> Normaliser {

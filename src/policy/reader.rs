@@ -81,6 +81,15 @@ impl<'v, 'p> Field<'v, 'p> {
         }
     }
 
+    /// A number from 0 to 1 (a sampling rate).
+    pub fn rate(&self) -> Result<f64, PolicyError> {
+        match self.value.as_f64() {
+            Some(r) if (0.0..=1.0).contains(&r) => Ok(r),
+            Some(_) => Err(PolicyError::new(self.path, Problem::Invalid("expected a rate from 0 to 1".into()))),
+            None => Err(self.wrong("a number from 0 to 1")),
+        }
+    }
+
     pub fn array(&self) -> Result<&'v [Value], PolicyError> {
         self.value.as_array().map(Vec::as_slice).ok_or_else(|| self.wrong("an array"))
     }

@@ -8,4 +8,5 @@ pub mod escape;
 pub mod normalise;
 pub mod parse;
 pub mod redact;
+pub mod sample;
 pub mod write;

@@ -189,8 +189,8 @@ pub extern "C" fn logseal_stats() -> i64 {
         s.stats.clear();
         s.stats.extend_from_slice(
             format!(
-                r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{}}}"#,
-                c.records, c.emitted, c.dropped, c.errors, c.cut
+                r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{}}}"#,
+                c.records, c.emitted, c.dropped, c.errors, c.cut, c.sampled_out, c.rate_limited, c.duplicates, c.evictions
             )
             .as_bytes(),
         );
