@@ -120,7 +120,7 @@ impl Filter {
         self.plan.normaliser.apply(&rec, ctx.time_ns, &mut self.edits, &mut self.notes, &mut self.scratch, &mut self.buf);
         self.plan.classifier.apply(&rec, ctx.tag, &mut self.notes, &mut self.scratch);
         if self.plan.sampler.active() {
-            let decision = self.plan.sampler.decide(&rec, input, ctx.tag, ctx.time_ns, &mut self.notes, &mut self.sample, &mut self.scratch);
+            let decision = self.plan.sampler.decide(&rec, input, ctx, &mut self.notes, &mut self.sample, &mut self.scratch);
             self.counters.evictions = self.sample.evictions;
             if decision != Decision::Keep {
                 self.counters.records += 1;

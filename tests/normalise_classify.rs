@@ -5,7 +5,7 @@ use logseal::{Context, Filter, Plan};
 use serde_json::Value;
 
 /// 2026-11-27T10:00:00Z, the host's time in these tests.
-const HOST: i64 = 1795773600_000_000_000;
+const HOST: i64 = 1_795_773_600_000_000_000;
 
 fn run(policy: &str, line: &str) -> Value {
     let plan = Plan::load(policy, &NoEnvironment, None).unwrap_or_else(|e| panic!("{e}"));

@@ -585,7 +585,7 @@ mod tests {
 
     #[test]
     fn string_spans_exclude_quotes_and_flags_describe_content() {
-        let input = r#"{"k":"a\nb","p":"plain","u":"é","d":"${x}","c":"$5 {x}","z":"a​b","e":"1€"}"#;
+        let input = "{\"k\":\"a\\nb\",\"p\":\"plain\",\"u\":\"é\",\"d\":\"${x}\",\"c\":\"$5 {x}\",\"z\":\"a\u{200b}b\",\"e\":\"1€\"}";
         let t = tape_of(input).unwrap();
         assert_eq!(t[2].raw(input.as_bytes()), br"a\nb");
         assert_eq!(t[2].flags, flag::ESCAPED);

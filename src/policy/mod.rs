@@ -379,7 +379,7 @@ fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
         }
         None => Vec::new(),
     };
-    if regex.is_some() == !keywords.is_empty() {
+    if regex.is_some() != keywords.is_empty() {
         return Err(PolicyError::new(p, Problem::Invalid("a rule has either regex or keywords".into())));
     }
     let action = match o.get("action") {

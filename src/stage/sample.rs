@@ -15,6 +15,7 @@
 //! Per-key state is bounded (`max_keys`, oldest evicted first, evictions counted).
 
 use crate::json::Kind;
+use crate::pipeline::Context;
 use crate::keys::Secret;
 use crate::notes::{tag, Notes};
 use crate::predicate::{Facts, Predicate};
@@ -130,9 +131,10 @@ impl Sampler {
         self.default_rate < 1.0 || self.levels.iter().any(|l| l.is_some_and(|r| r < 1.0)) || !self.rules.is_empty() || self.limit.is_some() || self.dedup.is_some()
     }
 
-    /// Decides the fate of `rec`; `line` is its raw bytes (for content hashing), `host_ns` the
-    /// host time.
-    pub fn decide(&self, rec: &Record, line: &[u8], host_tag: &[u8], host_ns: i64, notes: &mut Notes, st: &mut State, scratch: &mut Scratch) -> Decision {
+    /// Decides the fate of `rec`; `line` is its raw bytes (for content hashing), `ctx` what the
+    /// host knows (its time drives the limiter and dedup windows).
+    pub fn decide(&self, rec: &Record, line: &[u8], ctx: &Context, notes: &mut Notes, st: &mut State, scratch: &mut Scratch) -> Decision {
+        let (host_tag, host_ns) = (ctx.tag, ctx.time_ns);
         if self.always_keep(rec, notes, scratch) {
             return Decision::Keep;
         }

@@ -238,7 +238,7 @@ fn is_multiline(rec: &Record, key: u32, rules: Rules, scratch: &mut Scratch) -> 
     scratch.key.clear();
     let mut name = std::mem::take(&mut scratch.key);
     normalize_into(rec.text(tok, scratch), &mut name);
-    let hit = rules.multiline.iter().any(|m| *m == name);
+    let hit = rules.multiline.contains(&name);
     scratch.key = name;
     hit
 }

@@ -97,7 +97,9 @@ fn zone(t: &[u8]) -> Option<i64> {
     }
 }
 
-fn to_ns(y: i64, mo: u32, d: u32, h: i64, mi: i64, s: i64, frac: i64, offset: i64) -> i64 {
+/// Nanoseconds since the epoch of a civil (year, month, day), (hour, minute, second), a
+/// fraction in nanoseconds and a zone offset in seconds.
+fn to_ns((y, mo, d): (i64, u32, u32), (h, mi, s): (i64, i64, i64), frac: i64, offset: i64) -> i64 {
     let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset;
     secs.saturating_mul(NS).saturating_add(frac)
 }
@@ -111,7 +113,7 @@ fn iso(t: &[u8]) -> Option<i64> {
     let (h, mi, s) = (num(&t[11..13])?, num(&t[14..16])?, num(&t[17..19])?);
     let (frac, rest) = fraction(&t[19..]);
     let off = zone(rest)?;
-    valid(y, mo, d, h, mi, s).then(|| to_ns(y, mo, d, h, mi, s, frac, off))
+    valid(y, mo, d, h, mi, s).then(|| to_ns((y, mo, d), (h, mi, s), frac, off))
 }
 
 fn month(t: &[u8]) -> Option<u32> {
@@ -126,7 +128,7 @@ fn apache(t: &[u8]) -> Option<i64> {
     let (d, mo, y) = (num(&t[0..2])? as u32, month(&t[3..6])?, num(&t[7..11])?);
     let (h, mi, s) = (num(&t[12..14])?, num(&t[15..17])?, num(&t[18..20])?);
     let off = zone(&t[20..])?;
-    valid(y, mo, d, h, mi, s).then(|| to_ns(y, mo, d, h, mi, s, 0, off))
+    valid(y, mo, d, h, mi, s).then(|| to_ns((y, mo, d), (h, mi, s), 0, off))
 }
 
 /// Syslog (RFC 3164): `Nov 27 10:00:00` or `Nov  7 10:00:00`, in `year` (the host's).
@@ -141,7 +143,7 @@ fn syslog(t: &[u8], year: i64) -> Option<i64> {
     if !rest.is_empty() {
         return None;
     }
-    valid(year, mo, day, h, mi, s).then(|| to_ns(year, mo, day, h, mi, s, frac, 0))
+    valid(year, mo, day, h, mi, s).then(|| to_ns((year, mo, day), (h, mi, s), frac, 0))
 }
 
 /// Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude; an

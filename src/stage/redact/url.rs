@@ -12,7 +12,7 @@ pub fn find(text: &[u8], at: usize) -> Option<(usize, usize)> {
     let userinfo_end = start + text.get(start..url_end)?.iter().rposition(|&b| b == b'@')?;
     let userinfo = &text[start..userinfo_end];
     let colon = userinfo.iter().position(|&b| b == b':')?;
-    if colon == 0 || userinfo[..colon].iter().any(|&b| b == b'/') || colon + 1 == userinfo.len() {
+    if colon == 0 || userinfo[..colon].contains(&b'/') || colon + 1 == userinfo.len() {
         return None;
     }
     // `host:8080/path?x=a@b`: a port, not a password.
