@@ -6,17 +6,10 @@ use logseal::{Context, Filter, Plan};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-/// Characters that must never survive decoding (the injection scorer's set).
-fn forbidden(s: &str) -> bool {
-    s.contains("${")
-        || s.chars().any(|c| {
-            let u = c as u32;
-            (u < 0x20 && c != '\t')
-                || u == 0x7f
-                || (0x80..=0x9f).contains(&u)
-                || matches!(u, 0x200b | 0x2028 | 0x2029 | 0x202a..=0x202e | 0x2066..=0x2069)
-        })
-}
+#[path = "support/invariants.rs"]
+mod invariants;
+
+use invariants::forbidden;
 
 fn strings(v: &Value, out: &mut Vec<String>) {
     match v {

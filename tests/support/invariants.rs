@@ -1,3 +1,4 @@
+#![allow(dead_code)] // Shared by several test binaries; not all use every check.
 //! The promises every output record keeps, checked by the fuzz targets and by the tests that
 //! replay their corpora (one copy, included by path in both).
 
