@@ -219,3 +219,30 @@ fn linear_memory_stays_flat_after_warm_up() {
     }
     assert_eq!(m.pages(), warm, "memory grew after warm-up: something leaks per record");
 }
+
+#[test]
+fn sampling_decides_the_same_in_the_module_and_the_cli() {
+    // The same seed and key give the same kept set in every host.
+    let policy = r#"{"version":1,"keys":{"sample":"base64:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="},
+        "sample":{"by":["request_id"],"default_rate":0.3}}"#;
+    let records: Vec<Vec<u8>> = (0..500).map(|i| format!(r#"{{"level":"info","request_id":"req-{i}"}}"#).into_bytes()).collect();
+    let dir = std::env::temp_dir().join(format!("logseal-sample-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("p.json");
+    std::fs::write(&path, policy).unwrap();
+    let stdin: Vec<u8> = records.iter().flat_map(|r| r.iter().copied().chain([b'\n'])).collect();
+    let (code, stdout, stderr) = logseal(&["filter", "--policy", path.to_str().unwrap(), "--time-ns", &TIME_NS.to_string()], &stdin);
+    assert_eq!(code, 0, "{stderr}");
+    let cli: Vec<&[u8]> = stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    let mut module = Generic::new();
+    assert_eq!(module.configure(policy).0, 0);
+    let wasm: Vec<Vec<u8>> = records.iter().filter_map(|r| {
+        let (status, out) = module.filter(r);
+        (status != 2).then_some(out)
+    }).collect();
+    assert!(cli.len() > 100 && cli.len() < 200, "about 30% kept: {}", cli.len());
+    assert_eq!(cli.len(), wasm.len());
+    for (c, w) in cli.iter().zip(&wasm) {
+        assert_eq!(String::from_utf8_lossy(c), String::from_utf8_lossy(w));
+    }
+}

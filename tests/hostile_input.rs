@@ -162,3 +162,16 @@ fn logseal_own_messages_are_escaped_like_content() {
     assert!(!msg.contains('\u{7f}'), "{msg:?}");
     assert!(msg.contains(r"versi\x7fn"), "{msg:?}");
 }
+
+#[test]
+fn a_truncation_never_leaves_part_of_a_secret() {
+    // A card number straddling the 32 KiB string limit is redacted whole before anything is cut.
+    for offset in [32_760usize, 32_764, 32_767] {
+        let text = format!("{}4111 1111 1111 1111 tail", "a ".repeat(offset / 2));
+        let line = serde_json::json!({ "message": text }).to_string();
+        let (_, v, out) = run(line.as_bytes());
+        assert!(!out.contains("4111") && !out.contains("1111"), "offset {offset}: {}", &out[out.len().saturating_sub(200)..]);
+        assert_eq!(v["logseal"]["redacted"]["card"], 1);
+        assert_eq!(v["logseal"]["cut"]["strings"], 1);
+    }
+}

@@ -112,3 +112,15 @@ fn custom_classify_rules_from_the_policy() {
     assert_eq!(tags(&run(p, r#"{"path":"/admin/users","method":"DELETE","latency_ms":1200}"#)), ["admin_change", "slow", "from_app"]);
     assert_eq!(tags(&run(p, r#"{"path":"/admin/users","method":"GET"}"#)), ["from_app"]);
 }
+
+#[test]
+fn every_preset_mapping_renames_its_source() {
+    for (preset, map) in logseal::stage::normalise::PRESETS {
+        let policy = format!(r#"{{"version":1,"normalise":{{"preset":"{preset}"}},"redact":{{"drop_bodies":false}}}}"#);
+        for (source, target) in *map {
+            let v = run(&policy, &serde_json::json!({ *source: "value-1" }).to_string());
+            assert_eq!(v[*target], "value-1", "{preset}: {source} -> {target}: {v}");
+            assert!(v.get(*source).is_none() || source == target, "{preset}: {source} kept beside {target}");
+        }
+    }
+}

@@ -145,27 +145,35 @@ impl Redactor {
             let v = i + 1;
             let Some(val) = rec.tape.get(v) else { return };
             let restore = st.path.len();
-            // A key the normaliser renamed is judged by its new name (OTel's `Body` is a message).
-            match edits.get(i) {
-                Edit::RenameKey { at, len } => {
-                    st.text.clear();
-                    st.text.extend_from_slice(edits.text(at, len));
+            let plain = tok.flags & (crate::json::flag::ESCAPED | crate::json::flag::BAD_UTF8) == 0;
+            let class = match edits.get(i) {
+                // A key the normaliser renamed is judged by its new name (OTel's `Body` is a message).
+                Edit::RenameKey { at, len } if self.deny.is_empty() => st.names.classify(edits.text(at, len)),
+                // The common case reads the name in place: no copy per key.
+                _ if self.deny.is_empty() && plain => st.names.classify(tok.raw(rec.input)),
+                edit => {
+                    match edit {
+                        Edit::RenameKey { at, len } => {
+                            st.text.clear();
+                            st.text.extend_from_slice(edits.text(at, len));
+                        }
+                        _ => st.decode(rec, tok),
+                    }
+                    if !self.deny.is_empty() {
+                        if !st.path.is_empty() {
+                            st.path.push(b'.');
+                        }
+                        let at = st.path.len();
+                        normalize_into(&st.text, &mut st.path);
+                        st.name.clear();
+                        st.name.extend_from_slice(&st.path[at..]);
+                    }
+                    if self.deny.iter().any(|d| d.matches(&st.path, &st.name)) {
+                        KeyClass::Secret(Kind::Denied)
+                    } else {
+                        st.classify_key()
+                    }
                 }
-                _ => st.decode(rec, tok),
-            }
-            if !self.deny.is_empty() {
-                if !st.path.is_empty() {
-                    st.path.push(b'.');
-                }
-                let at = st.path.len();
-                normalize_into(&st.text, &mut st.path);
-                st.name.clear();
-                st.name.extend_from_slice(&st.path[at..]);
-            }
-            let class = if self.deny.iter().any(|d| d.matches(&st.path, &st.name)) {
-                KeyClass::Secret(Kind::Denied)
-            } else {
-                st.classify_key()
             };
             let flag = matches!(val.kind, Tok::True | Tok::False | Tok::Null);
             let handled = match class {
