@@ -100,6 +100,22 @@ impl Cut {
     }
 }
 
+/// Appends the decimal digits of `n`: `write!` costs far more, on every record.
+fn push_u64(out: &mut Vec<u8>, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
 /// Writes text logseal composed (which may quote a policy's key names or paths) as a JSON
 /// string with the same visible escaping as record content: our own messages must not carry
 /// what we remove from records.
@@ -199,8 +215,8 @@ impl Notes {
             let _ = write!(out, ",\"sample_rate\":{rate}");
         }
         if let Some(n) = self.repeats {
-            use std::io::Write;
-            let _ = write!(out, ",\"repeats\":{n}");
+            out.extend_from_slice(b",\"repeats\":");
+            push_u64(out, n);
         }
         if self.tags != 0 || self.custom_tags != 0 || self.missing != 0 {
             out.extend_from_slice(b",\"tags\":[");
@@ -234,39 +250,60 @@ impl Notes {
             out.push(b']');
         }
         if self.tags & tag::SECRET_EXPOSED != 0 {
-            use std::io::Write;
             out.extend_from_slice(b",\"redacted\":{");
-            let mut sep = "";
+            let mut sep: &[u8] = b"";
             for kind in Kind::ALL {
                 let n = self.redacted[kind.index()];
                 if n > 0 {
-                    let _ = write!(out, "{sep}\"{}\":{n}", kind.name());
-                    sep = ",";
+                    out.extend_from_slice(sep);
+                    out.push(b'"');
+                    out.extend_from_slice(kind.name().as_bytes());
+                    out.extend_from_slice(b"\":");
+                    push_u64(out, n as u64);
+                    sep = b",";
                 }
             }
             for (name, &n) in rule_names.zip(&self.rules) {
                 if n > 0 {
-                    out.extend_from_slice(sep.as_bytes());
+                    out.extend_from_slice(sep);
                     visible(name, out);
-                    let _ = write!(out, ":{n}");
-                    sep = ",";
+                    out.push(b':');
+                    push_u64(out, n as u64);
+                    sep = b",";
                 }
             }
             out.push(b'}');
         }
         if self.cut.any() {
-            use std::io::Write;
             out.extend_from_slice(b",\"cut\":{");
             let c = self.cut;
-            let mut sep = "";
+            let mut sep: &[u8] = b"";
             for (name, n) in [("strings", c.strings), ("keys", c.keys), ("depth", c.depth), ("fields", c.fields)] {
                 if n > 0 {
-                    let _ = write!(out, "{sep}\"{name}\":{n}");
-                    sep = ",";
+                    out.extend_from_slice(sep);
+                    out.push(b'"');
+                    out.extend_from_slice(name.as_bytes());
+                    out.extend_from_slice(b"\":");
+                    push_u64(out, n as u64);
+                    sep = b",";
                 }
             }
             out.push(b'}');
         }
         out.push(b'}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_written_exactly() {
+        for n in [0u64, 7, 10, 12345, u64::MAX] {
+            let mut out = Vec::new();
+            push_u64(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
     }
 }

@@ -7,6 +7,7 @@ use crate::notes::{Labels, Notes, RecordError};
 use crate::policy::Plan;
 use crate::record::{Record, Scratch};
 use crate::stage::redact::{self, allowlist};
+use crate::stage::fields::Fields;
 use crate::stage::sample::{self, Decision};
 use crate::stage::{parse, write};
 
@@ -117,10 +118,11 @@ impl Filter {
         let rec = Record { input, tape: &self.tape };
         self.edits.reset(self.tape.len());
 
-        self.plan.normaliser.apply(&rec, ctx.time_ns, &mut self.edits, &mut self.notes, &mut self.scratch, &mut self.buf);
-        self.plan.classifier.apply(&rec, ctx.tag, &mut self.notes, &mut self.scratch);
+        let fields = Fields::find(&rec, &mut self.scratch);
+        self.plan.normaliser.apply(&rec, &fields, ctx.time_ns, &mut self.edits, &mut self.notes, &mut self.scratch, &mut self.buf);
+        self.plan.classifier.apply(&rec, &fields, ctx.tag, &mut self.notes, &mut self.scratch);
         if self.plan.sampler.active() {
-            let decision = self.plan.sampler.decide(&rec, input, ctx, &mut self.notes, &mut self.sample, &mut self.scratch);
+            let decision = self.plan.sampler.decide(&rec, &fields, input, ctx, &mut self.notes, &mut self.sample, &mut self.scratch);
             self.counters.evictions = self.sample.evictions;
             if decision != Decision::Keep {
                 self.counters.records += 1;

@@ -10,15 +10,10 @@
 
 use crate::notes::{tag, Notes};
 use crate::predicate::{Facts, Predicate};
-use crate::record::{FieldPath, Record, Scratch};
+use crate::record::{Record, Scratch};
 
-/// Where a status code may be.
-pub const STATUS_FIELDS: &[&str] = &[
-    "status", "status_code", "statusCode", "http_status", "http.status", "http.status_code", "http.response.status_code",
-    "response.status", "response.status_code", "response_code",
-];
-/// Where a message may be.
-pub const MESSAGE_FIELDS: &[&str] = &["message", "msg", "log", "Body", "text", "error", "event"];
+pub use crate::stage::fields::{MESSAGE as MESSAGE_FIELDS, STATUS as STATUS_FIELDS};
+use crate::stage::fields::Fields;
 /// Phrases that mark an authentication failure (ASCII case-insensitive).
 pub const AUTH_FAILURE_PHRASES: &[&str] = &[
     "failed login", "login failed", "login failure", "failed to log in", "invalid password", "wrong password",
@@ -30,8 +25,6 @@ pub const AUTH_FAILURE_PHRASES: &[&str] = &[
 #[derive(Clone, Debug)]
 pub struct Classifier {
     builtin: bool,
-    status: Vec<FieldPath>,
-    messages: Vec<FieldPath>,
     /// Custom rules: condition and the index of its tag in `tag_names`.
     rules: Vec<(Predicate, usize)>,
     /// Custom tag names, in first-use order.
@@ -47,7 +40,6 @@ impl Default for Classifier {
 impl Classifier {
     /// `rules` are (condition, tag) pairs; at most 64 distinct custom tags.
     pub fn new(builtin: bool, rules: Vec<(Predicate, String)>) -> Classifier {
-        let paths = |names: &[&str]| names.iter().filter_map(|n| FieldPath::parse(n)).collect();
         let mut tag_names: Vec<String> = Vec::new();
         let rules = rules
             .into_iter()
@@ -59,13 +51,13 @@ impl Classifier {
                 (p, idx)
             })
             .collect();
-        Classifier { builtin, status: paths(STATUS_FIELDS), messages: paths(MESSAGE_FIELDS), rules, tag_names }
+        Classifier { builtin, rules, tag_names }
     }
 
     /// Tags `rec` in `notes`. `host_tag` is the host's tag for the record.
-    pub fn apply(&self, rec: &Record, host_tag: &[u8], notes: &mut Notes, scratch: &mut Scratch) {
+    pub fn apply(&self, rec: &Record, fields: &Fields, host_tag: &[u8], notes: &mut Notes, scratch: &mut Scratch) {
         if self.builtin {
-            if let Some(status) = self.status.iter().find_map(|p| rec.find(p, scratch).and_then(|i| rec.number(i, scratch))) {
+            if let Some(status) = fields.status(rec, scratch) {
                 notes.tags |= match status as i64 {
                     401 => tag::AUTH_FAILURE,
                     403 => tag::ACCESS_DENIED,
@@ -73,8 +65,8 @@ impl Classifier {
                     _ => 0,
                 };
             }
-            let failed = self.messages.iter().any(|p| {
-                let Some(tok) = rec.find(p, scratch).and_then(|i| rec.token(i)) else { return false };
+            let failed = fields.messages.iter().flatten().any(|&i| {
+                let Some(tok) = rec.token(i) else { return false };
                 tok.kind == crate::json::Kind::Str && contains_phrase(rec.text(tok, scratch))
             });
             if failed {
@@ -90,12 +82,37 @@ impl Classifier {
     }
 }
 
-/// True when `text` holds an authentication-failure phrase.
+/// Lowercase first letters of the phrases: only word starts with one of them are compared.
+const INITIALS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < AUTH_FAILURE_PHRASES.len() {
+        let b = AUTH_FAILURE_PHRASES[i].as_bytes()[0];
+        t[b as usize] = true;
+        t[b.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// True when `text` holds an authentication-failure phrase, starting at a word start.
 fn contains_phrase(text: &[u8]) -> bool {
-    AUTH_FAILURE_PHRASES.iter().any(|p| {
-        let p = p.as_bytes();
-        text.len() >= p.len() && text.windows(p.len()).any(|w| w[0].eq_ignore_ascii_case(&p[0]) && w.eq_ignore_ascii_case(p))
-    })
+    let mut prev_alpha = false;
+    for (i, &b) in text.iter().enumerate() {
+        let alpha = b.is_ascii_alphabetic();
+        if alpha && !prev_alpha && INITIALS[b as usize] {
+            let rest = &text[i..];
+            let hit = AUTH_FAILURE_PHRASES.iter().any(|p| {
+                let p = p.as_bytes();
+                p[0] == b.to_ascii_lowercase() && rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p)
+            });
+            if hit {
+                return true;
+            }
+        }
+        prev_alpha = alpha;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -107,7 +124,9 @@ mod tests {
         let mut tape = Vec::new();
         scan(input.as_bytes(), ScanLimits { max_depth: 8, max_fields: 100 }, &mut tape, &mut Vec::new()).unwrap();
         let mut notes = Notes::default();
-        c.apply(&Record { input: input.as_bytes(), tape: &tape }, b"app.web", &mut notes, &mut Scratch::default());
+        let rec = Record { input: input.as_bytes(), tape: &tape };
+        let fields = Fields::find(&rec, &mut Scratch::default());
+        c.apply(&rec, &fields, b"app.web", &mut notes, &mut Scratch::default());
         (notes.tags, notes.custom_tags)
     }
 
@@ -130,6 +149,8 @@ mod tests {
         assert_eq!(tags(&c, r#"{"msg":"LOGIN FAILED for bob"}"#).0, tag::AUTH_FAILURE);
         assert_eq!(tags(&c, r#"{"message":"password reset mail sent"}"#).0, 0);
         assert_eq!(tags(&c, r#"{"event":"password_reset_requested"}"#).0, 0);
+        assert_eq!(tags(&c, r#"{"msg":"x: Unauthorized"}"#).0, tag::AUTH_FAILURE);
+        assert_eq!(tags(&c, r#"{"msg":"preauthentication failed"}"#).0, 0, "phrases start at a word");
     }
 
     #[test]

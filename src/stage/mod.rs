@@ -5,6 +5,7 @@
 
 pub mod classify;
 pub mod escape;
+pub mod fields;
 pub mod normalise;
 pub mod parse;
 pub mod redact;

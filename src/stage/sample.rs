@@ -20,8 +20,7 @@ use crate::keys::Secret;
 use crate::notes::{tag, Notes};
 use crate::predicate::{Facts, Predicate};
 use crate::record::{FieldPath, Record, Scratch};
-use crate::stage::classify::STATUS_FIELDS;
-use crate::stage::normalise::{level, LEVEL_FIELDS};
+use crate::stage::fields::Fields;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::collections::{HashMap, VecDeque};
@@ -133,12 +132,13 @@ impl Sampler {
 
     /// Decides the fate of `rec`; `line` is its raw bytes (for content hashing), `ctx` what the
     /// host knows (its time drives the limiter and dedup windows).
-    pub fn decide(&self, rec: &Record, line: &[u8], ctx: &Context, notes: &mut Notes, st: &mut State, scratch: &mut Scratch) -> Decision {
+    #[allow(clippy::too_many_arguments)]
+    pub fn decide(&self, rec: &Record, fields: &Fields, line: &[u8], ctx: &Context, notes: &mut Notes, st: &mut State, scratch: &mut Scratch) -> Decision {
         let (host_tag, host_ns) = (ctx.tag, ctx.time_ns);
-        if self.always_keep(rec, notes, scratch) {
+        if self.always_keep(rec, fields, notes, scratch) {
             return Decision::Keep;
         }
-        let rate = self.rate(rec, host_tag, scratch);
+        let rate = self.rate(rec, fields, host_tag, scratch);
         if rate < 1.0 {
             let keep = match self.key(rec, scratch, &mut st.key) {
                 true => self.under(&st.key, rate),
@@ -197,22 +197,19 @@ impl Sampler {
     }
 
     /// Level WARN and above, status 400 and above, or a classify tag.
-    fn always_keep(&self, rec: &Record, notes: &Notes, scratch: &mut Scratch) -> bool {
+    fn always_keep(&self, rec: &Record, fields: &Fields, notes: &Notes, scratch: &mut Scratch) -> bool {
         if notes.tags & (tag::AUTH_FAILURE | tag::ACCESS_DENIED | tag::SERVER_ERROR) != 0 || notes.custom_tags != 0 {
             return true;
         }
-        if record_level(rec, scratch).is_some_and(|l| l >= 3) {
-            return true;
-        }
-        STATUS_FIELDS.iter().filter_map(|f| FieldPath::parse(f)).any(|p| rec.find(&p, scratch).and_then(|i| rec.number(i, scratch)).is_some_and(|s| s >= 400.0))
+        fields.level(rec, scratch).is_some_and(|l| l >= 3) || fields.status(rec, scratch).is_some_and(|s| s >= 400.0)
     }
 
-    fn rate(&self, rec: &Record, host_tag: &[u8], scratch: &mut Scratch) -> f64 {
+    fn rate(&self, rec: &Record, fields: &Fields, host_tag: &[u8], scratch: &mut Scratch) -> f64 {
         let facts = Facts { tag: host_tag };
         if let Some((_, r)) = self.rules.iter().find(|(p, _)| p.eval(rec, &facts, scratch)) {
             return *r;
         }
-        if let Some(r) = record_level(rec, scratch).and_then(|l| self.levels[l]) {
+        if let Some(r) = fields.level(rec, scratch).and_then(|l| self.levels[l]) {
             return r;
         }
         self.default_rate
@@ -243,20 +240,6 @@ impl Sampler {
     pub fn keys_held(st: &State) -> usize {
         st.buckets.len() + st.windows.len()
     }
-}
-
-/// The record's level as an index into `level::LEVELS`, from the usual fields in any spelling.
-pub fn record_level(rec: &Record, scratch: &mut Scratch) -> Option<usize> {
-    for name in LEVEL_FIELDS {
-        let Some(p) = FieldPath::parse(name) else { continue };
-        let Some(tok) = rec.find(&p, scratch).and_then(|i| rec.token(i)) else { continue };
-        return match tok.kind {
-            Kind::Str => level::from_text(rec.text(tok, scratch)),
-            Kind::Num => std::str::from_utf8(tok.raw(rec.input)).ok().and_then(|s| s.parse().ok()).and_then(level::from_number),
-            _ => None,
-        };
-    }
-    None
 }
 
 /// The value at `path` as bytes (decoded text of strings, raw JSON of anything else) into `out`.

@@ -10,16 +10,11 @@ pub mod level;
 pub mod time;
 
 use crate::edits::Edits;
-use crate::json::Kind;
 use crate::notes::{tag, Notes};
 use crate::record::{Record, Scratch};
 
-/// Field names a record's own timestamp is read from, in order, whether or not
-/// normalisation is on.
-pub const TIMESTAMP_FIELDS: &[&str] =
-    &["timestamp", "@timestamp", "time", "ts", "Timestamp", "datetime", "eventTime", "event_time", "time_unix_nano"];
-/// Field names a record's level is read from.
-pub const LEVEL_FIELDS: &[&str] = &["level", "severity", "log.level", "lvl", "loglevel", "levelname", "SeverityText", "severity_text"];
+pub use crate::stage::fields::{LEVEL as LEVEL_FIELDS, TIMESTAMP as TIMESTAMP_FIELDS};
+use crate::stage::fields::Fields;
 
 /// Mapping presets: (source, schema name). Sources are top-level names, flat dotted ones
 /// included (`log.level` as ECS loggers write it).
@@ -136,26 +131,11 @@ fn top_member(rec: &Record, name: &[u8], scratch: &mut Scratch) -> Option<(usize
     None
 }
 
-/// The record's own timestamp in nanoseconds, from the usual field names.
-pub fn record_time(rec: &Record, host_ns: i64, scratch: &mut Scratch) -> Option<(usize, i64)> {
-    for name in TIMESTAMP_FIELDS {
-        let Some((_, v)) = top_member(rec, name.as_bytes(), scratch) else { continue };
-        let tok = rec.tape.get(v)?;
-        let ns = match tok.kind {
-            Kind::Str => time::parse(rec.text(tok, scratch), host_ns),
-            Kind::Num => time::parse(tok.raw(rec.input), host_ns),
-            _ => None,
-        };
-        // The first timestamp field present decides, readable or not.
-        return ns.map(|ns| (v, ns));
-    }
-    None
-}
-
 impl Normaliser {
     /// Normalises `rec`: mappings, rewrites and enrichment as edits, checks and the clock as
     /// notes. `host_ns` is the host's time for the record.
-    pub fn apply(&self, rec: &Record, host_ns: i64, edits: &mut Edits, notes: &mut Notes, scratch: &mut Scratch, buf: &mut Vec<u8>) {
+    #[allow(clippy::too_many_arguments)]
+    pub fn apply(&self, rec: &Record, fields: &Fields, host_ns: i64, edits: &mut Edits, notes: &mut Notes, scratch: &mut Scratch, buf: &mut Vec<u8>) {
         for (source, target) in &self.map {
             if let Some((k, _)) = top_member(rec, source, scratch) {
                 // Never overwrite: a record that already has the target keeps both as they are.
@@ -165,23 +145,14 @@ impl Normaliser {
             }
         }
         if self.levels {
-            for name in LEVEL_FIELDS {
-                let Some((_, v)) = top_member(rec, name.as_bytes(), scratch) else { continue };
-                let Some(tok) = rec.tape.get(v) else { break };
-                let parsed = match tok.kind {
-                    Kind::Str => level::from_text(rec.text(tok, scratch)),
-                    Kind::Num => std::str::from_utf8(tok.raw(rec.input)).ok().and_then(|s| s.parse().ok()).and_then(level::from_number),
-                    _ => None,
-                };
-                match parsed {
+            if let Some((v, _)) = fields.level {
+                match fields.level(rec, scratch) {
                     Some(l) => edits.replace_str(v, level::LEVELS[l]),
                     None => notes.tags |= tag::INVALID_LEVEL,
                 }
-                break;
             }
         }
-        let own = record_time(rec, host_ns, scratch);
-        let has_time_field = TIMESTAMP_FIELDS.iter().any(|n| top_member(rec, n.as_bytes(), scratch).is_some());
+        let own = fields.timestamp.and_then(|(v, _)| fields.time_ns(rec, host_ns, scratch).map(|ns| (v, ns)));
         if self.timestamps {
             match own {
                 Some((v, ns)) => {
@@ -189,7 +160,7 @@ impl Normaliser {
                     time::write_rfc3339(ns, buf);
                     edits.replace_str(v, std::str::from_utf8(buf).unwrap_or(""));
                 }
-                None if has_time_field => notes.tags |= tag::INVALID_TIMESTAMP,
+                None if fields.timestamp.is_some() => notes.tags |= tag::INVALID_TIMESTAMP,
                 None => {
                     // No timestamp at all: the record gets the host's.
                     buf.clear();

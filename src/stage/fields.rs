@@ -1,0 +1,160 @@
+//! The well-known fields of a record, found in one pass over its top-level members: where its
+//! timestamp, level, status and message are, in any of their usual spellings. Normalise,
+//! classify and sample all ask; each name list would otherwise cost a search of its own.
+
+use crate::json::Kind;
+use crate::record::{Record, Scratch};
+
+/// Timestamp names, most preferred first.
+pub const TIMESTAMP: &[&str] =
+    &["timestamp", "@timestamp", "time", "ts", "Timestamp", "datetime", "eventTime", "event_time", "time_unix_nano"];
+/// Level names, most preferred first.
+pub const LEVEL: &[&str] = &["level", "severity", "log.level", "lvl", "loglevel", "levelname", "SeverityText", "severity_text"];
+/// Top-level status names, most preferred first (nested `http.*`/`response.*` are looked up too).
+pub const STATUS: &[&str] = &["status", "status_code", "statusCode", "http_status", "http.status", "http.status_code", "http.response.status_code", "response.status", "response.status_code", "response_code"];
+/// Message names.
+pub const MESSAGE: &[&str] = &["message", "msg", "log", "Body", "text", "error", "event"];
+
+/// Token indices of the well-known fields' values (the most preferred spelling present).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fields {
+    /// (value token, rank in [`TIMESTAMP`])
+    pub timestamp: Option<(usize, u8)>,
+    pub level: Option<(usize, u8)>,
+    pub status: Option<(usize, u8)>,
+    /// Up to four message-like values.
+    pub messages: [Option<usize>; 4],
+}
+
+fn rank(names: &[&str], key: &[u8]) -> Option<u8> {
+    names.iter().position(|n| n.as_bytes() == key).map(|p| p as u8)
+}
+
+fn better(slot: &mut Option<(usize, u8)>, idx: usize, r: u8) {
+    if slot.is_none_or(|(_, old)| r < old) {
+        *slot = Some((idx, r));
+    }
+}
+
+impl Fields {
+    /// Finds the well-known fields of `rec`.
+    pub fn find(rec: &Record, scratch: &mut Scratch) -> Fields {
+        let mut f = Fields::default();
+        let Some(root) = rec.tape.first() else { return f };
+        let mut i = 1;
+        let mut nested: [Option<usize>; 2] = [None; 2]; // http, response objects
+        while i < root.next as usize {
+            let (Some(key), Some(val)) = (rec.tape.get(i), rec.tape.get(i + 1)) else { break };
+            let name = rec.text(key, scratch);
+            // Every name of interest is short: skip the comparisons for long keys.
+            if name.len() <= 25 {
+                if let Some(r) = rank(TIMESTAMP, name) {
+                    better(&mut f.timestamp, i + 1, r);
+                } else if let Some(r) = rank(LEVEL, name) {
+                    better(&mut f.level, i + 1, r);
+                } else if let Some(r) = rank(STATUS, name) {
+                    better(&mut f.status, i + 1, r);
+                } else if rank(MESSAGE, name).is_some() {
+                    if let Some(slot) = f.messages.iter_mut().find(|m| m.is_none()) {
+                        *slot = Some(i + 1);
+                    }
+                } else if val.kind == Kind::Object && name == b"http" {
+                    nested[0] = Some(i + 1);
+                } else if val.kind == Kind::Object && name == b"response" {
+                    nested[1] = Some(i + 1);
+                }
+            }
+            i = val.next as usize;
+        }
+        // Nested spellings: http.status, http.status_code, http.response.status_code,
+        // response.status, response.status_code.
+        let lookups: [(Option<usize>, &[&[u8]], &str); 5] = [
+            (nested[0], &[b"status"], "http.status"),
+            (nested[0], &[b"status_code"], "http.status_code"),
+            (nested[0], &[b"response", b"status_code"], "http.response.status_code"),
+            (nested[1], &[b"status"], "response.status"),
+            (nested[1], &[b"status_code"], "response.status_code"),
+        ];
+        for (obj, path, name) in lookups {
+            let Some(mut at) = obj else { continue };
+            let mut found = true;
+            for seg in path {
+                match rec.member(at, seg, scratch) {
+                    Some(next) => at = next,
+                    None => {
+                        found = false;
+                        break;
+                    }
+                }
+            }
+            if found {
+                if let Some(r) = rank(STATUS, name.as_bytes()) {
+                    better(&mut f.status, at, r);
+                }
+            }
+        }
+        f
+    }
+}
+
+impl Fields {
+    /// The record's level as an index into `level::LEVELS`, in any spelling.
+    pub fn level(&self, rec: &Record, scratch: &mut Scratch) -> Option<usize> {
+        use crate::stage::normalise::level;
+        let tok = rec.token(self.level?.0)?;
+        match tok.kind {
+            Kind::Str => level::from_text(rec.text(tok, scratch)),
+            Kind::Num => std::str::from_utf8(tok.raw(rec.input)).ok().and_then(|s| s.parse().ok()).and_then(level::from_number),
+            _ => None,
+        }
+    }
+
+    /// The record's status code, as a number or numeric string.
+    pub fn status(&self, rec: &Record, scratch: &mut Scratch) -> Option<f64> {
+        rec.number(self.status?.0, scratch)
+    }
+
+    /// The record's own time in nanoseconds, when its timestamp field is readable.
+    pub fn time_ns(&self, rec: &Record, host_ns: i64, scratch: &mut Scratch) -> Option<i64> {
+        use crate::stage::normalise::time;
+        let tok = rec.token(self.timestamp?.0)?;
+        match tok.kind {
+            Kind::Str => time::parse(rec.text(tok, scratch), host_ns),
+            Kind::Num => time::parse(tok.raw(rec.input), host_ns),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{scan, ScanLimits};
+
+    fn fields(input: &str) -> (Fields, Vec<crate::json::Token>) {
+        let mut tape = Vec::new();
+        scan(input.as_bytes(), ScanLimits { max_depth: 8, max_fields: 100 }, &mut tape, &mut Vec::new()).unwrap();
+        let f = Fields::find(&Record { input: input.as_bytes(), tape: &tape }, &mut Scratch::default());
+        (f, tape)
+    }
+
+    #[test]
+    fn finds_the_preferred_spelling_of_each_field() {
+        let (f, _) = fields(r#"{"ts":1,"msg":"m","lvl":"W","time":"t","statusCode":401,"message":"x","big":{"status":1}}"#);
+        assert_eq!(f.timestamp, Some((8, 2)), "time outranks ts");
+        assert_eq!(f.level, Some((6, 3)));
+        assert_eq!(f.status, Some((10, 2)));
+        assert_eq!(f.messages, [Some(4), Some(12), None, None]);
+    }
+
+    #[test]
+    fn finds_nested_and_flat_dotted_status() {
+        let (f, t) = fields(r#"{"http":{"response":{"status_code":503}}}"#);
+        let (idx, _) = f.status.unwrap();
+        assert_eq!(t[idx].kind, Kind::Num);
+        let (f, _) = fields(r#"{"http.status_code":500,"response":{"status":200}}"#);
+        assert_eq!(f.status.map(|s| s.1), Some(5), "flat http.status_code outranks response.status");
+        let (f, _) = fields(r#"{"a":1}"#);
+        assert_eq!(f, Fields::default());
+    }
+}
