@@ -72,11 +72,6 @@ impl Token {
         input.get(self.start as usize..self.end as usize).unwrap_or(&[])
     }
 
-    /// True for strings and keys.
-    pub fn is_string(&self) -> bool {
-        matches!(self.kind, Kind::Str | Kind::Key)
-    }
-
     /// True when the string can be written out exactly as it came in.
     pub fn is_plain(&self) -> bool {
         self.flags & flag::NEEDS_DECODE == 0

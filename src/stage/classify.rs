@@ -12,7 +12,6 @@ use crate::notes::{tag, Notes};
 use crate::predicate::{Facts, Predicate};
 use crate::record::{Record, Scratch};
 
-pub use crate::stage::fields::{MESSAGE as MESSAGE_FIELDS, STATUS as STATUS_FIELDS};
 use crate::stage::fields::Fields;
 /// Phrases that mark an authentication failure (ASCII case-insensitive).
 pub const AUTH_FAILURE_PHRASES: &[&str] = &[

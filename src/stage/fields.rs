@@ -15,6 +15,16 @@ pub const STATUS: &[&str] = &["status", "status_code", "statusCode", "http_statu
 /// Message names.
 pub const MESSAGE: &[&str] = &["message", "msg", "log", "Body", "text", "error", "event"];
 
+/// Nested status spellings: (0 = under `http`, 1 = under `response`; the path below it; the
+/// spelling's name in [`STATUS`]).
+const NESTED_STATUS: &[(usize, &[&[u8]], &str)] = &[
+    (0, &[b"status"], "http.status"),
+    (0, &[b"status_code"], "http.status_code"),
+    (0, &[b"response", b"status_code"], "http.response.status_code"),
+    (1, &[b"status"], "response.status"),
+    (1, &[b"status_code"], "response.status_code"),
+];
+
 /// Token indices of the well-known fields' values (the most preferred spelling present).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Fields {
@@ -66,17 +76,8 @@ impl Fields {
             }
             i = val.next as usize;
         }
-        // Nested spellings: http.status, http.status_code, http.response.status_code,
-        // response.status, response.status_code.
-        let lookups: [(Option<usize>, &[&[u8]], &str); 5] = [
-            (nested[0], &[b"status"], "http.status"),
-            (nested[0], &[b"status_code"], "http.status_code"),
-            (nested[0], &[b"response", b"status_code"], "http.response.status_code"),
-            (nested[1], &[b"status"], "response.status"),
-            (nested[1], &[b"status_code"], "response.status_code"),
-        ];
-        for (obj, path, name) in lookups {
-            let Some(mut at) = obj else { continue };
+        for &(parent, path, name) in NESTED_STATUS {
+            let Some(mut at) = nested[parent] else { continue };
             let mut found = true;
             for seg in path {
                 match rec.member(at, seg, scratch) {

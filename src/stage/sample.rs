@@ -118,10 +118,6 @@ impl<V> Bounded<V> {
         }
         self.map.get_mut(key)
     }
-
-    fn len(&self) -> usize {
-        self.map.len()
-    }
 }
 
 impl Sampler {
@@ -235,11 +231,6 @@ impl Sampler {
         let h = u64::from_be_bytes(first);
         (h as f64) < rate * 18_446_744_073_709_551_616.0
     }
-
-    /// Keys held for the limiter and dedup (for tests and stats).
-    pub fn keys_held(st: &State) -> usize {
-        st.buckets.len() + st.windows.len()
-    }
 }
 
 /// The value at `path` as bytes (decoded text of strings, raw JSON of anything else) into `out`.
@@ -266,7 +257,7 @@ mod tests {
         for i in 0..10u32 {
             *b.entry(&i.to_le_bytes(), 4, &mut evictions, || 0).unwrap() += 1;
         }
-        assert_eq!(b.len(), 4);
+        assert_eq!(b.map.len(), 4);
         assert_eq!(evictions, 6);
         assert!(b.map.contains_key(&9u32.to_le_bytes()[..]) && !b.map.contains_key(&0u32.to_le_bytes()[..]));
         *b.entry(&9u32.to_le_bytes(), 4, &mut evictions, || 0).unwrap() += 1;

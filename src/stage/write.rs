@@ -13,7 +13,7 @@ use super::redact::keyname::normalize_into;
 use crate::edits::{Edit, Edits};
 use crate::json::number::needs_quotes;
 use crate::json::string::decode;
-use crate::json::{flag, Kind, Token};
+use crate::json::{Kind, Token};
 use crate::notes::{tag, Notes, RENAMED_KEY, RESERVED_KEY};
 use crate::record::{Record, Scratch};
 use std::io::Write as _;
@@ -150,7 +150,7 @@ fn write_value(
         }
         Kind::Str | Kind::Key => {
             let raw = tok.raw(rec.input);
-            if tok.flags & flag::NEEDS_DECODE == 0 && raw.len() <= rules.max_string_bytes {
+            if tok.is_plain() && raw.len() <= rules.max_string_bytes {
                 out.push(b'"');
                 out.extend_from_slice(raw);
                 out.push(b'"');
@@ -179,7 +179,7 @@ fn write_value(
 /// Writes a key, escaped and cut to the key limit, with `#N` when it repeats in its object.
 fn write_key(rec: &Record, tok: &Token, ordinal: u32, rules: Rules, notes: &mut Notes, scratch: &mut Scratch, out: &mut Vec<u8>) {
     let raw = tok.raw(rec.input);
-    if tok.flags & flag::NEEDS_DECODE == 0 && raw.len() <= rules.max_key_bytes && ordinal <= 1 {
+    if tok.is_plain() && raw.len() <= rules.max_key_bytes && ordinal <= 1 {
         out.push(b'"');
         out.extend_from_slice(raw);
         out.push(b'"');

@@ -13,7 +13,6 @@ use crate::edits::Edits;
 use crate::notes::{tag, Notes};
 use crate::record::{Record, Scratch};
 
-pub use crate::stage::fields::{LEVEL as LEVEL_FIELDS, TIMESTAMP as TIMESTAMP_FIELDS};
 use crate::stage::fields::Fields;
 
 /// Mapping presets: (source, schema name). Sources are top-level names, flat dotted ones

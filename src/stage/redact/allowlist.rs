@@ -23,12 +23,38 @@ enum Verdict {
     Denied,
 }
 
-/// Reusable state of one walk.
+/// The normalised dotted path of where a walk over the tape is, for rules that match paths
+/// (the allowlist, the redaction deny list). Reused across records.
 #[derive(Default)]
 pub struct Walk {
-    path: Vec<u8>,
+    pub path: Vec<u8>,
     /// (end of container, path length to restore when it ends)
     frames: Vec<(u32, usize)>,
+}
+
+impl Walk {
+    /// Starts a walk over a record whose root object ends at token `root_end`.
+    pub fn start(&mut self, root_end: u32) {
+        self.path.clear();
+        self.frames.clear();
+        self.frames.push((root_end, 0));
+    }
+
+    /// Leaves every container that ends before token `i`, restoring the path.
+    pub fn close_ended(&mut self, i: usize) {
+        while let Some(&(end, restore)) = self.frames.last() {
+            if (i as u32) < end {
+                break;
+            }
+            self.frames.pop();
+            self.path.truncate(restore);
+        }
+    }
+
+    /// Enters a container ending at token `end`; its end restores the path to `restore`.
+    pub fn enter(&mut self, end: u32, restore: usize) {
+        self.frames.push((end, restore));
+    }
 }
 
 impl Allowlist {
@@ -53,19 +79,11 @@ impl Allowlist {
 
     /// Masks every value of `rec` whose path is not allowed. Keys are kept; `null` stays `null`.
     pub fn apply(&self, rec: &Record, edits: &mut Edits, scratch: &mut Scratch, walk: &mut Walk) {
-        walk.path.clear();
-        walk.frames.clear();
         let Some(root) = rec.tape.first() else { return };
-        walk.frames.push((root.next, 0));
+        walk.start(root.next);
         let mut i = 1usize;
         while i < root.next as usize {
-            while let Some(&(end, restore)) = walk.frames.last() {
-                if (i as u32) < end {
-                    break;
-                }
-                walk.frames.pop();
-                walk.path.truncate(restore);
-            }
+            walk.close_ended(i);
             let Some(tok) = rec.tape.get(i) else { return };
             let base = walk.path.len();
             let value_idx = if tok.kind == Kind::Key {
@@ -81,7 +99,7 @@ impl Allowlist {
             match self.verdict(&walk.path) {
                 Verdict::Allowed => i = value.next as usize,
                 Verdict::Ancestor if matches!(value.kind, Kind::Object | Kind::Array) => {
-                    walk.frames.push((value.next, base));
+                    walk.enter(value.next, base);
                     i = value_idx + 1;
                     continue;
                 }

@@ -118,25 +118,21 @@ impl Redactor {
 
     /// Redacts `rec`, recording replacements in `edits` and counts in `notes`.
     pub fn apply(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, st: &mut State) {
-        st.path.clear();
-        st.frames.clear();
+        // Paths are only needed to match a deny list: without one, nothing is tracked.
+        let track = !self.deny.is_empty();
         let Some(root) = rec.tape.first() else { return };
-        st.frames.push((root.next, 0));
+        st.walk.start(root.next);
         let mut i = 1usize;
         while i < root.next as usize {
-            while let Some(&(end, restore)) = st.frames.last() {
-                if (i as u32) < end {
-                    break;
-                }
-                st.frames.pop();
-                st.path.truncate(restore);
+            if track {
+                st.walk.close_ended(i);
             }
             let Some(tok) = rec.tape.get(i) else { return };
             if tok.kind != Tok::Key {
                 // An array element: its array's key was judged already.
                 match tok.kind {
                     Tok::Str => self.scan_string(rec, i, edits, notes, st),
-                    Tok::Object | Tok::Array => st.frames.push((tok.next, st.path.len())),
+                    Tok::Object | Tok::Array if track => st.walk.enter(tok.next, st.walk.path.len()),
                     _ => {}
                 }
                 i += 1;
@@ -144,13 +140,17 @@ impl Redactor {
             }
             let v = i + 1;
             let Some(val) = rec.tape.get(v) else { return };
-            let restore = st.path.len();
+            let restore = st.walk.path.len();
             let plain = tok.flags & (crate::json::flag::ESCAPED | crate::json::flag::BAD_UTF8) == 0;
             let class = match edits.get(i) {
                 // A key the normaliser renamed is judged by its new name (OTel's `Body` is a message).
-                Edit::RenameKey { at, len } if self.deny.is_empty() => st.names.classify(edits.text(at, len)),
+                Edit::RenameKey { at, len } if !track => st.names.classify(edits.text(at, len)),
                 // The common case reads the name in place: no copy per key.
-                _ if self.deny.is_empty() && plain => st.names.classify(tok.raw(rec.input)),
+                _ if !track && plain => st.names.classify(tok.raw(rec.input)),
+                _ if !track => {
+                    st.decode(rec, tok);
+                    st.classify_key()
+                }
                 edit => {
                     match edit {
                         Edit::RenameKey { at, len } => {
@@ -159,16 +159,13 @@ impl Redactor {
                         }
                         _ => st.decode(rec, tok),
                     }
-                    if !self.deny.is_empty() {
-                        if !st.path.is_empty() {
-                            st.path.push(b'.');
-                        }
-                        let at = st.path.len();
-                        normalize_into(&st.text, &mut st.path);
-                        st.name.clear();
-                        st.name.extend_from_slice(&st.path[at..]);
+                    let path = &mut st.walk.path;
+                    if !path.is_empty() {
+                        path.push(b'.');
                     }
-                    if self.deny.iter().any(|d| d.matches(&st.path, &st.name)) {
+                    let at = path.len();
+                    normalize_into(&st.text, path);
+                    if self.deny.iter().any(|d| d.matches(path, &path[at..])) {
                         KeyClass::Secret(Kind::Denied)
                     } else {
                         st.classify_key()
@@ -208,22 +205,24 @@ impl Redactor {
                 _ => false,
             };
             if handled {
-                st.path.truncate(restore);
+                st.walk.path.truncate(restore);
                 i = val.next as usize;
                 continue;
             }
             match val.kind {
                 Tok::Object | Tok::Array => {
-                    st.frames.push((val.next, restore));
+                    if track {
+                        st.walk.enter(val.next, restore);
+                    }
                     i = v + 1;
                 }
                 Tok::Str => {
                     self.scan_string(rec, v, edits, notes, st);
-                    st.path.truncate(restore);
+                    st.walk.path.truncate(restore);
                     i = v + 1;
                 }
                 _ => {
-                    st.path.truncate(restore);
+                    st.walk.path.truncate(restore);
                     i = val.next as usize;
                 }
             }
@@ -333,9 +332,7 @@ pub struct State {
     map: Vec<u32>,
     spans: Vec<Span>,
     out: Vec<u8>,
-    path: Vec<u8>,
-    name: Vec<u8>,
-    frames: Vec<(u32, usize)>,
+    walk: allowlist::Walk,
     names: ClassCache,
 }
 
