@@ -27,6 +27,7 @@ pub mod policy;
 pub mod predicate;
 pub mod record;
 pub mod stage;
+pub mod verify;
 
 pub use pipeline::{Context, Counters, Filter, Outcome};
 pub use policy::{Plan, Policy, PolicyError};

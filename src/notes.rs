@@ -101,7 +101,7 @@ impl Cut {
 }
 
 /// Appends the decimal digits of `n`: `write!` costs far more, on every record.
-fn push_u64(out: &mut Vec<u8>, n: u64) {
+pub(crate) fn push_u64(out: &mut Vec<u8>, n: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     let mut v = n;
@@ -148,6 +148,8 @@ pub struct Notes {
     pub sample_rate: Option<f64>,
     /// Repeats of this record's dedup key suppressed since the last one out.
     pub repeats: Option<u64>,
+    /// A gap record: the host dropped this many sealed records before it.
+    pub gap: Option<u64>,
 }
 
 /// What `Notes::write` needs from the plan and the host to name things.
@@ -174,6 +176,7 @@ impl Notes {
         self.skew_ns = None;
         self.sample_rate = None;
         self.repeats = None;
+        self.gap = None;
     }
 
     /// Appends `"logseal":{...}` (without a leading comma) to `out`. `policy_error` is set
@@ -213,6 +216,11 @@ impl Notes {
         if let Some(rate) = self.sample_rate {
             use std::io::Write;
             let _ = write!(out, ",\"sample_rate\":{rate}");
+        }
+        if let Some(n) = self.gap {
+            out.extend_from_slice(b",\"gap\":{\"dropped\":");
+            push_u64(out, n);
+            out.push(b'}');
         }
         if let Some(n) = self.repeats {
             out.extend_from_slice(b",\"repeats\":");

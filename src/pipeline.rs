@@ -9,6 +9,7 @@ use crate::record::{Record, Scratch};
 use crate::stage::redact::{self, allowlist};
 use crate::stage::fields::Fields;
 use crate::stage::sample::{self, Decision};
+use crate::stage::seal::{self, Chain, SealError, CHAIN_RANDOM_BYTES};
 use crate::stage::{parse, write};
 
 /// What the host knows about a record besides its bytes.
@@ -51,6 +52,8 @@ pub struct Counters {
     pub duplicates: u64,
     /// Limiter and dedup keys evicted to keep state bounded.
     pub evictions: u64,
+    /// Records that went out sealed.
+    pub sealed: u64,
 }
 
 /// A compiled plan with its per-record buffers. Buffers are reused: after warm-up the
@@ -78,6 +81,9 @@ pub struct Filter {
     /// Scratch for text stages compose (timestamps).
     buf: Vec<u8>,
     sample: sample::State,
+    /// The hash chain, once the host gave randomness to start one (sealing policies only).
+    chain: Option<Chain>,
+    seal: seal::Buffers,
     counters: Counters,
 }
 
@@ -97,6 +103,8 @@ impl Filter {
             redact: redact::State::default(),
             buf: Vec::new(),
             sample: sample::State::default(),
+            chain: None,
+            seal: seal::Buffers::default(),
             counters: Counters::default(),
         }
     }
@@ -107,6 +115,27 @@ impl Filter {
 
     pub fn counters(&self) -> Counters {
         self.counters
+    }
+
+    /// Starts a new hash chain from randomness the host drew (getrandom, WASI `random_get`):
+    /// a sealing policy seals nothing until this is called. No-op for policies without `seal`.
+    pub fn start_chain(&mut self, random: &[u8; CHAIN_RANDOM_BYTES]) {
+        self.chain = self.plan.sealer.as_ref().map(|s| s.start(random));
+    }
+
+    /// The running hash chain, if any.
+    pub fn chain(&self) -> Option<&Chain> {
+        self.chain.as_ref()
+    }
+
+    /// Writes a sealed gap record saying the host dropped the `dropped` records sealed just
+    /// before it (a full queue), so a verifier can tell a declared gap from a deletion.
+    pub fn declare_gap(&mut self, dropped: u64, time_ns: i64, out: &mut Vec<u8>) -> Outcome {
+        out.clear();
+        self.notes.clear();
+        self.notes.gap = Some(dropped);
+        out.push(b'{');
+        self.finish(false, time_ns, out)
     }
 
     /// Filters one record (one line, with or without its line end) into `out`, which is
@@ -162,6 +191,9 @@ impl Filter {
         if any_member {
             out.push(b',');
         }
+        if self.plan.sealer.is_some() && self.chain.is_none() && self.notes.error.is_none() {
+            self.notes.error = Some(RecordError::Host(SealError::NoChain.message()));
+        }
         let labels = Labels {
             policy_error: self.plan.policy_error.as_deref(),
             ingest_ns: self.plan.normaliser.ingest_time.then_some(time_ns),
@@ -171,12 +203,19 @@ impl Filter {
         };
         self.notes.write(labels, out);
         out.push(b'}');
+        let mut seal_failed = false;
+        if let (Some(sealer), Some(chain)) = (&self.plan.sealer, &mut self.chain) {
+            match sealer.seal(chain, &mut self.seal, out) {
+                Ok(()) => self.counters.sealed += 1,
+                Err(_) => seal_failed = true,
+            }
+        }
         self.counters.records += 1;
         self.counters.emitted += 1;
         if self.notes.cut.any() {
             self.counters.cut += 1;
         }
-        if self.notes.error.is_some() || self.plan.policy_error.is_some() {
+        if self.notes.error.is_some() || self.plan.policy_error.is_some() || seal_failed {
             self.counters.errors += 1;
             Outcome::EmittedWithError
         } else {

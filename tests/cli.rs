@@ -41,7 +41,7 @@ fn filter_keeps_memory_bounded_on_an_endless_line() {
 fn filter_reports_counters_with_stats() {
     let (code, _, err) = logseal(&["filter", "--stats"], b"{\"a\":1}\n{\n");
     assert_eq!(code, 0);
-    assert!(err.contains(r#"{"records":2,"emitted":2,"dropped":0,"errors":1,"cut":0,"sampled_out":0,"rate_limited":0,"duplicates":0,"evictions":0}"#), "{err}");
+    assert!(err.contains(r#"{"records":2,"emitted":2,"dropped":0,"errors":1,"cut":0,"sampled_out":0,"rate_limited":0,"duplicates":0,"evictions":0,"sealed":0}"#), "{err}");
 }
 
 #[test]
@@ -100,7 +100,8 @@ fn schema_names_exactly_the_keys_the_parser_accepts() {
         k.sort();
         k
     };
-    assert_eq!(props(&schema), ["classify", "escape", "keys", "limits", "normalise", "redact", "sample", "version"]);
+    assert_eq!(props(&schema), ["classify", "escape", "keys", "limits", "normalise", "redact", "sample", "seal", "version"]);
+    assert_eq!(props(&schema["properties"]["seal"]), ["checkpoint_every", "instance"]);
     assert_eq!(
         props(&schema["properties"]["sample"]),
         ["by", "dedup", "default_rate", "levels", "max_keys", "missing", "rate_limit", "rules"]

@@ -21,6 +21,7 @@ const TIME_NS: i64 = 1_767_225_600_000_000_000;
 
 struct Generic {
     store: Store<()>,
+    instance: Instance,
     memory: Memory,
     alloc: TypedFunc<u32, u32>,
     free: TypedFunc<(u32, u32), ()>,
@@ -46,8 +47,13 @@ impl Generic {
             filter: instance.get_typed_func(&mut store, "logseal_abi_filter").unwrap(),
             last_error: instance.get_typed_func(&mut store, "logseal_last_error").unwrap(),
             stats: instance.get_typed_func(&mut store, "logseal_stats").unwrap(),
+            instance,
             store,
         }
+    }
+
+    fn instance_func<P: wasmtime::WasmParams, R: wasmtime::WasmResults>(&mut self, name: &str) -> TypedFunc<P, R> {
+        self.instance.get_typed_func(&mut self.store, name).unwrap()
     }
 
     fn put(&mut self, bytes: &[u8]) -> (u32, u32) {
@@ -245,4 +251,54 @@ fn sampling_decides_the_same_in_the_module_and_the_cli() {
     for (c, w) in cli.iter().zip(&wasm) {
         assert_eq!(String::from_utf8_lossy(c), String::from_utf8_lossy(w));
     }
+}
+
+#[test]
+fn sealing_in_the_module_matches_the_cli_and_verifies() {
+    // An inline key: this module reads no files. Same key, same seed, same chain.
+    let secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{secret}"}},"seal":{{"checkpoint_every":50}}}}"#);
+    let records: Vec<Vec<u8>> = corpus_records("pii-public.ndjson").into_iter().take(120).collect();
+    let dir = std::env::temp_dir().join(format!("logseal-seal-module-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("p.json");
+    std::fs::write(&path, &policy).unwrap();
+    let stdin: Vec<u8> = records.iter().flat_map(|r| r.iter().copied().chain([b'\n'])).collect();
+    let seed = "0f0e0d0c0b0a09080706050403020100";
+    let args = ["filter", "--policy", path.to_str().unwrap(), "--time-ns", &TIME_NS.to_string(), "--chain-seed", seed];
+    let (code, stdout, stderr) = logseal(&args, &stdin);
+    assert_eq!(code, 0, "{stderr}");
+    let cli: Vec<&[u8]> = stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+
+    let mut module = Generic::new();
+    assert_eq!(module.configure(&policy).0, 0);
+    // Before a seed: marked, not sealed.
+    let (status, unsealed) = module.filter(b"{\"a\":1}");
+    assert_eq!(status, 1);
+    assert!(String::from_utf8_lossy(&unsealed).contains("no randomness"));
+    let seed_fn: TypedFunc<(u32, u32), i32> = module.instance_func("logseal_seed");
+    let (ptr, len) = module.put(&[0u8; 5]);
+    assert_eq!(seed_fn.call(&mut module.store, (ptr, len)).unwrap(), 1, "16 bytes only");
+    let bytes: Vec<u8> = (0..16u8).rev().collect();
+    let (ptr, len) = module.put(&bytes);
+    assert_eq!(seed_fn.call(&mut module.store, (ptr, len)).unwrap(), 0);
+    for (r, c) in records.iter().zip(&cli) {
+        let (status, out) = module.filter(r);
+        assert_eq!(status, 0);
+        assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(c));
+    }
+    // A declared gap comes out sealed and continues the chain.
+    let gap: TypedFunc<(i64, i64), i64> = module.instance_func("logseal_abi_gap");
+    let (status, len, ptr) = Generic::unpack(gap.call(&mut module.store, (3, TIME_NS)).unwrap());
+    assert_eq!(status, 0);
+    let text = String::from_utf8(module.read(ptr, len)).unwrap();
+    assert!(text.contains(r#""gap":{"dropped":3}"#) && text.contains(r#""seq":121"#), "{text}");
+    assert_eq!(module.stats()["sealed"], 121);
+
+    let keyring = dir.join("ring.json");
+    std::fs::write(&keyring, format!(r#"{{"version":1,"keys":[{{"id":"inline","purpose":"seal","secret":"{secret}"}}]}}"#)).unwrap();
+    let sealed = dir.join("sealed.ndjson");
+    std::fs::write(&sealed, [stdout.as_slice(), text.as_bytes(), b"\n"].concat()).unwrap();
+    let (code, out, err) = logseal(&["verify", "--keys", keyring.to_str().unwrap(), sealed.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{}{err}", String::from_utf8_lossy(&out));
 }

@@ -2,12 +2,13 @@
 
 use super::env::{io_reason, load_or_report};
 use super::{exit, is_help, usage, Args};
+use logseal::stage::seal::CHAIN_RANDOM_BYTES;
 use logseal::{Context, Filter, Outcome};
 use std::io::{self, BufRead, BufWriter, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const HELP: &str = "\
-usage: logseal filter [--policy FILE] [--stats] [--time-ns N]
+usage: logseal filter [--policy FILE] [--stats] [--time-ns N] [--chain-seed HEX]
 
 Reads log lines from stdin and writes one JSON object per kept record to stdout.
 A line that starts with `{` is a JSON record; any other line becomes {\"message\": ...}.
@@ -18,6 +19,10 @@ A line longer than limits.max_record_bytes is cut and marked; memory stays bound
   --stats        print counters as JSON to stderr at the end
   --time-ns N    use N (nanoseconds since the epoch) as the host time of every record,
                  for reproducible output in tests
+  --chain-seed HEX
+                 with a sealing policy: start the hash chain from these 16 bytes (32 hex
+                 digits) instead of fresh randomness. For tests only: two runs with one
+                 seed make chains a verifier cannot tell apart
 
 Exit: 0 done; 1 policy refused; 2 usage; 3 input or output failed.
 ";
@@ -27,7 +32,7 @@ pub fn run(args: &[String]) -> i32 {
         print!("{HELP}");
         return exit::OK;
     }
-    let args = match Args::parse(args, &["policy", "time-ns"], &["stats"]) {
+    let args = match Args::parse(args, &["policy", "time-ns", "chain-seed"], &["stats"]) {
         Ok(a) if a.positional.is_empty() => a,
         Ok(_) => return usage("filter reads stdin and takes no file arguments", HELP),
         Err(e) => return usage(&e, HELP),
@@ -41,8 +46,24 @@ pub fn run(args: &[String]) -> i32 {
         Ok(plan) => plan,
         Err(code) => return code,
     };
+    let seed = match args.get("chain-seed").map(parse_seed) {
+        None => None,
+        Some(Some(s)) => Some(s),
+        Some(None) => return usage("--chain-seed takes 32 hex digits", HELP),
+    };
     let cap = plan.limits.max_record_bytes as usize + 1;
     let mut filter = Filter::new(plan);
+    if filter.plan().sealer.is_some() {
+        let random = seed.or_else(|| {
+            let mut r = [0u8; CHAIN_RANDOM_BYTES];
+            getrandom::fill(&mut r).ok().map(|()| r)
+        });
+        match random {
+            Some(r) => filter.start_chain(&r),
+            // Never a guessable chain id: records go out unsealed and marked instead.
+            None => eprintln!("logseal: no randomness for the hash chain; records go out unsealed and marked"),
+        }
+    }
     let mut input = io::BufReader::with_capacity(1 << 16, io::stdin().lock());
     let mut output = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let (mut line, mut out) = (Vec::new(), Vec::new());
@@ -75,8 +96,8 @@ pub fn run(args: &[String]) -> i32 {
     if args.has("stats") {
         let c = filter.counters();
         eprintln!(
-            r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{}}}"#,
-            c.records, c.emitted, c.dropped, c.errors, c.cut, c.sampled_out, c.rate_limited, c.duplicates, c.evictions
+            r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{},"sealed":{}}}"#,
+            c.records, c.emitted, c.dropped, c.errors, c.cut, c.sampled_out, c.rate_limited, c.duplicates, c.evictions, c.sealed
         );
     }
     match result {
@@ -88,6 +109,17 @@ pub fn run(args: &[String]) -> i32 {
             exit::IO
         }
     }
+}
+
+fn parse_seed(hex: &str) -> Option<[u8; CHAIN_RANDOM_BYTES]> {
+    let mut seed = [0u8; CHAIN_RANDOM_BYTES];
+    if hex.len() != 2 * CHAIN_RANDOM_BYTES {
+        return None;
+    }
+    for (i, byte) in seed.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(seed)
 }
 
 fn now_ns() -> i64 {

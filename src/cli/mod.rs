@@ -4,6 +4,7 @@ mod bench;
 mod check;
 mod env;
 mod filter;
+mod verify;
 
 use logseal::policy::builtin;
 
@@ -29,12 +30,14 @@ commands:
   check FILE                     validate a policy and explain what it does
   policy default|lockdown|schema print a built-in policy or the policy's JSON Schema
   bench [--policy FILE] FILE     measure in-process throughput on the records in FILE
+  verify --keys KEYRING FILE...  check sealed records: modified, deleted, reordered, replayed
 
 Run `logseal <command> --help` for a command's options.
 
 exit codes:
   0  success
-  1  the policy was refused (the message names the JSON path of the fault)
+  1  the policy was refused (the message names the JSON path of the fault);
+     verify: problems were found
   2  usage error
   3  input or output failed
 ";
@@ -59,6 +62,7 @@ pub fn run(args: &[String]) -> i32 {
         "check" => check::run(rest),
         "policy" => policy(rest),
         "bench" => bench::run(rest),
+        "verify" => verify::run(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             exit::OK

@@ -4,6 +4,7 @@
 //! serde_json stays for policies, keyrings and other cold paths: in Fluent Bit's interpreter a
 //! serde_json round trip alone costs three times a whole Lua filter (shared/notes/fluent-bit.md).
 
+pub mod canonical;
 pub mod number;
 pub mod scan;
 pub mod string;

@@ -152,9 +152,22 @@ pub struct Policy {
     pub normalise: Normalise,
     pub classify: Classify,
     pub sample: Option<Sample>,
+    pub seal: Option<Seal>,
 }
 
-const TOP: &[&str] = &["version", "limits", "keys", "normalise", "classify", "sample", "redact", "escape"];
+/// Sealing settings as written (see [`crate::stage::seal`]). Off unless present.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seal {
+    /// A label appended to each chain id (`<random>.<instance>`), naming the host or pod.
+    pub instance: Option<String>,
+    /// Every this many records a seal carries a checkpoint; 0 for none.
+    pub checkpoint_every: u64,
+    /// Where the section is, for errors found at compile time.
+    pub path: String,
+}
+
+const TOP: &[&str] = &["version", "limits", "keys", "normalise", "classify", "sample", "redact", "escape", "seal"];
+const SEAL: &[&str] = &["instance", "checkpoint_every"];
 const SAMPLE: &[&str] = &["by", "missing", "default_rate", "levels", "rules", "rate_limit", "dedup", "max_keys"];
 const MISSING: &[&str] = &["keep", "content", "drop"];
 const LEVEL_NAMES: &[&str] = &["trace", "debug", "info", "warn", "error", "fatal"];
@@ -323,7 +336,11 @@ impl Policy {
             Some((v, p)) => Some(sample(v, &p)?),
             None => None,
         };
-        Ok(Policy { limits, keys, redact, escape, normalise, classify, sample })
+        let seal = match root.get("seal") {
+            Some((v, p)) => Some(seal(v, &p)?),
+            None => None,
+        };
+        Ok(Policy { limits, keys, redact, escape, normalise, classify, sample, seal })
     }
 }
 
@@ -387,6 +404,23 @@ fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
         None => 0,
     };
     Ok(RuleSpec { name: name.to_string(), regex, keywords, action, path: p.to_string() })
+}
+
+fn seal(v: &serde_json::Value, p: &str) -> Result<Seal, PolicyError> {
+    let o = Field::new(v, p).object(SEAL)?;
+    let mut s = Seal { instance: None, checkpoint_every: 1000, path: p.to_string() };
+    if let Some((v, p)) = o.get("instance") {
+        let label = Field::new(v, &p).str()?;
+        let ok = !label.is_empty() && label.len() <= 64 && label.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if !ok {
+            return Err(PolicyError::new(p, Problem::Invalid("expected a label of letters, digits and _ - . (at most 64)".into())));
+        }
+        s.instance = Some(label.to_string());
+    }
+    if let Some((v, p)) = o.get("checkpoint_every") {
+        s.checkpoint_every = Field::new(v, &p).uint(0, 1 << 40)?;
+    }
+    Ok(s)
 }
 
 fn sample(v: &serde_json::Value, p: &str) -> Result<Sample, PolicyError> {
@@ -510,7 +544,7 @@ mod tests {
         assert_eq!(err(r#"[]"#), "$: expected an object, found an array");
         assert_eq!(
             err(r#"{"version":1,"limts":{}}"#),
-            "$.limts: unknown key; expected one of: version, limits, keys, normalise, classify, sample, redact, escape"
+            "$.limts: unknown key; expected one of: version, limits, keys, normalise, classify, sample, redact, escape, seal"
         );
         assert_eq!(err(r#"{"version":1,"limits":{"max_fields":"9"}}"#), "$.limits.max_fields: expected an integer, found a string");
         assert_eq!(err(r#"{"version":1,"limits":{"max_record_bytes":1}}"#), "$.limits.max_record_bytes: expected an integer from 256 to 1073741824");

@@ -10,6 +10,7 @@ use crate::record::FieldPath;
 use crate::stage::classify::Classifier;
 use crate::stage::normalise::{Normaliser, PRESETS};
 use crate::stage::redact::{Deny, Redactor};
+use crate::stage::seal::Sealer;
 use crate::stage::sample::{Dedup, Limit, Missing, Sampler};
 use crate::json::ScanLimits;
 use crate::keys::{parse_keyring, select, Key, KeyError, KeyRef, KeySet, Purpose};
@@ -37,6 +38,8 @@ pub struct Plan {
     pub normaliser: Normaliser,
     pub classifier: Classifier,
     pub sampler: Sampler,
+    /// Present when the policy seals records.
+    pub sealer: Option<Sealer>,
     /// Normalised names of fields whose values keep LF and TAB.
     pub multiline_fields: Vec<Vec<u8>>,
     keys: Vec<(Purpose, KeySet)>,
@@ -63,6 +66,7 @@ impl Plan {
         }
         let redactor = compile_redactor(&policy.redact, &keys)?;
         let sampler = compile_sampler(policy.sample.as_ref(), &keys)?;
+        let sealer = compile_sealer(policy.seal.as_ref(), &keys)?;
         let limits = policy.limits;
         Ok(Plan {
             limits,
@@ -72,6 +76,7 @@ impl Plan {
             normaliser: compile_normaliser(&policy.normalise),
             classifier: Classifier::new(policy.classify.builtin, policy.classify.rules.clone()),
             sampler,
+            sealer,
             multiline_fields: policy.escape.multiline_fields.iter().map(|n| normalize(n)).collect(),
             keys,
             policy_error: None,
@@ -112,6 +117,7 @@ impl Plan {
             normaliser: Normaliser::default(),
             classifier: Classifier::default(),
             sampler: inactive_sampler(),
+            sealer: None,
             multiline_fields: Vec::new(),
             keys: Vec::new(),
             policy_error: None,
@@ -164,6 +170,15 @@ fn compile_normaliser(n: &super::Normalise) -> Normaliser {
         require_names: n.require.clone(),
         ingest_time: n.ingest_time,
         skew_ns: (n.clock_skew_seconds as i64).saturating_mul(1_000_000_000),
+    }
+}
+
+fn compile_sealer(s: Option<&super::Seal>, keys: &[(Purpose, KeySet)]) -> Result<Option<Sealer>, PolicyError> {
+    let Some(s) = s else { return Ok(None) };
+    let set = keys.iter().find(|(p, _)| *p == Purpose::Seal).map(|(_, k)| k);
+    match set.and_then(|k| Sealer::new(k, s.instance.clone(), s.checkpoint_every)) {
+        Some(sealer) => Ok(Some(sealer)),
+        None => Err(PolicyError::new(&s.path, Problem::Invalid("sealing needs a key: set keys.seal".into()))),
     }
 }
 

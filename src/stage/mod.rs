@@ -10,4 +10,5 @@ pub mod normalise;
 pub mod parse;
 pub mod redact;
 pub mod sample;
+pub mod seal;
 pub mod write;

@@ -11,6 +11,8 @@
 //! | `logseal_free(ptr, len)` | gives back what `logseal_alloc(len)` returned |
 //! | `logseal_configure(ptr, len) -> status` | loads a policy (JSON text). 0: loaded. 1: refused, the lockdown policy is now in force (see `logseal_last_error`). 2: unreadable arguments, lockdown in force. Without a call the built-in default policy runs. |
 //! | `logseal_abi_filter(ptr, len, time_ns: i64) -> i64` | filters one record; returns `status << 62 \| out_len << 32 \| out_ptr`. Status 0: emitted; 1: emitted with an error marked under the reserved key; 2: dropped (nothing to write); 3: internal failure (nothing to write; see `logseal_last_error`). The output stays valid until the next call. |
+//! | `logseal_seed(ptr, len) -> status` | starts the hash chain of a sealing policy from `len` = 16 random bytes the host drew (this module has no randomness of its own). Call after `logseal_configure`. 0: started (or the policy does not seal); 1: not 16 bytes; 2: unreadable arguments. Until it is called, a sealing policy's records go out unsealed and marked. |
+//! | `logseal_abi_gap(dropped: i64, time_ns: i64) -> i64` | writes a sealed gap record saying the host dropped the `dropped` records sealed just before (a full queue); returns like `logseal_abi_filter`. |
 //! | `logseal_last_error() -> i64` | `len << 32 \| ptr` of the last configuration or internal error message (UTF-8), len 0 when none |
 //! | `logseal_stats() -> i64` | `len << 32 \| ptr` of a JSON object of counters: records, emitted, dropped, errors |
 //!
@@ -178,6 +180,28 @@ pub fn filter<R>(record: Option<&[u8]>, time_ns: i64, done: impl FnOnce(u64, &[u
 }
 
 #[no_mangle]
+pub extern "C" fn logseal_seed(ptr: u32, len: u32) -> i32 {
+    seed(host_bytes(ptr, len))
+}
+
+/// `logseal_seed` on a checked slice.
+pub fn seed(random: Option<&[u8]>) -> i32 {
+    let Some(random) = random else { return 2 };
+    let Ok(random) = <&[u8; logseal::stage::seal::CHAIN_RANDOM_BYTES]>::try_from(random) else { return 1 };
+    with_state(|s| s.filter.start_chain(random)).map_or(2, |()| 0)
+}
+
+#[no_mangle]
+pub extern "C" fn logseal_abi_gap(dropped: i64, time_ns: i64) -> i64 {
+    with_state(|s| {
+        let outcome = s.filter.declare_gap(dropped.max(0) as u64, time_ns, &mut s.out);
+        let status = if outcome == Outcome::Emitted { STATUS_EMITTED } else { STATUS_EMITTED_WITH_ERROR };
+        pack(status, s.out.as_ptr(), s.out.len())
+    })
+    .unwrap_or(pack(STATUS_FAILED, std::ptr::null(), 0))
+}
+
+#[no_mangle]
 pub extern "C" fn logseal_last_error() -> i64 {
     with_state(|s| pack(0, s.error.as_ptr(), s.error.len())).unwrap_or(0)
 }
@@ -189,8 +213,8 @@ pub extern "C" fn logseal_stats() -> i64 {
         s.stats.clear();
         s.stats.extend_from_slice(
             format!(
-                r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{}}}"#,
-                c.records, c.emitted, c.dropped, c.errors, c.cut, c.sampled_out, c.rate_limited, c.duplicates, c.evictions
+                r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{},"sealed":{}}}"#,
+                c.records, c.emitted, c.dropped, c.errors, c.cut, c.sampled_out, c.rate_limited, c.duplicates, c.evictions, c.sealed
             )
             .as_bytes(),
         );

@@ -1,0 +1,267 @@
+//! The canonical form of a JSON record: what a seal's MAC covers.
+//!
+//! Two spellings of the same record have the same canonical form, so records still verify after
+//! a shipper parses and re-serialises them:
+//! - object members are sorted by the UTF-8 bytes of their decoded names; no white space;
+//! - strings are decoded, then written with only `"`, `\` and control characters escaped
+//!   (`\u00XX`, lower-case hex), everything else as raw UTF-8;
+//! - numbers are read as f64: integral values below 2^53 are written as integers (`1.0` -> `1`,
+//!   `-0` -> `0`), others in Rust's shortest round-trip exponent form (`0.5` -> `5e-1`).
+//!   logseal writes integers beyond 2^53 and numbers beyond f64 as strings, so every number it
+//!   emits survives a round trip through a f64 reader exactly.
+//!
+//! The walk is iterative (an explicit stack), so deep records cannot overflow the host's stack.
+
+use super::string::decode;
+use super::tape::{Kind, Token};
+use std::io::Write as _;
+
+/// Reusable buffers for [`write`]: after warm-up a canonical form allocates nothing.
+#[derive(Default)]
+pub struct Canon {
+    /// Included members of the objects being written, innermost last:
+    /// (key token, start and end of the decoded key in `keys`).
+    members: Vec<(u32, u32, u32)>,
+    /// Decoded key text of the objects being written.
+    keys: Vec<u8>,
+    frames: Vec<Frame>,
+    text: Vec<u8>,
+    scratch: Vec<u8>,
+}
+
+#[derive(Clone, Copy)]
+enum Frame {
+    /// Writing an object's members `members[at..end]`; `first` and `keys_len` restore the
+    /// buffers when it closes.
+    Object { first: usize, at: usize, end: usize, keys_len: usize },
+    /// Writing an array's elements from token `at` up to token `end`.
+    Array { at: u32, end: u32 },
+}
+
+/// Appends the canonical form of the object at `tape[0]` over `input` to `out`.
+///
+/// `include(key_token, name)` decides for each object member (by the index of its key token
+/// and its decoded name) whether it is part of the form: the seal leaves out uncovered root
+/// members and the MAC itself.
+///
+/// ```
+/// use logseal::json::{scan, ScanLimits, canonical::{write, Canon}};
+/// let limits = ScanLimits { max_depth: 64, max_fields: 1000 };
+/// let (mut tape, mut stack, mut canon) = (Vec::new(), Vec::new(), Canon::default());
+/// let record = br#"{"b": [1.0, -0, 2.5e1], "a": "\u00e9\/", "c": {"y": null, "x": true}}"#;
+/// scan(record, limits, &mut tape, &mut stack).unwrap();
+/// let mut out = Vec::new();
+/// write(record, &tape, &mut canon, |_, _| true, &mut out);
+/// assert_eq!(std::str::from_utf8(&out).unwrap(), r#"{"a":"é/","b":[1,0,25],"c":{"x":true,"y":null}}"#);
+/// ```
+pub fn write(input: &[u8], tape: &[Token], canon: &mut Canon, include: impl FnMut(usize, &[u8]) -> bool, out: &mut Vec<u8>) {
+    write_object(input, tape, 0, canon, include, out)
+}
+
+/// Like [`write`], for the object at `tape[at]` (a seal inside a record, say).
+pub fn write_object(
+    input: &[u8],
+    tape: &[Token],
+    at: usize,
+    canon: &mut Canon,
+    mut include: impl FnMut(usize, &[u8]) -> bool,
+    out: &mut Vec<u8>,
+) {
+    canon.members.clear();
+    canon.keys.clear();
+    canon.frames.clear();
+    match tape.get(at) {
+        Some(root) if root.kind == Kind::Object => {}
+        _ => return,
+    }
+    open_object(input, tape, at, canon, &mut include);
+    out.push(b'{');
+    let mut first = true;
+    while let Some(frame) = canon.frames.last_mut() {
+        let value = match frame {
+            Frame::Object { first: f, at, end, keys_len } => {
+                if *at == *end {
+                    let (f, keys_len) = (*f, *keys_len);
+                    canon.frames.pop();
+                    canon.members.truncate(f);
+                    canon.keys.truncate(keys_len);
+                    out.push(b'}');
+                    first = false;
+                    continue;
+                }
+                let (key, s, e) = canon.members[*at];
+                *at += 1;
+                if !first {
+                    out.push(b',');
+                }
+                string(&canon.keys[s as usize..e as usize], out);
+                out.push(b':');
+                key as usize + 1
+            }
+            Frame::Array { at, end } => {
+                if *at >= *end {
+                    canon.frames.pop();
+                    out.push(b']');
+                    first = false;
+                    continue;
+                }
+                let i = *at as usize;
+                *at = tape.get(i).map_or(*end, |t| t.next);
+                if !first {
+                    out.push(b',');
+                }
+                i
+            }
+        };
+        first = false;
+        let Some(tok) = tape.get(value) else { return };
+        match tok.kind {
+            Kind::Object => {
+                open_object(input, tape, value, canon, &mut include);
+                out.push(b'{');
+                first = true;
+            }
+            Kind::Array => {
+                canon.frames.push(Frame::Array { at: value as u32 + 1, end: tok.next });
+                out.push(b'[');
+                first = true;
+            }
+            Kind::Str => {
+                canon.text.clear();
+                decode(tok.raw(input), tok.flags, &mut canon.text, &mut canon.scratch);
+                string(&canon.text, out);
+            }
+            Kind::Num => number(tok.raw(input), out),
+            Kind::True => out.extend_from_slice(b"true"),
+            Kind::False => out.extend_from_slice(b"false"),
+            Kind::Null | Kind::Cut | Kind::Key => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// Pushes a frame for the object at `tape[obj]` holding its included members, sorted.
+fn open_object(input: &[u8], tape: &[Token], obj: usize, canon: &mut Canon, include: &mut impl FnMut(usize, &[u8]) -> bool) {
+    let Some(o) = tape.get(obj) else { return };
+    let keys_len = canon.keys.len();
+    let first = canon.members.len();
+    let mut i = obj + 1;
+    while i < o.next as usize {
+        let Some(k) = tape.get(i) else { break };
+        let start = canon.keys.len();
+        decode(k.raw(input), k.flags, &mut canon.keys, &mut canon.scratch);
+        if include(i, &canon.keys[start..]) {
+            canon.members.push((i as u32, start as u32, canon.keys.len() as u32));
+        } else {
+            canon.keys.truncate(start);
+        }
+        i = tape.get(i + 1).map_or(o.next as usize, |v| v.next as usize);
+    }
+    let Canon { members, keys, .. } = canon;
+    // Ties (duplicate names, which logseal never writes) fall back to input order.
+    members[first..].sort_unstable_by(|a, b| {
+        keys[a.1 as usize..a.2 as usize].cmp(&keys[b.1 as usize..b.2 as usize]).then(a.0.cmp(&b.0))
+    });
+    canon.frames.push(Frame::Object { first, at: first, end: canon.members.len(), keys_len });
+}
+
+/// Appends decoded text as a canonical JSON string.
+pub fn string(text: &[u8], out: &mut Vec<u8>) {
+    out.push(b'"');
+    let mut run = 0;
+    for (i, &b) in text.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.extend_from_slice(&text[run..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 0xf) as usize]);
+            }
+        }
+        run = i + 1;
+    }
+    out.extend_from_slice(&text[run..]);
+    out.push(b'"');
+}
+
+/// Writes a number's canonical spelling (see the module documentation).
+fn number(raw: &[u8], out: &mut Vec<u8>) {
+    let value = std::str::from_utf8(raw).ok().and_then(|t| t.parse::<f64>().ok());
+    match value {
+        Some(v) if v.is_finite() => {
+            if v == v.trunc() && v.abs() < 9_007_199_254_740_992.0 {
+                let _ = write!(out, "{}", v as i64);
+            } else {
+                let _ = write!(out, "{v:e}");
+            }
+        }
+        // Not representable: the spelling is all there is.
+        _ => out.extend_from_slice(raw),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{scan, ScanLimits};
+
+    fn canonical(record: &str) -> String {
+        let limits = ScanLimits { max_depth: 64, max_fields: 10_000 };
+        let (mut tape, mut stack) = (Vec::new(), Vec::new());
+        scan(record.as_bytes(), limits, &mut tape, &mut stack).expect("valid JSON");
+        let mut out = Vec::new();
+        write(record.as_bytes(), &tape, &mut Canon::default(), |_, _| true, &mut out);
+        String::from_utf8(out).expect("canonical form is UTF-8")
+    }
+
+    #[test]
+    fn key_order_white_space_and_escapes_do_not_matter() {
+        let a = canonical(r#"{"b":{"y":1,"x":[true,false,null]},"a":"caf\u00e9 \/ \"q\""}"#);
+        let b = canonical("{ \"a\" : \"café / \\\"q\\\"\",\n \"b\" : { \"x\" : [ true , false , null ] , \"y\" : 1 } }");
+        assert_eq!(a, b);
+        assert_eq!(a, r#"{"a":"café / \"q\"","b":{"x":[true,false,null],"y":1}}"#);
+    }
+
+    #[test]
+    fn numbers_that_survive_a_round_trip_have_one_spelling() {
+        assert_eq!(canonical(r#"{"n":[1,1.0,1e0,10E-1,-0,0.0]}"#), r#"{"n":[1,1,1,1,0,0]}"#);
+        assert_eq!(canonical(r#"{"n":[0.1,1.5,1e300,-2.5e-7]}"#), r#"{"n":[1e-1,1.5e0,1e300,-2.5e-7]}"#);
+        // 0.1 written with 17 significant digits (as some shippers do) reads as the same f64.
+        assert_eq!(canonical(r#"{"n":0.10000000000000001}"#), canonical(r#"{"n":0.1}"#));
+        assert_eq!(canonical(r#"{"n":9007199254740991}"#), r#"{"n":9007199254740991}"#);
+    }
+
+    #[test]
+    fn strings_escape_only_what_json_requires() {
+        assert_eq!(canonical(r#"{"s":"a\tb\u0001\\ \u2028"}"#), "{\"s\":\"a\\u0009b\\u0001\\\\ \u{2028}\"}");
+    }
+
+    #[test]
+    fn a_changed_value_or_name_changes_the_form() {
+        let base = canonical(r#"{"a":{"b":[1,2]}}"#);
+        for other in [r#"{"a":{"b":[2,1]}}"#, r#"{"a":{"c":[1,2]}}"#, r#"{"a":{"b":[1,2,null]}}"#, r#"{"a":{"b":"[1,2]"}}"#] {
+            assert_ne!(canonical(other), base, "{other}");
+        }
+    }
+
+    #[test]
+    fn include_leaves_members_out_and_buffers_are_reused() {
+        let record = r#"{"z":1,"date":2,"o":{"mac":"x","k":[{"mac":1}]}}"#;
+        let limits = ScanLimits { max_depth: 64, max_fields: 100 };
+        let (mut tape, mut stack) = (Vec::new(), Vec::new());
+        scan(record.as_bytes(), limits, &mut tape, &mut stack).unwrap();
+        let mut canon = Canon::default();
+        // Leave out the root member `date` and the first `mac` (key token 7) only.
+        let mut out = Vec::new();
+        write(record.as_bytes(), &tape, &mut canon, |i, name| name != b"date" && i != 7, &mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"o":{"k":[{"mac":1}]},"z":1}"#);
+        let mut again = Vec::new();
+        write(record.as_bytes(), &tape, &mut canon, |_, _| true, &mut again);
+        assert_eq!(String::from_utf8(again).unwrap(), r#"{"date":2,"o":{"k":[{"mac":1}],"mac":"x"},"z":1}"#);
+    }
+}

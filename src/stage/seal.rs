@@ -1,0 +1,363 @@
+//! The last stage: seal each written record into an HMAC-SHA256 hash chain.
+//!
+//! A seal lives under `logseal.seal`:
+//!
+//! ```json
+//! {"chain":"k3V0...","ckpt":{"count":1000},"cov":["ts","level","msg"],"kid":"prod-seal-1",
+//!  "prev":"<MAC of the previous record>","seq":1000,"v":1,"mac":"<MAC of this record>"}
+//! ```
+//!
+//! - `chain`: random at each start (16 bytes from the host, base64url), then `.instance` when
+//!   the policy names one. `seq` counts from 1 in each chain; `prev` is the previous record's
+//!   MAC (empty for the first).
+//! - `cov`: the root members the seal covers, as written. The reserved object is always
+//!   covered, except the seal's `mac`. Fields a shipper adds later (`date`, `@timestamp`) are
+//!   outside the coverage and reported by the verifier, not mistaken for tampering.
+//! - `ckpt`: every `seal.checkpoint_every` records, the number of sequence numbers the chain
+//!   has issued, so a verifier knows up to where the stream was complete.
+//! - `mac` = HMAC-SHA256(chain key, `"logseal-seal-1\n"` + canonical(record without
+//!   `logseal.seal`) + `"\n"` + canonical(seal without `mac`)), base64url without padding. The
+//!   canonical form is [`crate::json::canonical`]; the chain key is HMAC-SHA256(master,
+//!   `"logseal-seal-chain-1\n"` + chain), so one chain's key says nothing about another's.
+//!
+//! A gap record (`logseal.gap.dropped = N`) is sealed like any other: the host dropped the N
+//! records sealed just before it (their sequence numbers are missing on purpose).
+
+use crate::json::canonical::{self, Canon};
+use crate::json::{scan, string, Kind, ScanLimits, Token};
+use crate::keys::{Key, KeySet};
+use crate::notes::push_u64;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+pub type HmacSha256 = Hmac<Sha256>;
+
+/// Version of the seal format.
+pub const SEAL_VERSION: u32 = 1;
+/// Domain separation of record MACs.
+pub const MAC_CONTEXT: &[u8] = b"logseal-seal-1\n";
+/// Domain separation of chain keys.
+pub const CHAIN_CONTEXT: &[u8] = b"logseal-seal-chain-1\n";
+/// Bytes of randomness in a chain id.
+pub const CHAIN_RANDOM_BYTES: usize = 16;
+
+/// The compiled `seal` section of a policy.
+#[derive(Clone, Debug)]
+pub struct Sealer {
+    /// The active seal key signs; the others are not used here (verifiers hold them).
+    key: Key,
+    instance: Option<String>,
+    checkpoint_every: u64,
+}
+
+/// One hash chain: its id, key and position.
+pub struct Chain {
+    id: String,
+    mac: HmacSha256,
+    seq: u64,
+    prev: String,
+}
+
+impl Chain {
+    /// The chain id as written in seals.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The sequence number the next sealed record gets.
+    pub fn next_seq(&self) -> u64 {
+        self.seq + 1
+    }
+}
+
+/// Reusable buffers for sealing.
+#[derive(Default)]
+pub struct Buffers {
+    tape: Vec<Token>,
+    stack: Vec<u32>,
+    canon: Canon,
+    body: Vec<u8>,
+    seal: Vec<u8>,
+    text: Vec<u8>,
+    scratch: Vec<u8>,
+}
+
+/// Why a record could not be sealed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SealError {
+    /// The host gave no randomness, so no chain could start.
+    NoChain,
+    /// The record to seal is not the JSON object logseal writes (a bug, reported not hidden).
+    Unreadable,
+}
+
+impl SealError {
+    pub fn message(self) -> &'static str {
+        match self {
+            SealError::NoChain => "not sealed: the host gave no randomness to start a hash chain",
+            SealError::Unreadable => "not sealed: the record could not be read back for sealing",
+        }
+    }
+}
+
+impl Sealer {
+    /// A sealer signing with the active key of `keys`; None when the set has no active key.
+    pub fn new(keys: &KeySet, instance: Option<String>, checkpoint_every: u64) -> Option<Sealer> {
+        Some(Sealer { key: keys.active()?.clone(), instance, checkpoint_every })
+    }
+
+    /// One line for `logseal check`.
+    pub fn describe(&self) -> String {
+        let ckpt = match self.checkpoint_every {
+            0 => "no checkpoints".to_string(),
+            n => format!("a checkpoint every {n} records"),
+        };
+        let instance = self.instance.as_deref().map_or(String::new(), |i| format!(", chains labelled .{i}"));
+        format!("key {}, {ckpt}{instance}", self.key.id)
+    }
+
+    /// Starts a chain from 16 random bytes the host drew.
+    pub fn start(&self, random: &[u8; CHAIN_RANDOM_BYTES]) -> Chain {
+        let mut id = URL_SAFE_NO_PAD.encode(random);
+        if let Some(label) = &self.instance {
+            id.push('.');
+            id.push_str(label);
+        }
+        Chain { mac: chain_mac(self.key.secret.expose(), &id), id, seq: 0, prev: String::new() }
+    }
+
+    /// Seals `out`, which holds one record as logseal writes it (ending with the reserved
+    /// object): adds `logseal.seal` and advances the chain.
+    pub fn seal(&self, chain: &mut Chain, buf: &mut Buffers, out: &mut Vec<u8>) -> Result<(), SealError> {
+        if !out.ends_with(b"}}") {
+            return Err(SealError::Unreadable);
+        }
+        let limits = ScanLimits { max_depth: u16::MAX, max_fields: u32::MAX };
+        scan(out, limits, &mut buf.tape, &mut buf.stack).map_err(|_| SealError::Unreadable)?;
+        buf.body.clear();
+        canonical::write(out, &buf.tape, &mut buf.canon, |_, _| true, &mut buf.body);
+
+        // The seal, written directly in canonical form (sorted keys, canonical strings).
+        let seq = chain.seq + 1;
+        buf.seal.clear();
+        let s = &mut buf.seal;
+        s.extend_from_slice(b"{\"chain\":");
+        string::encode(&chain.id, s);
+        if self.checkpoint_every > 0 && seq % self.checkpoint_every == 0 {
+            s.extend_from_slice(b",\"ckpt\":{\"count\":");
+            push_u64(s, seq);
+            s.push(b'}');
+        }
+        s.extend_from_slice(b",\"cov\":[");
+        let tape = &buf.tape;
+        let mut first = true;
+        let mut i = 1;
+        while let Some(tok) = tape.get(i) {
+            if tok.kind == Kind::Key && tok.raw(out) != crate::notes::RESERVED_KEY.as_bytes() {
+                if !first {
+                    buf.seal.push(b',');
+                }
+                first = false;
+                buf.text.clear();
+                string::decode(tok.raw(out), tok.flags, &mut buf.text, &mut buf.scratch);
+                canonical::string(&buf.text, &mut buf.seal);
+            }
+            i = tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
+        }
+        let s = &mut buf.seal;
+        s.extend_from_slice(b"],\"kid\":");
+        string::encode(&self.key.id, s);
+        s.extend_from_slice(b",\"prev\":");
+        string::encode(&chain.prev, s);
+        s.extend_from_slice(b",\"seq\":");
+        push_u64(s, seq);
+        s.extend_from_slice(b",\"v\":");
+        push_u64(s, SEAL_VERSION as u64);
+        s.push(b'}');
+
+        let tag = record_mac(&chain.mac, &buf.body, &buf.seal);
+        let tag = URL_SAFE_NO_PAD.encode(tag);
+        // `...}}` -> `...,"seal":{...,"mac":"..."}}}`
+        out.truncate(out.len() - 2);
+        out.extend_from_slice(b",\"seal\":");
+        out.extend_from_slice(&buf.seal[..buf.seal.len() - 1]);
+        out.extend_from_slice(b",\"mac\":\"");
+        out.extend_from_slice(tag.as_bytes());
+        out.extend_from_slice(b"\"}}}");
+        chain.seq = seq;
+        chain.prev = tag;
+        Ok(())
+    }
+}
+
+/// The key of chain `id` under `master`.
+pub fn chain_mac(master: &[u8], id: &str) -> HmacSha256 {
+    // HMAC takes keys of any length: new_from_slice cannot fail for it.
+    let mut derive = <HmacSha256 as Mac>::new_from_slice(master).unwrap_or_else(|_| unreachable_hmac());
+    derive.update(CHAIN_CONTEXT);
+    derive.update(id.as_bytes());
+    let key = derive.finalize().into_bytes();
+    <HmacSha256 as Mac>::new_from_slice(&key).unwrap_or_else(|_| unreachable_hmac())
+}
+
+/// The MAC of a record: the chain key over the canonical body and the canonical seal.
+pub fn record_mac(chain: &HmacSha256, body: &[u8], seal: &[u8]) -> [u8; 32] {
+    prepared(chain, body, seal).finalize().into_bytes().into()
+}
+
+/// The MAC state over a record, for constant-time verification with `verify_slice`.
+pub fn prepared(chain: &HmacSha256, body: &[u8], seal: &[u8]) -> HmacSha256 {
+    let mut mac = chain.clone();
+    mac.update(MAC_CONTEXT);
+    mac.update(body);
+    mac.update(b"\n");
+    mac.update(seal);
+    mac
+}
+
+fn unreachable_hmac() -> HmacSha256 {
+    // HMAC accepts every key length; this exists only so no code path can panic.
+    <HmacSha256 as hmac::digest::KeyInit>::new(&Default::default())
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{Purpose, Secret};
+    use crate::verify::{FindingKind, Verifier};
+    use crate::{Context, Filter, Plan};
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// RFC 4231 test cases 1, 2 and 6 (key longer than the block size).
+    #[test]
+    fn hmac_sha256_known_answers() {
+        let cases: [(&[u8], &[u8], &str); 3] = [
+            (&[0x0b; 20], b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+            (b"Jefe", b"what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+            (&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First", "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+        ];
+        for (key, data, want) in cases {
+            let mut mac = <HmacSha256 as Mac>::new_from_slice(key).unwrap();
+            mac.update(data);
+            assert_eq!(hex(&mac.finalize().into_bytes()), want);
+        }
+    }
+
+    fn keys() -> KeySet {
+        KeySet::new(vec![Key { id: "inline".into(), purpose: Purpose::Seal, secret: Secret::new(vec![9; 32]), active: true }])
+    }
+
+    fn sealing_filter(checkpoint_every: u64) -> Filter {
+        let secret = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
+        let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{secret}"}},"seal":{{"instance":"t","checkpoint_every":{checkpoint_every}}}}}"#);
+        let plan = Plan::load(&policy, &crate::policy::NoEnvironment, None).unwrap();
+        let mut f = Filter::new(plan);
+        f.start_chain(&[1; CHAIN_RANDOM_BYTES]);
+        f
+    }
+
+    fn run(filter: &mut Filter, lines: &[&str]) -> Vec<Vec<u8>> {
+        let ctx = Context { time_ns: 1_764_237_600_000_000_000, ..Context::default() };
+        lines
+            .iter()
+            .map(|l| {
+                let mut out = Vec::new();
+                filter.process(l.as_bytes(), &ctx, &mut out);
+                out
+            })
+            .collect()
+    }
+
+    fn verify(lines: &[Vec<u8>]) -> Vec<&'static str> {
+        let mut v = Verifier::new(keys());
+        let mut found = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            v.line(i as u64 + 1, l, &mut found);
+        }
+        v.finish(&mut found);
+        found.iter().filter(|f| f.kind.is_problem()).map(|f| f.kind.name()).collect()
+    }
+
+    #[test]
+    fn sealed_records_verify_and_checkpoints_count() {
+        let mut f = sealing_filter(2);
+        let out = run(&mut f, &[r#"{"a":1}"#, "plain text", r#"{"b":{"c":[1,2.5,"x"]}}"#]);
+        assert_eq!(verify(&out), Vec::<&str>::new());
+        let text = String::from_utf8(out[1].clone()).unwrap();
+        assert!(text.contains(r#""ckpt":{"count":2}"#), "{text}");
+        assert!(text.contains(r#""seq":2"#) && text.contains(r#""cov":["message"]"#), "{text}");
+        assert_eq!(f.counters().sealed, 3);
+        assert_eq!(f.chain().unwrap().next_seq(), 4);
+        assert!(f.chain().unwrap().id().ends_with(".t"));
+    }
+
+    #[test]
+    fn a_changed_value_fails_and_a_shipper_round_trip_does_not() {
+        let mut f = sealing_filter(0);
+        let out = run(&mut f, &[r#"{"user":"ann","n":5}"#, r#"{"user":"bob","n":6}"#]);
+        let mut changed = out.clone();
+        changed[0] = String::from_utf8(out[0].clone()).unwrap().replace("ann", "eve").into_bytes();
+        assert_eq!(verify(&changed), vec!["modified"]);
+
+        // Re-serialised by a JSON library: keys reordered, numbers re-spelt, a date added.
+        let shipped: Vec<Vec<u8>> = out
+            .iter()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_slice(l).unwrap();
+                v["date"] = serde_json::json!(1764237600.5);
+                v["n"] = serde_json::json!(v["n"].as_f64().unwrap());
+                let mut pairs: Vec<(String, serde_json::Value)> = v.as_object().unwrap().clone().into_iter().collect();
+                pairs.reverse();
+                let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{}: {}", serde_json::to_string(k).unwrap(), v)).collect();
+                format!("{{ {} }}", body.join(" , ")).into_bytes()
+            })
+            .collect();
+        assert_eq!(verify(&shipped), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn gap_records_declare_what_the_host_dropped() {
+        let mut f = sealing_filter(0);
+        let mut out = run(&mut f, &[r#"{"a":1}"#, r#"{"a":2}"#, r#"{"a":3}"#]);
+        let mut gap = Vec::new();
+        f.declare_gap(2, 0, &mut gap);
+        // The host lost records 2 and 3 after sealing, and said so.
+        out.truncate(1);
+        out.push(gap);
+        out.extend(run(&mut f, &[r#"{"a":4}"#]));
+        assert_eq!(verify(&out), Vec::<&str>::new());
+        let mut v = Verifier::new(keys());
+        let mut found = Vec::new();
+        for (i, l) in out.iter().enumerate() {
+            v.line(i as u64 + 1, l, &mut found);
+        }
+        assert!(found.iter().any(|f| f.kind == FindingKind::DeclaredGap { dropped: 2 }));
+        // Without the gap record the same loss is a deletion.
+        out.remove(1);
+        assert_eq!(verify(&out), vec!["deleted"]);
+    }
+
+    #[test]
+    fn without_a_chain_records_go_out_marked_not_sealed() {
+        let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{}"}},"seal":{{}}}}"#, "A".repeat(44));
+        let mut f = Filter::new(Plan::load(&policy, &crate::policy::NoEnvironment, None).unwrap());
+        let out = run(&mut f, &[r#"{"a":1}"#]);
+        let text = String::from_utf8(out[0].clone()).unwrap();
+        assert!(text.contains("no randomness") && !text.contains("\"seal\""), "{text}");
+        assert_eq!(f.counters().errors, 1);
+    }
+
+    #[test]
+    fn sealing_needs_a_key() {
+        let err = Plan::load(r#"{"version":1,"seal":{"checkpoint_every":10}}"#, &crate::policy::NoEnvironment, None).unwrap_err();
+        assert_eq!(err.to_string(), "$.seal: sealing needs a key: set keys.seal");
+        let err = crate::policy::Policy::parse(r#"{"version":1,"seal":{"instance":"a b"}}"#).unwrap_err();
+        assert!(err.to_string().starts_with("$.seal.instance: "), "{err}");
+    }
+}

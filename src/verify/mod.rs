@@ -1,0 +1,445 @@
+//! Verifying sealed streams offline: `logseal verify`.
+//!
+//! A [`Verifier`] reads records one at a time (memory does not grow with the input: per chain
+//! it keeps its head, a window of recent MACs and the open sequence gaps) and reports
+//! [`Finding`]s: problems (modified, deleted, reordered, inserted, replayed, unknown key,
+//! unsealed, ...) and notes (identical redeliveries, declared gaps, transport fields, the tail
+//! after the last checkpoint).
+//!
+//! ```
+//! use logseal::keys::{Key, KeySet, Purpose, Secret};
+//! use logseal::verify::Verifier;
+//! let keys = KeySet::new(vec![Key { id: "k1".into(), purpose: Purpose::Seal, secret: Secret::new(vec![7; 32]), active: true }]);
+//! let mut v = Verifier::new(keys);
+//! let mut findings = Vec::new();
+//! v.line(1, br#"{"msg":"hi"}"#, &mut findings);
+//! assert_eq!(findings[0].kind.name(), "unsealed");
+//! ```
+
+pub mod record;
+
+use crate::keys::KeySet;
+use crate::stage::seal::{chain_mac, HmacSha256};
+use record::{ReadError, Reader, Sealed};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+/// How many recent MACs per chain are remembered to tell redeliveries from replays.
+pub const RECENT_WINDOW: usize = 65_536;
+
+/// What a finding says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FindingKind {
+    // Problems: `logseal verify` exits 1.
+    /// Bad MAC at a position the chain expected: the record was changed.
+    Modified,
+    /// Bad MAC on a record whose sequence number a genuine record also holds: inserted or forged.
+    Inserted,
+    /// Sequence numbers missing and not declared by a gap record.
+    Deleted { from: u64, to: u64 },
+    /// A record arrived after later ones of its chain.
+    Reordered,
+    /// A validly sealed record with a sequence number already seen, with different content.
+    Replayed,
+    /// The previous-MAC link does not match the record before it: two histories of one chain.
+    ChainBreak,
+    /// The seal names a key id the keyring does not hold.
+    UnknownKey,
+    /// A record without a seal.
+    Unsealed,
+    /// A line that is not a JSON object.
+    Unreadable,
+    /// A seal that lacks a field or has one of the wrong type.
+    Malformed,
+    /// A covered field is gone.
+    CoveredFieldMissing,
+    /// A root field outside the seal's coverage that is not a known transport field.
+    UncoveredField,
+    /// A root field appears twice.
+    DuplicateField,
+    /// The chain's highest sequence number is below the head remembered in `--state`.
+    Truncated,
+    /// The record at the remembered head differs from the one verified before.
+    Rollback,
+    // Notes: reported, not problems.
+    /// An identical copy of a record already verified (a shipper's retry).
+    Duplicate,
+    /// A gap record declares records the host dropped after sealing.
+    DeclaredGap { dropped: u64 },
+    /// Records after the chain's last checkpoint: a cut-off tail there would go unnoticed
+    /// without `--state`.
+    AfterCheckpoint { records: u64 },
+    /// A chain remembered in `--state` that this input does not hold.
+    ChainNotSeen,
+}
+
+impl FindingKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            FindingKind::Modified => "modified",
+            FindingKind::Inserted => "inserted",
+            FindingKind::Deleted { .. } => "deleted",
+            FindingKind::Reordered => "reordered",
+            FindingKind::Replayed => "replayed",
+            FindingKind::ChainBreak => "chain_break",
+            FindingKind::UnknownKey => "unknown_key",
+            FindingKind::Unsealed => "unsealed",
+            FindingKind::Unreadable => "unreadable",
+            FindingKind::Malformed => "malformed",
+            FindingKind::CoveredFieldMissing => "covered_field_missing",
+            FindingKind::UncoveredField => "uncovered_field",
+            FindingKind::DuplicateField => "duplicate_field",
+            FindingKind::Truncated => "truncated",
+            FindingKind::Rollback => "rollback",
+            FindingKind::Duplicate => "duplicate",
+            FindingKind::DeclaredGap { .. } => "declared_gap",
+            FindingKind::AfterCheckpoint { .. } => "after_checkpoint",
+            FindingKind::ChainNotSeen => "chain_not_seen",
+        }
+    }
+
+    /// Problems make `verify` fail; notes do not.
+    pub fn is_problem(&self) -> bool {
+        !matches!(
+            self,
+            FindingKind::Duplicate | FindingKind::DeclaredGap { .. } | FindingKind::AfterCheckpoint { .. } | FindingKind::ChainNotSeen
+        )
+    }
+}
+
+/// One finding, with where it was seen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// The input line (1-based, counted by the caller across files); 0 when not tied to a line.
+    pub line: u64,
+    pub chain: Option<String>,
+    pub seq: Option<u64>,
+    /// A human sentence; never holds key material or record content beyond field names.
+    pub detail: String,
+}
+
+/// What one chain looked like, for the summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChainSummary {
+    pub chain: String,
+    pub kid: String,
+    pub verified: u64,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    /// The MAC of the record at `last_seq`, for `--state`.
+    pub head_mac: String,
+    pub duplicates: u64,
+    pub declared_dropped: u64,
+    pub last_checkpoint: Option<u64>,
+}
+
+/// A head remembered from an earlier run (`--state`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Head {
+    pub seq: u64,
+    pub mac: String,
+}
+
+struct ChainState {
+    kid: String,
+    key: HmacSha256,
+    /// The sequence number expected next (highest seen + 1).
+    next: u64,
+    /// The MAC at `next - 1`, when the record there was verified.
+    last_mac: Option<String>,
+    /// Missing sequence ranges (start -> (end, line where the jump was seen)).
+    missing: BTreeMap<u64, (u64, u64)>,
+    recent: VecDeque<(u64, u64)>,
+    /// A bad-MAC record waiting for the next record to tell modified from inserted.
+    pending: Option<(u64, u64)>,
+    /// The head remembered in `--state`, if any.
+    remembered: Option<Head>,
+    summary: ChainSummary,
+    after_checkpoint: u64,
+}
+
+/// Verifies records against a keyring of seal keys.
+pub struct Verifier {
+    keys: KeySet,
+    chains: HashMap<String, ChainState>,
+    /// Chain ids in the order they were first seen, for a stable report.
+    order: Vec<String>,
+    remembered: HashMap<String, Head>,
+    reader: Reader,
+    /// Transport fields seen outside coverage, with counts.
+    pub transport: BTreeMap<String, u64>,
+    pub records: u64,
+}
+
+impl Verifier {
+    pub fn new(keys: KeySet) -> Verifier {
+        Verifier {
+            keys,
+            chains: HashMap::new(),
+            order: Vec::new(),
+            remembered: HashMap::new(),
+            reader: Reader::default(),
+            transport: BTreeMap::new(),
+            records: 0,
+        }
+    }
+
+    /// Heads from an earlier run, so truncation and rollback are found.
+    pub fn remember(&mut self, heads: impl IntoIterator<Item = (String, Head)>) {
+        self.remembered.extend(heads);
+    }
+
+    /// Verifies one line; findings are appended to `out`.
+    pub fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Finding>) {
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            return;
+        }
+        self.records += 1;
+        let finding = |kind, detail: String| Finding { kind, line: line_no, chain: None, seq: None, detail };
+        let s = match self.reader.read(line) {
+            Ok(s) => s,
+            Err(ReadError::NotJson) => return out.push(finding(FindingKind::Unreadable, "not a JSON object".into())),
+            Err(ReadError::Unsealed) => return out.push(finding(FindingKind::Unsealed, "the record has no logseal.seal".into())),
+            Err(e) => return out.push(finding(FindingKind::Malformed, e.to_string())),
+        };
+        let at = |kind, detail: String| Finding { kind, line: line_no, chain: Some(s.chain.clone()), seq: Some(s.seq), detail };
+        for name in &s.transport {
+            *self.transport.entry(name.clone()).or_insert(0) += 1;
+        }
+        for name in &s.uncovered {
+            out.push(at(FindingKind::UncoveredField, format!("field `{}` is not covered by the seal", visible(name))));
+        }
+        for name in &s.missing {
+            out.push(at(FindingKind::CoveredFieldMissing, format!("covered field `{}` is gone", visible(name))));
+        }
+        if s.duplicate_fields {
+            out.push(at(FindingKind::DuplicateField, "a root field appears twice".into()));
+        }
+        let Some(key) = self.keys.by_id(&s.kid) else {
+            return out.push(at(FindingKind::UnknownKey, format!("key id `{}` is not in the keyring", visible(&s.kid))));
+        };
+        if !self.chains.contains_key(&s.chain) {
+            let remembered = self.remembered.get(&s.chain).cloned();
+            let state = ChainState {
+                kid: s.kid.clone(),
+                key: chain_mac(key.secret.expose(), &s.chain),
+                next: remembered.as_ref().map_or(1, |h| h.seq + 1),
+                last_mac: remembered.as_ref().map(|h| h.mac.clone()),
+                missing: BTreeMap::new(),
+                recent: VecDeque::new(),
+                pending: None,
+                remembered,
+                summary: ChainSummary { chain: s.chain.clone(), kid: s.kid.clone(), ..ChainSummary::default() },
+                after_checkpoint: 0,
+            };
+            self.chains.insert(s.chain.clone(), state);
+            self.order.push(s.chain.clone());
+        }
+        let Some(chain) = self.chains.get_mut(&s.chain) else { return };
+        if chain.kid != s.kid {
+            // A chain is signed with one key; a record naming another was re-keyed or forged.
+            chain.kid = s.kid.clone();
+            chain.key = chain_mac(key.secret.expose(), &s.chain);
+        }
+        let valid = self.reader.mac_holds(&chain.key, &s.mac);
+        if !valid {
+            settle_pending(chain, None, out);
+            if s.seq < chain.next && !chain.missing_contains(s.seq) {
+                out.push(at(FindingKind::Inserted, "bad MAC on a sequence number already verified: inserted or forged".into()));
+            } else {
+                chain.pending = Some((line_no, s.seq));
+            }
+            return;
+        }
+        settle_pending(chain, Some(s.seq), out);
+        chain.accept(&s, line_no, out);
+    }
+
+    /// Ends the input: open gaps become deletions, and each chain's summary is returned.
+    pub fn finish(&mut self, out: &mut Vec<Finding>) -> Vec<ChainSummary> {
+        let mut summaries = Vec::new();
+        for id in &self.order {
+            let Some(chain) = self.chains.get_mut(id) else { continue };
+            settle_pending(chain, None, out);
+            for (&from, &(to, line)) in &chain.missing {
+                out.push(Finding {
+                    kind: FindingKind::Deleted { from, to },
+                    line,
+                    chain: Some(id.clone()),
+                    seq: Some(from),
+                    detail: if from == to { format!("record {from} is missing") } else { format!("records {from} to {to} are missing") },
+                });
+            }
+            if let Some(head) = &chain.remembered {
+                if chain.summary.verified > 0 && chain.summary.last_seq < head.seq {
+                    out.push(Finding {
+                        kind: FindingKind::Truncated,
+                        line: 0,
+                        chain: Some(id.clone()),
+                        seq: Some(chain.summary.last_seq),
+                        detail: format!("the chain ends at {} but an earlier run verified up to {}", chain.summary.last_seq, head.seq),
+                    });
+                }
+            }
+            if chain.after_checkpoint > 0 && chain.summary.last_checkpoint.is_some() {
+                out.push(Finding {
+                    kind: FindingKind::AfterCheckpoint { records: chain.after_checkpoint },
+                    line: 0,
+                    chain: Some(id.clone()),
+                    seq: chain.summary.last_checkpoint,
+                    detail: format!("{} records after the last checkpoint", chain.after_checkpoint),
+                });
+            }
+            summaries.push(chain.summary.clone());
+        }
+        for (id, head) in &self.remembered {
+            if !self.chains.contains_key(id) {
+                out.push(Finding {
+                    kind: FindingKind::ChainNotSeen,
+                    line: 0,
+                    chain: Some(id.clone()),
+                    seq: Some(head.seq),
+                    detail: "remembered in the state file, not in this input".into(),
+                });
+            }
+        }
+        summaries
+    }
+}
+
+impl ChainState {
+    fn missing_contains(&self, seq: u64) -> bool {
+        self.missing.range(..=seq).next_back().is_some_and(|(_, &(end, _))| seq <= end)
+    }
+
+    /// Removes `seq` from the missing ranges; true if it was missing.
+    fn fill(&mut self, seq: u64) -> bool {
+        let Some((&start, &(end, line))) = self.missing.range(..=seq).next_back() else { return false };
+        if seq > end {
+            return false;
+        }
+        self.missing.remove(&start);
+        if start < seq {
+            self.missing.insert(start, (seq - 1, line));
+        }
+        if seq < end {
+            self.missing.insert(seq + 1, (end, line));
+        }
+        true
+    }
+
+    fn remember_recent(&mut self, seq: u64, mac: &str) {
+        if self.recent.len() == RECENT_WINDOW {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((seq, fingerprint(mac)));
+    }
+
+    /// Takes a record whose MAC holds.
+    fn accept(&mut self, s: &Sealed, line: u64, out: &mut Vec<Finding>) {
+        let at = |kind, detail: String| Finding { kind, line, chain: Some(s.chain.clone()), seq: Some(s.seq), detail };
+        let fp = fingerprint(&s.mac);
+        if s.seq < self.next && !self.missing_contains(s.seq) {
+            // Seen before (or before the remembered head).
+            if let Some(&(_, seen)) = self.recent.iter().rev().find(|(q, _)| *q == s.seq) {
+                if seen == fp {
+                    self.summary.duplicates += 1;
+                    return out.push(at(FindingKind::Duplicate, "identical copy of a record already verified".into()));
+                }
+                return out.push(at(FindingKind::Replayed, "another validly sealed record holds this sequence number".into()));
+            }
+            if let Some(head) = &self.remembered {
+                if s.seq == head.seq && s.mac != head.mac {
+                    return out.push(at(FindingKind::Rollback, "differs from the record an earlier run verified here".into()));
+                }
+                if s.seq <= head.seq {
+                    // Verified by an earlier run; its MAC still holds.
+                    self.count(s, line);
+                    return;
+                }
+            }
+            return out.push(at(FindingKind::Replayed, "sequence number seen before, outside the duplicate window".into()));
+        }
+        if s.seq < self.next {
+            self.fill(s.seq);
+            out.push(at(FindingKind::Reordered, "arrived after later records of its chain".into()));
+        } else {
+            if s.seq > self.next {
+                self.missing.insert(self.next, (s.seq - 1, line));
+            } else {
+                let expected = self.last_mac.as_deref().unwrap_or("");
+                let linked = if self.next == 1 { s.prev.is_empty() } else { self.last_mac.is_none() || s.prev == expected };
+                if !linked {
+                    out.push(at(FindingKind::ChainBreak, "its previous-MAC link does not match the record before it".into()));
+                }
+            }
+            self.next = s.seq + 1;
+            self.last_mac = Some(s.mac.clone());
+        }
+        if let Some(dropped) = s.gap {
+            let from = s.seq.saturating_sub(dropped).max(1);
+            for q in from..s.seq {
+                self.fill(q);
+            }
+            self.summary.declared_dropped += dropped;
+            out.push(at(FindingKind::DeclaredGap { dropped }, format!("the host declared {dropped} sealed records dropped before this one")));
+        }
+        if let Some(count) = s.checkpoint {
+            if count != s.seq {
+                out.push(at(FindingKind::Malformed, format!("checkpoint count {count} does not match sequence {}", s.seq)));
+            }
+            self.summary.last_checkpoint = Some(s.seq);
+            self.after_checkpoint = 0;
+        } else if self.summary.last_checkpoint.is_some_and(|c| s.seq > c) {
+            self.after_checkpoint += 1;
+        }
+        self.count(s, line);
+    }
+
+    fn count(&mut self, s: &Sealed, _line: u64) {
+        self.remember_recent(s.seq, &s.mac);
+        if self.summary.verified == 0 || s.seq < self.summary.first_seq {
+            self.summary.first_seq = s.seq;
+        }
+        if s.seq >= self.summary.last_seq {
+            self.summary.last_seq = s.seq;
+            self.summary.head_mac = s.mac.clone();
+        }
+        self.summary.verified += 1;
+    }
+}
+
+/// Resolves a waiting bad-MAC record: inserted when a genuine record holds its sequence
+/// number, modified otherwise (its sequence number counts as present, not deleted).
+fn settle_pending(chain: &mut ChainState, next_seq: Option<u64>, out: &mut Vec<Finding>) {
+    let Some((line, seq)) = chain.pending.take() else { return };
+    let finding = |kind, detail: &str| Finding { kind, line, chain: Some(chain.summary.chain.clone()), seq: Some(seq), detail: detail.into() };
+    if next_seq == Some(seq) {
+        out.push(finding(FindingKind::Inserted, "bad MAC, and a genuine record holds its sequence number: inserted or forged"));
+        return;
+    }
+    out.push(finding(FindingKind::Modified, "bad MAC: the record was changed after sealing"));
+    if seq >= chain.next {
+        if seq > chain.next {
+            chain.missing.insert(chain.next, (seq - 1, line));
+        }
+        chain.next = seq + 1;
+        // The link to the next record cannot be checked against a changed record.
+        chain.last_mac = None;
+    } else {
+        chain.fill(seq);
+    }
+}
+
+fn fingerprint(mac: &str) -> u64 {
+    // Not a security check (the MAC itself was verified): tells identical copies apart cheaply.
+    mac.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+/// Names from records, made safe to print: controls and quotes escaped, length bounded.
+fn visible(text: &str) -> String {
+    let mut out = Vec::new();
+    let cut = text.char_indices().nth(64).map_or(text.len(), |(i, _)| i);
+    crate::stage::escape::encode_visible(&text.as_bytes()[..cut], false, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}

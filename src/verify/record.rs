@@ -1,0 +1,241 @@
+//! Reading one sealed record back: its seal, what it covers, and whether its MAC holds.
+
+use crate::json::canonical::{self, Canon};
+use crate::json::{scan, string, Kind, ScanLimits, Token};
+use crate::notes::RESERVED_KEY;
+use crate::stage::seal::{self, HmacSha256};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::Mac;
+
+/// Root fields shippers add on their way (Fluent Bit's `date`, Logstash's `@timestamp`, ...):
+/// outside a seal's coverage they are only noted, any other uncovered field is a problem.
+pub const TRANSPORT_FIELDS: &[&str] = &["date", "@timestamp", "@version", "time", "tag", "_p", "stream", "logtag", "fluentbit_tag"];
+
+/// The seal of a record and what reading it found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sealed {
+    pub chain: String,
+    pub seq: u64,
+    pub prev: String,
+    pub kid: String,
+    /// The MAC as written (base64url).
+    pub mac: String,
+    /// `ckpt.count`, on checkpoint records.
+    pub checkpoint: Option<u64>,
+    /// `logseal.gap.dropped`, on gap records.
+    pub gap: Option<u64>,
+    /// Root fields outside the coverage that are transport fields.
+    pub transport: Vec<String>,
+    /// Root fields outside the coverage that are not transport fields.
+    pub uncovered: Vec<String>,
+    /// Covered fields that are gone.
+    pub missing: Vec<String>,
+    /// The record names a root field twice: readers may disagree about its value.
+    pub duplicate_fields: bool,
+}
+
+/// Why a line is not a sealed record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// Not a JSON object (also not the `tag: [time, {...}]` form of Fluent Bit's `file` output).
+    NotJson,
+    /// A JSON object without `logseal.seal`.
+    Unsealed,
+    /// A seal that lacks a field or has one of the wrong type.
+    Malformed(&'static str),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotJson => write!(f, "not a JSON object"),
+            ReadError::Unsealed => write!(f, "no logseal.seal"),
+            ReadError::Malformed(what) => write!(f, "malformed seal: {what}"),
+        }
+    }
+}
+
+/// Reads sealed records; its buffers are reused from line to line.
+#[derive(Default)]
+pub struct Reader {
+    tape: Vec<Token>,
+    stack: Vec<u32>,
+    canon: Canon,
+    body: Vec<u8>,
+    seal: Vec<u8>,
+    text: Vec<u8>,
+    scratch: Vec<u8>,
+    cov: Vec<Vec<u8>>,
+}
+
+impl Reader {
+    /// Reads the seal of `line` and prepares the canonical form its MAC covers.
+    pub fn read(&mut self, line: &[u8]) -> Result<Sealed, ReadError> {
+        let line = object_of(line).ok_or(ReadError::NotJson)?;
+        let limits = ScanLimits { max_depth: 1024, max_fields: u32::MAX };
+        if scan(line, limits, &mut self.tape, &mut self.stack).is_err() {
+            return Err(ReadError::NotJson);
+        }
+        let reserved = self.member(line, 0, RESERVED_KEY.as_bytes()).ok_or(ReadError::Unsealed)?;
+        let seal_key = self.member(line, reserved + 1, b"seal").ok_or(ReadError::Unsealed)?;
+        let seal_obj = seal_key + 1;
+        if self.tape.get(seal_obj).map(|t| t.kind) != Some(Kind::Object) {
+            return Err(ReadError::Malformed("seal is not an object"));
+        }
+        let mut s = Sealed {
+            chain: self.str_at(line, seal_obj, b"chain").ok_or(ReadError::Malformed("chain"))?,
+            seq: self.uint_at(line, seal_obj, b"seq").ok_or(ReadError::Malformed("seq"))?,
+            prev: self.str_at(line, seal_obj, b"prev").ok_or(ReadError::Malformed("prev"))?,
+            kid: self.str_at(line, seal_obj, b"kid").ok_or(ReadError::Malformed("kid"))?,
+            mac: self.str_at(line, seal_obj, b"mac").ok_or(ReadError::Malformed("mac"))?,
+            ..Sealed::default()
+        };
+        if self.uint_at(line, seal_obj, b"v") != Some(seal::SEAL_VERSION as u64) {
+            return Err(ReadError::Malformed("v: unknown seal version"));
+        }
+        if let Some(ck) = self.member(line, seal_obj, b"ckpt") {
+            s.checkpoint = Some(self.uint_at(line, ck + 1, b"count").ok_or(ReadError::Malformed("ckpt.count"))?);
+        }
+        if let Some(g) = self.member(line, reserved + 1, b"gap") {
+            s.gap = Some(self.uint_at(line, g + 1, b"dropped").ok_or(ReadError::Malformed("gap.dropped"))?);
+        }
+        let mac_key = self.member(line, seal_obj, b"mac");
+
+        // Coverage: the names listed in `cov`.
+        let cov = self.member(line, seal_obj, b"cov").ok_or(ReadError::Malformed("cov"))?;
+        let arr = self.tape.get(cov + 1).copied().ok_or(ReadError::Malformed("cov"))?;
+        if arr.kind != Kind::Array {
+            return Err(ReadError::Malformed("cov is not an array"));
+        }
+        self.cov.clear();
+        let mut i = cov + 2;
+        while i < arr.next as usize {
+            let t = self.tape[i];
+            if t.kind != Kind::Str {
+                return Err(ReadError::Malformed("cov holds a non-string"));
+            }
+            let mut name = Vec::new();
+            string::decode(t.raw(line), t.flags, &mut name, &mut self.scratch);
+            self.cov.push(name);
+            i = t.next as usize;
+        }
+
+        // Root members: covered, transport, or uncovered; covered ones that are gone.
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        let mut i = 1;
+        while let Some(k) = self.tape.get(i).copied() {
+            let mut name = Vec::new();
+            string::decode(k.raw(line), k.flags, &mut name, &mut self.scratch);
+            if seen.contains(&name) {
+                s.duplicate_fields = true;
+            }
+            if name != RESERVED_KEY.as_bytes() && !self.cov.contains(&name) {
+                let text = String::from_utf8_lossy(&name).into_owned();
+                if TRANSPORT_FIELDS.contains(&text.as_str()) {
+                    s.transport.push(text);
+                } else {
+                    s.uncovered.push(text);
+                }
+            }
+            seen.push(name);
+            i = self.tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
+        }
+        for name in &self.cov {
+            if !seen.contains(name) {
+                s.missing.push(String::from_utf8_lossy(name).into_owned());
+            }
+        }
+
+        // The canonical forms: the record without the seal, and the seal without its MAC.
+        let (tape, cov_names) = (&self.tape, &self.cov);
+        self.body.clear();
+        canonical::write(
+            line,
+            tape,
+            &mut self.canon,
+            |i, name| match tape[i].depth {
+                1 => name == RESERVED_KEY.as_bytes() || cov_names.iter().any(|c| c == name),
+                _ => i != seal_key,
+            },
+            &mut self.body,
+        );
+        self.seal.clear();
+        canonical::write_object(line, tape, seal_obj, &mut self.canon, |i, _| Some(i) != mac_key, &mut self.seal);
+        Ok(s)
+    }
+
+    /// Whether the MAC of the record last read holds under the chain key `key`. Constant time.
+    pub fn mac_holds(&self, key: &HmacSha256, mac_b64: &str) -> bool {
+        let Ok(tag) = URL_SAFE_NO_PAD.decode(mac_b64) else { return false };
+        seal::prepared(key, &self.body, &self.seal).verify_slice(&tag).is_ok()
+    }
+
+    /// A digest of what the seal covers in the record last read (and the seal itself): two
+    /// copies of a record hold the same content exactly when their digests match.
+    pub fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(&self.body);
+        h.update(b"\n");
+        h.update(&self.seal);
+        h.finalize().into()
+    }
+
+    /// The key token of member `name` of the object at `obj`.
+    fn member(&mut self, input: &[u8], obj: usize, name: &[u8]) -> Option<usize> {
+        let o = *self.tape.get(obj)?;
+        if o.kind != Kind::Object {
+            return None;
+        }
+        let mut i = obj + 1;
+        while i < o.next as usize {
+            let k = *self.tape.get(i)?;
+            self.text.clear();
+            string::decode(k.raw(input), k.flags, &mut self.text, &mut self.scratch);
+            if self.text == name {
+                return Some(i);
+            }
+            i = self.tape.get(i + 1)?.next as usize;
+        }
+        None
+    }
+
+    fn str_at(&mut self, input: &[u8], obj: usize, name: &[u8]) -> Option<String> {
+        let at = self.member(input, obj, name)? + 1;
+        let v = *self.tape.get(at)?;
+        if v.kind != Kind::Str {
+            return None;
+        }
+        self.text.clear();
+        string::decode(v.raw(input), v.flags, &mut self.text, &mut self.scratch);
+        String::from_utf8(self.text.clone()).ok()
+    }
+
+    fn uint_at(&mut self, input: &[u8], obj: usize, name: &[u8]) -> Option<u64> {
+        let at = self.member(input, obj, name)? + 1;
+        let v = *self.tape.get(at)?;
+        if v.kind != Kind::Num {
+            return None;
+        }
+        // Shippers may re-spell integers (`5.0`); seals only hold integers below 2^53.
+        let n: f64 = std::str::from_utf8(v.raw(input)).ok()?.parse().ok()?;
+        (n >= 0.0 && n == n.trunc() && n < 9_007_199_254_740_992.0).then_some(n as u64)
+    }
+}
+
+/// The JSON object in a line: the whole line (NDJSON, Fluent Bit `json_lines`), or the object
+/// of Fluent Bit's `file` output form `tag: [time, {...}]`.
+fn object_of(line: &[u8]) -> Option<&[u8]> {
+    let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
+    let line = &line[start..];
+    if line.first() == Some(&b'{') {
+        return Some(line);
+    }
+    // `tag: [1700000000.123, {...}]`
+    let open = line.windows(2).position(|w| w == b": ")?;
+    let rest = line.get(open + 2..)?.strip_prefix(b"[")?;
+    let obj = rest.iter().position(|&b| b == b'{')?;
+    let end = rest.iter().rposition(|&b| b == b']')?;
+    rest.get(obj..end)
+}

@@ -1,0 +1,329 @@
+//! Sealing end to end: `logseal filter` with the shipped sealed policy, then `logseal verify`
+//! on the untouched stream and on every kind of tampering, each reported with its reason and line.
+
+mod common;
+
+use common::{corpus_records, hostile_lines, logseal, root};
+use serde_json::Value;
+
+const POLICY: &str = "host-examples/policies/sealed.json";
+const KEYS: &str = "host-examples/keys/demo-keyring.json";
+const SEED: &str = "000102030405060708090a0b0c0d0e0f";
+
+/// Seals `records` with the shipped example policy and a fixed chain seed.
+fn seal(records: &[Vec<u8>], seed: &str) -> Vec<String> {
+    let input: Vec<u8> = records.iter().flat_map(|r| r.iter().copied().chain([b'\n'])).collect();
+    let (code, out, err) = logseal(&["filter", "--policy", POLICY, "--time-ns", "1764237600000000000", "--chain-seed", seed], &input);
+    assert_eq!(code, 0, "{err}");
+    String::from_utf8(out).expect("UTF-8").lines().map(str::to_string).collect()
+}
+
+fn corpus_stream() -> Vec<String> {
+    let records: Vec<Vec<u8>> = corpus_records("pii-public.ndjson").into_iter().take(60).collect();
+    seal(&records, SEED)
+}
+
+struct Report {
+    code: i32,
+    /// (finding, line) of every problem.
+    problems: Vec<(String, u64)>,
+    notes: Vec<(String, u64)>,
+    summary: Value,
+    text: String,
+}
+
+fn verify_files(files: &[&std::path::Path], extra: &[&str]) -> Report {
+    let mut args = vec!["verify", "--keys", KEYS, "--json"];
+    args.extend_from_slice(extra);
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    args.extend(names.iter().map(String::as_str));
+    let (code, out, err) = logseal(&args, b"");
+    let text = String::from_utf8(out).expect("UTF-8") + &err;
+    let mut report = Report { code, problems: Vec::new(), notes: Vec::new(), summary: Value::Null, text: text.clone() };
+    for line in text.lines().filter(|l| l.starts_with('{')) {
+        let v: Value = serde_json::from_str(line).expect("verify --json writes JSON lines");
+        if let Some(s) = v.get("summary") {
+            report.summary = s.clone();
+            continue;
+        }
+        let entry = (v["finding"].as_str().unwrap_or("").to_string(), v["line"].as_u64().unwrap_or(0));
+        if v["problem"].as_bool() == Some(true) {
+            report.problems.push(entry);
+        } else {
+            report.notes.push(entry);
+        }
+    }
+    report
+}
+
+fn verify(lines: &[String], extra: &[&str]) -> Report {
+    let dir = tempdir();
+    let path = dir.join("sealed.ndjson");
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write");
+    verify_files(&[&path], extra)
+}
+
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!("logseal-sealing-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn edit(line: &str, f: impl FnOnce(&mut serde_json::Map<String, Value>)) -> String {
+    let mut v: Value = serde_json::from_str(line).expect("sealed record is JSON");
+    f(v.as_object_mut().expect("object"));
+    v.to_string()
+}
+
+#[test]
+fn an_untouched_sealed_stream_verifies() {
+    let lines = corpus_stream();
+    let r = verify(&lines, &[]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!(r.summary["chains"][0]["verified"], 60);
+    assert_eq!(r.summary["chains"][0]["kid"], "demo-seal-1");
+    assert!(r.summary["chains"][0]["chain"].as_str().unwrap().ends_with(".example"));
+}
+
+#[test]
+fn hostile_records_seal_and_verify() {
+    let lines = seal(&hostile_lines(), SEED);
+    assert_eq!(lines.len(), hostile_lines().len());
+    let r = verify(&lines, &[]);
+    assert_eq!(r.code, 0, "{}", &r.text[..r.text.len().min(2000)]);
+}
+
+#[test]
+fn a_modified_record_is_reported_at_its_line() {
+    let mut lines = corpus_stream();
+    lines[9] = edit(&lines[9], |o| {
+        o.insert("level".into(), Value::String("DEBUG".into()));
+    });
+    let r = verify(&lines, &[]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.problems, vec![("modified".to_string(), 10)]);
+}
+
+#[test]
+fn a_changed_annotation_is_a_modification() {
+    // Stripping `secret_exposed` from the tags would hide that a secret leaked.
+    let mut lines = corpus_stream();
+    let i = lines.iter().position(|l| l.contains("secret_exposed")).expect("a redacted record");
+    lines[i] = lines[i].replace("\"secret_exposed\",", "").replace(",\"secret_exposed\"", "").replace("\"secret_exposed\"", "");
+    let r = verify(&lines, &[]);
+    assert_eq!(r.problems, vec![("modified".to_string(), i as u64 + 1)]);
+}
+
+#[test]
+fn a_deleted_record_is_a_sequence_gap() {
+    let mut lines = corpus_stream();
+    lines.remove(20);
+    let r = verify(&lines, &[]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert_eq!(r.problems[0].0, "deleted");
+    assert!(r.text.contains("record 21 is missing"), "{}", r.text);
+}
+
+#[test]
+fn swapped_records_are_reordered() {
+    let mut lines = corpus_stream();
+    lines.swap(30, 31);
+    let r = verify(&lines, &[]);
+    assert_eq!(r.problems, vec![("reordered".to_string(), 32)]);
+}
+
+#[test]
+fn an_inserted_forgery_is_reported_and_the_genuine_record_still_verifies() {
+    let mut lines = corpus_stream();
+    let forged = edit(&lines[40], |o| {
+        let first = o.keys().find(|k| *k != "logseal").cloned().unwrap();
+        o.insert(first, Value::String("admin logged out normally".into()));
+    });
+    lines.insert(40, forged);
+    let r = verify(&lines, &[]);
+    assert_eq!(r.problems, vec![("inserted".to_string(), 41)]);
+    assert_eq!(r.summary["chains"][0]["verified"], 60);
+}
+
+#[test]
+fn identical_redeliveries_are_counted_not_failed() {
+    let mut lines = corpus_stream();
+    let copy = lines[5].clone();
+    lines.insert(12, copy);
+    let r = verify(&lines, &[]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert!(r.notes.contains(&("duplicate".to_string(), 13)), "{:?}", r.notes);
+    assert_eq!(r.summary["chains"][0]["duplicates"], 1);
+}
+
+#[test]
+fn a_replay_holds_a_sequence_number_with_other_content() {
+    // A second run with the same chain seed seals other records under the same numbers.
+    let lines = corpus_stream();
+    let other: Vec<Vec<u8>> = corpus_records("pii-public.ndjson").into_iter().skip(100).take(10).collect();
+    let replay = seal(&other, SEED);
+    let mut mixed = lines.clone();
+    mixed.push(replay[4].clone());
+    let r = verify(&mixed, &[]);
+    assert_eq!(r.problems, vec![("replayed".to_string(), 61)]);
+}
+
+#[test]
+fn truncation_and_rollback_are_found_with_a_state_file() {
+    let lines = corpus_stream();
+    let dir = tempdir();
+    let state = dir.join("state.json");
+    let state_arg = state.display().to_string();
+    let first = verify(&lines, &["--state", &state_arg]);
+    assert_eq!(first.code, 0, "{}", first.text);
+    let saved: Value = serde_json::from_slice(&std::fs::read(&state).expect("state written")).expect("state is JSON");
+    let chains = saved["chains"].as_object().expect("chains");
+    assert_eq!(chains.len(), 1);
+    assert_eq!(chains.values().next().unwrap()["seq"], 60);
+
+    // The same stream again: still clean.
+    assert_eq!(verify(&lines, &["--state", &state_arg]).code, 0);
+    // The tail cut off: a later run notices.
+    let r = verify(&lines[..50], &["--state", &state_arg]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.problems.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), vec!["truncated"]);
+    // The head is not moved back by the truncated run.
+    let saved: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert_eq!(saved["chains"].as_object().unwrap().values().next().unwrap()["seq"], 60);
+    // A rewritten history (same chain, other records) differs at the remembered head.
+    let other: Vec<Vec<u8>> = corpus_records("pii-public.ndjson").into_iter().skip(200).take(60).collect();
+    let rewritten = seal(&other, SEED);
+    let r = verify(&rewritten, &["--state", &state_arg]);
+    assert!(r.problems.iter().any(|p| p.0 == "rollback" && p.1 == 60), "{:?}", r.problems);
+}
+
+#[test]
+fn later_files_continue_the_chain_across_runs() {
+    let lines = corpus_stream();
+    let dir = tempdir();
+    let state = dir.join("state.json").display().to_string();
+    assert_eq!(verify(&lines[..30], &["--state", &state]).code, 0);
+    // Log rotation: the next run sees only the newer file, linked to the remembered head.
+    let r = verify(&lines[30..], &["--state", &state]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    // A record missing between the two files is a deletion.
+    let dir2 = tempdir();
+    let state2 = dir2.join("state.json").display().to_string();
+    assert_eq!(verify(&lines[..30], &["--state", &state2]).code, 0);
+    let r = verify(&lines[31..], &["--state", &state2]);
+    assert_eq!(r.problems.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), vec!["deleted"]);
+}
+
+#[test]
+fn shipper_round_trips_verify_and_added_fields_are_classified() {
+    let lines = corpus_stream();
+    // Python's json: keys sorted, non-ASCII as \u escapes, ", " separators; Fluent Bit's date.
+    let shipped: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let mut v: serde_json::Map<String, Value> = serde_json::from_str(l).unwrap();
+            v.insert("date".into(), serde_json::json!(1764237600.123456));
+            v.insert("@timestamp".into(), Value::String("2026-11-27T10:00:00Z".into()));
+            let sorted: std::collections::BTreeMap<_, _> = v.into_iter().collect();
+            let mut text = String::new();
+            for c in serde_json::to_string(&sorted).unwrap().chars() {
+                if c.is_ascii() {
+                    text.push(c);
+                } else {
+                    let mut buf = [0u16; 2];
+                    for u in c.encode_utf16(&mut buf) {
+                        text.push_str(&format!("\\u{u:04x}"));
+                    }
+                }
+            }
+            text.replace("\",\"", "\", \"")
+        })
+        .collect();
+    let r = verify(&shipped, &[]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert_eq!(r.summary["transport_fields"]["date"], 60);
+
+    // Fluent Bit's `file` output in its default format: `tag: [time, {record}]`.
+    let file_format: Vec<String> = lines.iter().map(|l| format!("app.log: [1764237600.123456, {l}]")).collect();
+    assert_eq!(verify(&file_format, &[]).code, 0);
+
+    // A field nobody knows, added after sealing, is a problem; removing a covered one too.
+    let mut added = lines.clone();
+    added[3] = edit(&added[3], |o| {
+        o.insert("injected".into(), Value::Bool(true));
+    });
+    let r = verify(&added, &[]);
+    assert_eq!(r.problems, vec![("uncovered_field".to_string(), 4)]);
+    let mut removed = lines.clone();
+    removed[7] = edit(&removed[7], |o| {
+        let first = o.keys().find(|k| *k != "logseal").cloned().unwrap();
+        o.remove(&first);
+    });
+    let r = verify(&removed, &[]);
+    let kinds: Vec<&str> = r.problems.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(kinds, vec!["covered_field_missing", "modified"]);
+}
+
+#[test]
+fn unsealed_lines_and_unknown_keys_are_problems() {
+    let mut lines = corpus_stream();
+    lines.insert(2, r#"{"message":"slipped in unfiltered"}"#.to_string());
+    lines.insert(3, "not json at all".to_string());
+    let r = verify(&lines, &[]);
+    let kinds: Vec<(String, u64)> = r.problems.clone();
+    assert_eq!(kinds, vec![("unsealed".to_string(), 3), ("unreadable".to_string(), 4)]);
+
+    // A keyring without the chain's key.
+    let dir = tempdir();
+    let keyring = dir.join("other.json");
+    std::fs::write(&keyring, r#"{"version":1,"keys":[{"id":"prod-seal-9","purpose":"seal","secret":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}]}"#).unwrap();
+    let path = dir.join("s.ndjson");
+    std::fs::write(&path, corpus_stream()[..3].join("\n")).unwrap();
+    let (code, out, _) = logseal(&["verify", "--keys", keyring.to_str().unwrap(), path.to_str().unwrap()], b"");
+    assert_eq!(code, 1);
+    assert!(String::from_utf8_lossy(&out).contains("unknown_key: key id `demo-seal-1` is not in the keyring"));
+}
+
+#[test]
+fn compare_finds_records_missing_or_different_in_the_remote_copy() {
+    let lines = corpus_stream();
+    let dir = tempdir();
+    let local = dir.join("local.ndjson");
+    let remote = dir.join("remote.ndjson");
+    std::fs::write(&local, lines.join("\n")).unwrap();
+    let mut copy = lines.clone();
+    copy.remove(10);
+    copy[20] = edit(&copy[20], |o| {
+        o.insert("status".into(), serde_json::json!(200));
+    });
+    std::fs::write(&remote, copy.join("\n")).unwrap();
+    let (code, out, _) = logseal(&["verify", "--compare", local.to_str().unwrap(), remote.to_str().unwrap()], b"");
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("seq 11: problem: missing_from_remote"), "{text}");
+    assert!(text.contains("seq 22: problem: different"), "{text}");
+    std::fs::write(&remote, lines.join("\n")).unwrap();
+    let (code, _, _) = logseal(&["verify", "--compare", local.to_str().unwrap(), remote.to_str().unwrap()], b"");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn verify_never_prints_key_material_and_documents_its_exit_codes() {
+    let keyring: Value = serde_json::from_slice(&std::fs::read(root().join(KEYS)).unwrap()).unwrap();
+    let secrets: Vec<String> = keyring["keys"].as_array().unwrap().iter().map(|k| k["secret"].as_str().unwrap().to_string()).collect();
+    let mut lines = corpus_stream();
+    lines[1] = lines[1].replace("\"v\":1", "\"v\":2");
+    let r = verify(&lines, &[]);
+    for s in &secrets {
+        assert!(!r.text.contains(s.as_str()) && !r.text.contains(&s[..12]));
+    }
+    assert_eq!(logseal(&["verify", "x.ndjson"], b"").0, 2, "no --keys");
+    assert_eq!(logseal(&["verify", "--keys", "host-examples/policies/default.json", "x"], b"").0, 2, "not a keyring");
+    assert_eq!(logseal(&["verify", "--keys", KEYS, "/nonexistent/file"], b"").0, 3);
+    let (code, out, _) = logseal(&["verify", "--keys", KEYS], lines[..5].join("\n").as_bytes());
+    assert_eq!(code, 1, "{}", String::from_utf8_lossy(&out));
+}
