@@ -13,7 +13,10 @@
 //! The walk is iterative (an explicit stack), so deep records cannot overflow the host's stack.
 
 use super::string::decode;
-use super::tape::{Kind, Token};
+use super::tape::{flag, Kind, Token};
+
+/// String flags under which the raw text differs from its canonical form.
+const NOT_CANONICAL: u8 = flag::ESCAPED | flag::CONTROL | flag::BAD_UTF8 | flag::RAW_TEXT;
 use std::io::Write as _;
 
 /// Reusable buffers for [`write`]: after warm-up a canonical form allocates nothing.
@@ -126,6 +129,12 @@ pub fn write_object(
                 out.push(b'[');
                 first = true;
             }
+            Kind::Str if tok.flags & NOT_CANONICAL == 0 => {
+                // No escape, control or invalid UTF-8: the raw text is already canonical.
+                out.push(b'"');
+                out.extend_from_slice(tok.raw(input));
+                out.push(b'"');
+            }
             Kind::Str => {
                 canon.text.clear();
                 decode(tok.raw(input), tok.flags, &mut canon.text, &mut canon.scratch);
@@ -191,6 +200,12 @@ pub fn string(text: &[u8], out: &mut Vec<u8>) {
 
 /// Writes a number's canonical spelling (see the module documentation).
 fn number(raw: &[u8], out: &mut Vec<u8>) {
+    // Small plain integers (most numbers in logs) are canonical as written; `-0` is not.
+    let digits = raw.strip_prefix(b"-").unwrap_or(raw);
+    if !digits.is_empty() && digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit) && digits != b"0" || raw == b"0" {
+        out.extend_from_slice(raw);
+        return;
+    }
     let value = std::str::from_utf8(raw).ok().and_then(|t| t.parse::<f64>().ok());
     match value {
         Some(v) if v.is_finite() => {
