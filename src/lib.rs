@@ -28,6 +28,7 @@ pub mod predicate;
 pub mod record;
 pub mod stage;
 pub mod verify;
+pub mod wasm_abi;
 
 pub use pipeline::{Context, Counters, Filter, Outcome};
 pub use policy::{Plan, Policy, PolicyError};

@@ -238,11 +238,41 @@ fn resolve(keyref: &KeyRef, purpose: Purpose, env: &dyn Environment, base_dir: O
     }
 }
 
-/// Resolves `path` against the policy's directory unless it is absolute.
+/// Resolves `path` against the policy's directory unless it is absolute, then removes `.`
+/// and `dir/..` segments lexically: WASI hosts (Fluent Bit's accessible paths) match a path
+/// against their pre-opened directories by text and refuse one that climbs out with `..`.
+///
+/// ```
+/// use logseal::policy::resolve_path;
+/// assert_eq!(resolve_path("../keys/ring.json", Some("/etc/fb/policy")), "/etc/fb/keys/ring.json");
+/// assert_eq!(resolve_path("ring.json", Some(".")), "ring.json");
+/// assert_eq!(resolve_path("../keys/r.json", Some(".")), "../keys/r.json");
+/// assert_eq!(resolve_path("/abs/./r.json", Some("x")), "/abs/r.json");
+/// ```
 pub fn resolve_path(path: &str, base_dir: Option<&str>) -> String {
-    match base_dir {
+    let joined = match base_dir {
         Some(dir) if !path.starts_with('/') && !dir.is_empty() => format!("{}/{path}", dir.trim_end_matches('/')),
         _ => path.to_string(),
+    };
+    let absolute = joined.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            _ => parts.push(part),
+        }
+    }
+    let body = parts.join("/");
+    if absolute {
+        format!("/{body}")
+    } else if body.is_empty() {
+        ".".to_string()
+    } else {
+        body
     }
 }
 

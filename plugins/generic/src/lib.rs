@@ -20,6 +20,7 @@
 //! host could not hand over still produces an error-marked record rather than a trap.
 
 use logseal::policy::NoEnvironment;
+use logseal::wasm_abi::host_bytes;
 use logseal::{Context, Filter, Outcome, Plan};
 use std::alloc::{alloc, dealloc, Layout};
 use std::cell::RefCell;
@@ -58,36 +59,6 @@ fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
         });
         Some(f(state))
     })
-}
-
-/// The bytes at `ptr..ptr+len`, if they lie inside this module's memory.
-fn host_bytes<'a>(ptr: u32, len: u32) -> Option<&'a [u8]> {
-    if len == 0 {
-        return Some(&[]);
-    }
-    if ptr == 0 {
-        return None;
-    }
-    let end = (ptr as u64).checked_add(len as u64)?;
-    if end > memory_bytes() {
-        return None;
-    }
-    // SAFETY: the range is non-null and inside linear memory, which is always readable in
-    // wasm; the host owns it for the duration of the call.
-    Some(unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) })
-}
-
-#[cfg(target_arch = "wasm32")]
-fn memory_bytes() -> u64 {
-    core::arch::wasm32::memory_size(0) as u64 * 65536
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn memory_bytes() -> u64 {
-    // Natively there is no linear memory to check against, and u32 pointers cannot address
-    // it anyway: the exports refuse every non-empty range. Native callers (the fuzz target)
-    // use `configure` and `filter` with slices.
-    0
 }
 
 fn pack(status: u64, ptr: *const u8, len: usize) -> i64 {
