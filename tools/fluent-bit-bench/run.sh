@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Measures logseal in a real Fluent Bit, as the README's Fluent Bit table reports:
+# 300,000 records of the public PII corpus, tail -> filter -> null, user CPU seconds per run.
+#
+#   FLUENT_BIT=/path/to/fluent-bit [FLB_WAMRC=/path/to/flb-wamrc] tools/fluent-bit-bench/run.sh
+#
+# It does not build Fluent Bit: bring your own binary (built with the wasm and lua filters).
+# With FLB_WAMRC set, each module is also compiled ahead of time and measured as .aot.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+: "${FLUENT_BIT:?set FLUENT_BIT to a fluent-bit binary}"
+corpus=${CORPUS:-../shared/corpus/pii-public.ndjson}
+copies=${COPIES:-150}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$corpus" "$copies" > "$work/input.ndjson" <<'PY'
+import json, sys
+rows = [json.loads(l)["record"] for l in open(sys.argv[1])]
+for _ in range(int(sys.argv[2])):
+    for r in rows:
+        print(json.dumps(r, separators=(",", ":")))
+PY
+echo "input: $(wc -l < "$work/input.ndjson") records, $(du -m "$work/input.ndjson" | cut -f1) MB" >&2
+
+scripts/build-wasm.sh > /dev/null
+rustc -O --target wasm32-unknown-unknown --crate-type cdylib -o "$work/identity.wasm" tools/fluent-bit-bench/identity.rs
+cp target/wasm-out/logseal_fluentbit.wasm "$work/logseal.wasm"
+mkdir -p "$work/default" "$work/sealed/keys"
+cp host-examples/keys/demo-keyring.json "$work/sealed/keys/"
+python3 - host-examples/policies/sealed.json > "$work/sealed/logseal.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["keys"]["seal"] = "file:keys/demo-keyring.json#demo-seal-1"
+print(json.dumps(p))
+PY
+cp tools/fluent-bit-bench/redact.lua "$work/"
+
+filter() { # kind module function policy_dir
+  case $1 in
+    none) ;;
+    lua) printf '[FILTER]\n    name lua\n    match *\n    script %s\n    call redact\n' "$work/redact.lua" ;;
+    *) printf '[FILTER]\n    name wasm\n    match *\n    wasm_path %s\n    function_name %s\n    event_format json\n    accessible_paths %s\n    wasm_heap_size 8M\n    wasm_stack_size 1M\n' "$2" "$3" "$4" ;;
+  esac
+}
+
+run() { # label kind [module function policy_dir]
+  local label=$1 conf="$work/$1.conf"
+  {
+    printf '[SERVICE]\n    flush 1\n    log_level warn\n    parsers_file %s\n' "$PWD/host-examples/fluent-bit/parsers.conf"
+    printf '[INPUT]\n    name tail\n    path %s\n    parser json\n    read_from_head true\n    exit_on_eof true\n    buffer_max_size 1M\n    db.locking false\n' "$work/input.ndjson"
+    filter "$2" "${3:-}" "${4:-}" "${5:-$work}"
+    printf '[OUTPUT]\n    name null\n    match *\n'
+  } > "$conf"
+  /usr/bin/time -f "%U %S %e" -o "$work/time" "$FLUENT_BIT" -c "$conf" > "$work/$label.log" 2>&1 || true
+  read -r user sys wall < "$work/time"
+  printf '%-28s user %6.2f s   sys %5.2f s   wall %6.2f s\n' "$label" "$user" "$sys" "$wall"
+}
+
+run none none
+run lua lua
+for ext in wasm ${FLB_WAMRC:+aot}; do
+  for m in identity logseal; do
+    if [ "$ext" = aot ]; then
+      "$FLB_WAMRC" --opt-level=3 --target=x86_64 --cpu=x86-64 -o "$work/$m.aot" "$work/$m.wasm" > /dev/null
+    fi
+  done
+  run "identity ($ext)" identity "$work/identity.$ext" identity
+  run "logseal default ($ext)" logseal "$work/logseal.$ext" logseal_filter "$work/default"
+  run "logseal sealed ($ext)" logseal "$work/logseal.$ext" logseal_filter "$work/sealed"
+done
