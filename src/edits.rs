@@ -14,6 +14,9 @@ pub enum Edit {
     ReplaceStr { at: u32, len: u32 },
     /// On a key: write this name (from the arena) instead.
     RenameKey { at: u32, len: u32 },
+    /// On a value: write this JSON text (from the arena, made by logseal: an encryption
+    /// envelope) instead.
+    ReplaceJson { at: u32, len: u32 },
 }
 
 /// Per-token edits for one record plus the arena their replacement text lives in.
@@ -56,6 +59,14 @@ impl Edits {
     pub fn replace_str(&mut self, idx: usize, text: &str) {
         let at = self.stash(text);
         self.set(idx, Edit::ReplaceStr { at, len: text.len() as u32 });
+    }
+
+    /// Replaces value token `idx` (a whole subtree, for containers) with JSON text logseal
+    /// made itself (it is written as it is, so it must be valid, escaped JSON).
+    pub fn replace_json(&mut self, idx: usize, json: &[u8]) {
+        let at = self.arena.len() as u32;
+        self.arena.extend_from_slice(json);
+        self.set(idx, Edit::ReplaceJson { at, len: json.len() as u32 });
     }
 
     /// Renames key token `idx` to `name`.

@@ -150,6 +150,10 @@ pub struct Notes {
     pub repeats: Option<u64>,
     /// A gap record: the host dropped this many sealed records before it.
     pub gap: Option<u64>,
+    /// Values encrypted in this record.
+    pub encrypted: u32,
+    /// The record id encryption bound its envelopes to (empty when none).
+    pub rid: String,
 }
 
 /// What `Notes::write` needs from the plan and the host to name things.
@@ -177,6 +181,8 @@ impl Notes {
         self.sample_rate = None;
         self.repeats = None;
         self.gap = None;
+        self.encrypted = 0;
+        self.rid.clear();
     }
 
     /// Appends `"logseal":{...}` (without a leading comma) to `out`. `policy_error` is set
@@ -281,6 +287,12 @@ impl Notes {
                 }
             }
             out.push(b'}');
+        }
+        if self.encrypted > 0 {
+            out.extend_from_slice(b",\"encrypted\":");
+            push_u64(out, self.encrypted as u64);
+            out.extend_from_slice(b",\"rid\":");
+            visible(&self.rid, out);
         }
         if self.cut.any() {
             out.extend_from_slice(b",\"cut\":{");

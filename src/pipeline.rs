@@ -9,6 +9,7 @@ use crate::record::{Record, Scratch};
 use crate::stage::redact::{self, allowlist};
 use crate::stage::fields::Fields;
 use crate::stage::sample::{self, Decision};
+use crate::stage::encrypt::{Crypt, Place};
 use crate::stage::seal::{self, Chain, SealError, CHAIN_RANDOM_BYTES};
 use crate::stage::{parse, write};
 
@@ -84,6 +85,8 @@ pub struct Filter {
     /// The hash chain, once the host gave randomness to start one (sealing policies only).
     chain: Option<Chain>,
     seal: seal::Buffers,
+    /// The host's randomness, for encryption nonces (None: encrypted values are masked).
+    random: Option<Box<dyn FnMut(&mut [u8]) -> bool>>,
     counters: Counters,
 }
 
@@ -105,6 +108,7 @@ impl Filter {
             sample: sample::State::default(),
             chain: None,
             seal: seal::Buffers::default(),
+            random: None,
             counters: Counters::default(),
         }
     }
@@ -121,6 +125,13 @@ impl Filter {
     /// a sealing policy seals nothing until this is called. No-op for policies without `seal`.
     pub fn start_chain(&mut self, random: &[u8; CHAIN_RANDOM_BYTES]) {
         self.chain = self.plan.sealer.as_ref().map(|s| s.start(random));
+    }
+
+    /// Gives the filter the host's randomness (getrandom, WASI `random_get`), for encryption
+    /// nonces. `fill` returns false when it cannot fill the buffer: those values are masked and
+    /// the record is marked, never encrypted with a weak nonce.
+    pub fn set_random(&mut self, fill: Box<dyn FnMut(&mut [u8]) -> bool>) {
+        self.random = Some(fill);
     }
 
     /// The running hash chain, if any.
@@ -167,7 +178,13 @@ impl Filter {
         if let Some(list) = &self.plan.allowlist {
             list.apply(&rec, &mut self.edits, &mut self.scratch, &mut self.walk);
         }
-        self.plan.redactor.apply(&rec, &mut self.edits, &mut self.notes, &mut self.redact);
+        let mut no_random = |_: &mut [u8]| false;
+        let random: &mut dyn FnMut(&mut [u8]) -> bool = match &mut self.random {
+            Some(fill) => fill.as_mut(),
+            None => &mut no_random,
+        };
+        let place = Place { chain: self.chain.as_ref().map(|c| (c.id(), c.next_seq())) };
+        self.plan.redactor.apply(&rec, &mut self.edits, &mut self.notes, &mut self.redact, &mut Crypt { random, place });
 
         let rules = write::Rules {
             max_string_bytes: self.plan.limits.max_string_bytes as usize,

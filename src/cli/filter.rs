@@ -53,6 +53,7 @@ pub fn run(args: &[String]) -> i32 {
     };
     let cap = plan.limits.max_record_bytes as usize + 1;
     let mut filter = Filter::new(plan);
+    filter.set_random(Box::new(|buf: &mut [u8]| getrandom::fill(buf).is_ok()));
     if filter.plan().sealer.is_some() {
         let random = seed.or_else(|| {
             let mut r = [0u8; CHAIN_RANDOM_BYTES];

@@ -3,7 +3,9 @@
 mod bench;
 mod check;
 mod env;
+mod decrypt;
 mod filter;
+mod keygen;
 mod verify;
 
 use logseal::policy::builtin;
@@ -31,13 +33,15 @@ commands:
   policy default|lockdown|schema print a built-in policy or the policy's JSON Schema
   bench [--policy FILE] FILE     measure in-process throughput on the records in FILE
   verify --keys KEYRING FILE...  check sealed records: modified, deleted, reordered, replayed
+  decrypt --keys KEYRING FILE... restore encrypted fields for an authorised analyst
+  keygen --purpose P FILE        add a new active key to a keyring (mode 0600)
 
 Run `logseal <command> --help` for a command's options.
 
 exit codes:
   0  success
   1  the policy was refused (the message names the JSON path of the fault);
-     verify: problems were found
+     verify: problems were found; decrypt: some fields could not be restored
   2  usage error
   3  input or output failed
 ";
@@ -63,6 +67,8 @@ pub fn run(args: &[String]) -> i32 {
         "policy" => policy(rest),
         "bench" => bench::run(rest),
         "verify" => verify::run(rest),
+        "decrypt" => decrypt::run(rest),
+        "keygen" => keygen::run(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             exit::OK

@@ -59,6 +59,8 @@ pub struct Redact {
     pub allowlist: Option<Vec<String>>,
     /// Field names (globs) or dotted paths (with `*` segments) whose values are always masked.
     pub deny: Vec<String>,
+    /// Field names or dotted paths, as `deny`, whose values are encrypted whole.
+    pub encrypt: Vec<String>,
     /// The action for kinds without their own (`actions.default`).
     pub default_action: usize,
     /// Per-kind actions: (kind, index into `Action::NAMES`, JSON path).
@@ -74,7 +76,7 @@ pub struct Redact {
 
 impl Default for Redact {
     fn default() -> Self {
-        Redact { allowlist: None, deny: Vec::new(), default_action: 0, actions: Vec::new(), disable: Vec::new(), rules: Vec::new(), drop_bodies: true }
+        Redact { allowlist: None, deny: Vec::new(), encrypt: Vec::new(), default_action: 0, actions: Vec::new(), disable: Vec::new(), rules: Vec::new(), drop_bodies: true }
     }
 }
 
@@ -177,7 +179,7 @@ const CLASSIFY_RULE: &[&str] = &["when", "tag"];
 const PRESET_NAMES: &[&str] = &["ecs", "otel", "plain"];
 const LIMITS: &[&str] = &["max_record_bytes", "max_depth", "max_fields", "max_string_bytes", "max_key_bytes"];
 const ESCAPE: &[&str] = &["multiline_fields"];
-const REDACT: &[&str] = &["allowlist", "deny", "actions", "disable", "rules", "drop_bodies"];
+const REDACT: &[&str] = &["allowlist", "deny", "encrypt", "actions", "disable", "rules", "drop_bodies"];
 const RULE: &[&str] = &["name", "regex", "keywords", "action"];
 
 impl Policy {
@@ -236,6 +238,9 @@ impl Policy {
             }
             if let Some((v, p)) = o.get("deny") {
                 redact.deny = names(v, &p)?;
+            }
+            if let Some((v, p)) = o.get("encrypt") {
+                redact.encrypt = names(v, &p)?;
             }
             if let Some((v, p)) = o.get("actions") {
                 let Some(map) = v.as_object() else {
@@ -555,7 +560,7 @@ mod tests {
         );
         assert_eq!(err(r#"{"version":1,"redact":{"allowlist":["ok",""]}}"#), "$.redact.allowlist[1]: expected a field name or dotted path");
         assert_eq!(err(r#"{"version":1,"redact":{"allowlist":"ts"}}"#), "$.redact.allowlist: expected an array, found a string");
-        assert_eq!(err(r#"{"version":1,"redact":{"actions":{"card":"blur"}}}"#), "$.redact.actions.card: expected one of: mask, partial, partial_first6, hash, drop");
+        assert_eq!(err(r#"{"version":1,"redact":{"actions":{"card":"blur"}}}"#), "$.redact.actions.card: expected one of: mask, partial, partial_first6, hash, drop, encrypt");
         assert!(err(r#"{"version":1,"redact":{"actions":{"cards":"mask"}}}"#).starts_with("$.redact.actions.cards: unknown key; expected one of: default, card,"));
         assert!(err(r#"{"version":1,"redact":{"disable":["emails"]}}"#).starts_with("$.redact.disable[0]: expected one of: card,"));
         assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"x","regex":"("}]}}"#).lines().next().unwrap(), "$.redact.rules[0].regex: invalid regex: regex parse error:");

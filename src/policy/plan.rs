@@ -10,6 +10,7 @@ use crate::record::FieldPath;
 use crate::stage::classify::Classifier;
 use crate::stage::normalise::{Normaliser, PRESETS};
 use crate::stage::redact::{Deny, Redactor};
+use crate::stage::encrypt::Encryptor;
 use crate::stage::seal::Sealer;
 use crate::stage::sample::{Dedup, Limit, Missing, Sampler};
 use crate::json::ScanLimits;
@@ -184,12 +185,19 @@ fn compile_sealer(s: Option<&super::Seal>, keys: &[(Purpose, KeySet)]) -> Result
 
 fn compile_redactor(r: &Redact, keys: &[(Purpose, KeySet)]) -> Result<Redactor, PolicyError> {
     let hash_key = keys.iter().find(|(p, _)| *p == Purpose::Hash).and_then(|(_, k)| k.active()).map(|k| k.secret.clone());
+    let encryptor = keys.iter().find(|(p, _)| *p == Purpose::Encrypt).and_then(|(_, k)| Encryptor::new(k));
     let needs_key = |action: Action, path: &str| -> Result<(), PolicyError> {
         if action == Action::Hash && hash_key.is_none() {
             return Err(PolicyError::new(path, Problem::Invalid("the hash action needs a key: set keys.hash".into())));
         }
+        if action == Action::Encrypt && encryptor.is_none() {
+            return Err(PolicyError::new(path, Problem::Invalid("the encrypt action needs a key: set keys.encrypt".into())));
+        }
         Ok(())
     };
+    if !r.encrypt.is_empty() {
+        needs_key(Action::Encrypt, "$.redact.encrypt")?;
+    }
     let default = Action::from_index(r.default_action);
     needs_key(default, "$.redact.actions.default")?;
     let mut actions = [default; Kind::COUNT];
@@ -215,7 +223,12 @@ fn compile_redactor(r: &Redact, keys: &[(Purpose, KeySet)]) -> Result<Redactor, 
         rules.push(Rule { name: spec.name.clone(), mask: format!("[REDACTED:{}]", spec.name), matcher, action });
     }
     let deny = r.deny.iter().map(|d| Deny::new(d)).collect();
-    Ok(Redactor::new(actions, enabled, deny, rules, r.drop_bodies, hash_key))
+    let mut redactor = Redactor::new(actions, enabled, deny, rules, r.drop_bodies, hash_key);
+    let encrypts = !r.encrypt.is_empty() || actions.contains(&Action::Encrypt) || redactor.rules().iter().any(|x| x.action == Action::Encrypt);
+    if encrypts {
+        redactor.encrypt_with(encryptor, r.encrypt.iter().map(|d| Deny::new(d)).collect());
+    }
+    Ok(redactor)
 }
 
 fn resolve(keyref: &KeyRef, purpose: Purpose, env: &dyn Environment, base_dir: Option<&str>) -> Result<Vec<Key>, KeyError> {

@@ -139,6 +139,10 @@ fn write_value(
         write_text(edits.text(at, len), multiline, rules.max_string_bytes, notes, out);
         return tok.next as usize;
     }
+    if let Edit::ReplaceJson { at, len } = edits.get(i) {
+        out.extend_from_slice(edits.text(at, len));
+        return tok.next as usize;
+    }
     match tok.kind {
         Kind::Object => {
             out.push(b'{');

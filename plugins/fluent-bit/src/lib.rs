@@ -97,6 +97,7 @@ fn start() -> State {
         }
     };
     let mut filter = Filter::new(plan);
+    filter.set_random(Box::new(|buf: &mut [u8]| getrandom::fill(buf).is_ok()));
     if filter.plan().sealer.is_some() {
         let mut random = [0u8; CHAIN_RANDOM_BYTES];
         match getrandom::fill(&mut random) {

@@ -1,7 +1,8 @@
 //! What happens to a secret: `mask` (`[REDACTED:kind]`), `partial` (all but the last four
 //! characters starred, separators kept: `****-****-****-1111`), `partial_first6` (first six and
 //! last four kept, for card BINs), `hash` (a keyed HMAC-SHA256 pseudonym, stable across records
-//! and hosts: `[HASH:kind:3f9a...]`, never unkeyed), `drop` (the field or text is removed).
+//! and hosts: `[HASH:kind:3f9a...]`, never unkeyed), `drop` (the field or text is removed),
+//! `encrypt` (the whole value becomes an AES-256-GCM envelope: see [`crate::stage::encrypt`]).
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -14,11 +15,12 @@ pub enum Action {
     PartialFirst6,
     Hash,
     Drop,
+    Encrypt,
 }
 
 impl Action {
-    pub const NAMES: &'static [&'static str] = &["mask", "partial", "partial_first6", "hash", "drop"];
-    const ALL: [Action; 5] = [Action::Mask, Action::Partial, Action::PartialFirst6, Action::Hash, Action::Drop];
+    pub const NAMES: &'static [&'static str] = &["mask", "partial", "partial_first6", "hash", "drop", "encrypt"];
+    const ALL: [Action; 6] = [Action::Mask, Action::Partial, Action::PartialFirst6, Action::Hash, Action::Drop, Action::Encrypt];
 
     pub fn from_index(i: usize) -> Action {
         Action::ALL.get(i).copied().unwrap_or(Action::Mask)
@@ -31,7 +33,8 @@ impl Action {
 pub fn render(action: Action, name: &str, mask: &str, value: &[u8], hash_key: Option<&[u8]>, out: &mut Vec<u8>) {
     match action {
         Action::Drop => {}
-        Action::Mask => out.extend_from_slice(mask.as_bytes()),
+        // The redactor encrypts before it renders; reaching here means it could not.
+        Action::Mask | Action::Encrypt => out.extend_from_slice(mask.as_bytes()),
         Action::Partial | Action::PartialFirst6 => {
             let alnum = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
             let head = if action == Action::PartialFirst6 { 6 } else { 0 };

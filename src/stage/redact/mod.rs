@@ -38,6 +38,7 @@ use crate::keys::Secret;
 use crate::notes::{tag, Notes};
 use crate::predicate::glob_match;
 use crate::record::Record;
+use crate::stage::encrypt::{Crypt, EncryptError, Encryptor};
 use action::{render, Action};
 use keyname::{normalize_into, ClassCache, KeyClass};
 use kind::Kind;
@@ -93,6 +94,9 @@ pub struct Redactor {
     rules: Vec<custom::Rule>,
     drop_bodies: bool,
     hash_key: Option<Secret>,
+    encryptor: Option<Encryptor>,
+    /// Fields whose values are encrypted whole (`redact.encrypt`).
+    encrypt_fields: Vec<Deny>,
 }
 
 impl Redactor {
@@ -104,7 +108,19 @@ impl Redactor {
         drop_bodies: bool,
         hash_key: Option<Secret>,
     ) -> Redactor {
-        Redactor { actions, enabled, deny, rules, drop_bodies, hash_key }
+        Redactor { actions, enabled, deny, rules, drop_bodies, hash_key, encryptor: None, encrypt_fields: Vec::new() }
+    }
+
+    /// Turns on the `encrypt` action (None: no key, so encrypted values are masked) and the
+    /// fields encrypted whole.
+    pub fn encrypt_with(&mut self, encryptor: Option<Encryptor>, fields: Vec<Deny>) {
+        self.encryptor = encryptor;
+        self.encrypt_fields = fields;
+    }
+
+    /// Whether some value may be encrypted, so the host's randomness is needed.
+    pub fn encrypts(&self) -> bool {
+        self.encryptor.is_some()
     }
 
     /// The custom rules, in order (their names label the counts under `logseal.redacted`).
@@ -117,9 +133,10 @@ impl Redactor {
     }
 
     /// Redacts `rec`, recording replacements in `edits` and counts in `notes`.
-    pub fn apply(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, st: &mut State) {
-        // Paths are only needed to match a deny list: without one, nothing is tracked.
-        let track = !self.deny.is_empty();
+    pub fn apply(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
+        // Paths are only needed to match a deny list or to bind ciphertexts to their field.
+        let track = !self.deny.is_empty() || self.encryptor.is_some();
+        st.enc.next_record();
         let Some(root) = rec.tape.first() else { return };
         st.walk.start(root.next);
         let mut i = 1usize;
@@ -131,7 +148,7 @@ impl Redactor {
             if tok.kind != Tok::Key {
                 // An array element: its array's key was judged already.
                 match tok.kind {
-                    Tok::Str => self.scan_string(rec, i, edits, notes, st),
+                    Tok::Str => self.scan_string(rec, i, edits, notes, st, crypt),
                     Tok::Object | Tok::Array if track => st.walk.enter(tok.next, st.walk.path.len()),
                     _ => {}
                 }
@@ -173,9 +190,18 @@ impl Redactor {
                 }
             };
             let flag = matches!(val.kind, Tok::True | Tok::False | Tok::Null);
+            let encrypt_field = track && !self.encrypt_fields.is_empty() && {
+                let path = &st.walk.path;
+                let last = path.iter().rposition(|&b| b == b'.').map_or(0, |p| p + 1);
+                self.encrypt_fields.iter().any(|d| d.matches(path, &path[last..]))
+            };
             let handled = match class {
+                _ if encrypt_field => {
+                    self.encrypt(rec, v, "[REDACTED:encrypt]", edits, notes, st, crypt);
+                    true
+                }
                 KeyClass::Secret(kind) if !flag && self.enabled[kind.index()] => {
-                    self.whole(rec, i, v, kind, edits, notes, st);
+                    self.whole(rec, i, v, kind, edits, notes, st, crypt);
                     true
                 }
                 KeyClass::Body if self.drop_bodies && val.kind == Tok::Str => {
@@ -190,7 +216,7 @@ impl Redactor {
                     let digits = st.text.iter().filter(|b| b.is_ascii_digit()).count();
                     let phoneish = st.text.iter().all(|&b| b.is_ascii_digit() || b" +()-./x".contains(&b));
                     if digits >= 7 && phoneish {
-                        self.whole(rec, i, v, Kind::Phone, edits, notes, st);
+                        self.whole(rec, i, v, Kind::Phone, edits, notes, st, crypt);
                     }
                     digits >= 7 && phoneish
                 }
@@ -198,7 +224,7 @@ impl Redactor {
                     st.decode(rec, val);
                     let random = entropy::looks_random(&st.text);
                     if random {
-                        self.whole(rec, i, v, Kind::Secret, edits, notes, st);
+                        self.whole(rec, i, v, Kind::Secret, edits, notes, st, crypt);
                     }
                     random
                 }
@@ -217,7 +243,7 @@ impl Redactor {
                     i = v + 1;
                 }
                 Tok::Str => {
-                    self.scan_string(rec, v, edits, notes, st);
+                    self.scan_string(rec, v, edits, notes, st, crypt);
                     st.walk.path.truncate(restore);
                     i = v + 1;
                 }
@@ -231,7 +257,7 @@ impl Redactor {
 
     /// Acts on the whole value at `v` (member key at `key`).
     #[allow(clippy::too_many_arguments)]
-    fn whole(&self, rec: &Record, key: usize, v: usize, kind: Kind, edits: &mut Edits, notes: &mut Notes, st: &mut State) {
+    fn whole(&self, rec: &Record, key: usize, v: usize, kind: Kind, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
         if edits.get(v) != Edit::Keep {
             return; // already masked (allowlist mode): never replace a mask with something weaker
         }
@@ -240,6 +266,10 @@ impl Redactor {
         let action = self.actions[kind.index()];
         if action == Action::Drop {
             edits.drop_member(key);
+            return;
+        }
+        if action == Action::Encrypt {
+            self.encrypt(rec, v, kind.mask(), edits, notes, st, crypt);
             return;
         }
         let Some(val) = rec.tape.get(v) else { return };
@@ -256,8 +286,45 @@ impl Redactor {
         edits.replace_str(v, std::str::from_utf8(&st.out).unwrap_or(kind.mask()));
     }
 
+    /// Replaces the value at `v` by its encryption envelope, made from its JSON text, or by
+    /// `mask` (and marks the record) when it cannot be encrypted.
+    #[allow(clippy::too_many_arguments)]
+    fn encrypt(&self, rec: &Record, v: usize, mask: &str, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
+        let Some(val) = rec.tape.get(v) else { return };
+        let State { text, utf8, view: plain, out, walk, enc, .. } = st;
+        plain.clear();
+        if val.kind == Tok::Str {
+            text.clear();
+            decode(val.raw(rec.input), val.flags, text, utf8);
+            plain.push(b'"');
+            crate::json::string::encode_body(text, plain);
+            plain.push(b'"');
+        } else {
+            // Numbers, literals and containers: their JSON text as it came (containers end at
+            // their closing bracket).
+            plain.extend_from_slice(rec.input.get(val.start as usize..val.end as usize).unwrap_or(b"null"));
+        }
+        out.clear();
+        let sealed = match &self.encryptor {
+            Some(e) => e.seal(enc, &mut *crypt.random, crypt.place, &walk.path, plain, out),
+            None => Err(EncryptError::NoRandomness),
+        };
+        match sealed {
+            Ok(()) => {
+                edits.replace_json(v, out);
+                notes.encrypted += 1;
+                notes.rid.clear();
+                notes.rid.push_str(&enc.rid);
+            }
+            Err(e) => {
+                edits.replace_str(v, mask);
+                notes.error.get_or_insert(crate::notes::RecordError::Host(e.message()));
+            }
+        }
+    }
+
     /// Runs the detectors over the string at `v` and replaces what they find.
-    fn scan_string(&self, rec: &Record, v: usize, edits: &mut Edits, notes: &mut Notes, st: &mut State) {
+    fn scan_string(&self, rec: &Record, v: usize, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
         let Some(tok) = rec.tape.get(v) else { return };
         if edits.get(v) != Edit::Keep {
             return; // already masked (allowlist mode): never replace a mask with something weaker
@@ -295,6 +362,22 @@ impl Redactor {
                 }
                 keep
             });
+        }
+        let encrypts = |s: &Span| match self.rules.get(s.rule as usize) {
+            Some(rule) => rule.action == Action::Encrypt,
+            None => self.actions[s.kind.index()] == Action::Encrypt,
+        };
+        if spans.iter().any(encrypts) {
+            // The whole value is encrypted: what was found is counted, nothing is rendered.
+            for s in spans.iter() {
+                match notes.rules.get_mut(s.rule as usize) {
+                    Some(n) if s.rule != NO_RULE => *n += 1,
+                    _ => notes.redacted[s.kind.index()] += 1,
+                }
+            }
+            notes.tags |= tag::SECRET_EXPOSED;
+            self.encrypt(rec, v, "[REDACTED:encrypt]", edits, notes, st, crypt);
+            return;
         }
         // Map view positions back to the decoded text and write the replacement.
         let at = |p: usize| if has_view { map.get(p).copied().unwrap_or(decoded.len() as u32) as usize } else { p };
@@ -334,6 +417,7 @@ pub struct State {
     out: Vec<u8>,
     walk: allowlist::Walk,
     names: ClassCache,
+    enc: crate::stage::encrypt::State,
 }
 
 impl State {
@@ -366,7 +450,9 @@ mod tests {
         edits.reset(tape.len());
         let mut notes = Notes::default();
         notes.rules.resize(r.rule_count(), 0);
-        r.apply(&rec, &mut edits, &mut notes, &mut State::default());
+        let mut no_random = |_: &mut [u8]| false;
+        let mut crypt = Crypt { random: &mut no_random, place: crate::stage::encrypt::Place::default() };
+        r.apply(&rec, &mut edits, &mut notes, &mut State::default(), &mut crypt);
         let mut out = Vec::new();
         let rules = crate::stage::write::Rules { max_string_bytes: 1 << 20, max_key_bytes: 256, multiline: &[] };
         crate::stage::write::write_members(&rec, &edits, rules, &mut notes, &mut Default::default(), &mut Vec::new(), &mut out);

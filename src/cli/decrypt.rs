@@ -1,0 +1,236 @@
+//! `logseal decrypt`: restore encrypted fields for an authorised analyst, streaming.
+
+use super::env::io_reason;
+use super::filter::read_line_bounded;
+use super::{exit, is_help, usage, Args};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use logseal::json::{scan, string, Kind, ScanLimits, Token};
+use logseal::keys::{parse_keyring, KeySet, Purpose};
+use logseal::notes::RESERVED_KEY;
+use logseal::stage::encrypt::{open, push_path, DecryptError, Envelope, ALGORITHM};
+use std::io::{self, BufRead, Write};
+
+const HELP: &str = "\
+usage: logseal decrypt --keys KEYRING [FILE...]
+
+Reads records logseal wrote (stdin without FILE) and writes them with every encrypted field
+restored to its original value; everything else is copied byte for byte. A field that cannot
+be decrypted (no such key id in KEYRING, a wrong key, a value changed or moved from another
+field or record) keeps its envelope and is reported on stderr with its line and field.
+
+  --keys KEYRING  keyring holding the encryption keys (every key id in it is tried by id)
+
+Exit: 0 every field restored; 1 some fields could not be; 2 usage or keyring errors;
+3 a file could not be read or output written.
+";
+
+const MAX_LINE: usize = 1 << 28;
+
+pub fn run(args: &[String]) -> i32 {
+    if args.iter().any(|a| is_help(a)) {
+        print!("{HELP}");
+        return exit::OK;
+    }
+    let args = match Args::parse(args, &["keys"], &[]) {
+        Ok(a) => a,
+        Err(e) => return usage(&e, HELP),
+    };
+    let Some(path) = args.get("keys") else { return usage("decrypt needs --keys KEYRING", HELP) };
+    let text = match std::fs::read(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("logseal: cannot read keyring {path}: {}", io_reason(&e));
+            return exit::IO;
+        }
+    };
+    let keys = match parse_keyring(&text, path) {
+        Ok(k) => KeySet::new(k.into_iter().filter(|k| k.purpose == Purpose::Encrypt).collect()),
+        Err(e) => {
+            eprintln!("logseal: {e}");
+            return exit::USAGE;
+        }
+    };
+    if keys.is_empty() {
+        eprintln!("logseal: keyring {path} holds no encryption keys");
+        return exit::USAGE;
+    }
+    let files: Vec<String> = if args.positional.is_empty() { vec!["-".into()] } else { args.positional.clone() };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut d = Decryptor::default();
+    let (mut line, mut restored) = (Vec::new(), Vec::new());
+    let mut failures = 0u64;
+    for file in &files {
+        let mut input: Box<dyn BufRead> = if file == "-" {
+            Box::new(io::BufReader::new(io::stdin()))
+        } else {
+            match std::fs::File::open(file) {
+                Ok(f) => Box::new(io::BufReader::with_capacity(1 << 16, f)),
+                Err(e) => {
+                    eprintln!("logseal: cannot read {file}: {}", io_reason(&e));
+                    return exit::IO;
+                }
+            }
+        };
+        let mut n = 0u64;
+        loop {
+            match read_line_bounded(&mut input, &mut line, MAX_LINE) {
+                Ok(Some(_)) => n += 1,
+                Ok(None) => break,
+                Err(e) => {
+                    eprintln!("logseal: cannot read {file}: {}", io_reason(&e));
+                    return exit::IO;
+                }
+            }
+            for (field, err) in d.line(&line, &keys, &mut restored) {
+                failures += 1;
+                eprintln!("logseal: {file}:{n}: field `{}`: {err}", String::from_utf8_lossy(&field));
+            }
+            restored.push(b'\n');
+            if out.write_all(&restored).is_err() {
+                return exit::IO;
+            }
+        }
+    }
+    if out.flush().is_err() {
+        return exit::IO;
+    }
+    if failures > 0 {
+        1
+    } else {
+        exit::OK
+    }
+}
+
+/// Reusable buffers for restoring records.
+#[derive(Default)]
+pub struct Decryptor {
+    tape: Vec<Token>,
+    stack: Vec<u32>,
+    path: Vec<u8>,
+    text: Vec<u8>,
+    scratch: Vec<u8>,
+}
+
+impl Decryptor {
+    /// Writes `line` to `out` with its envelopes opened; returns the fields that failed.
+    pub fn line(&mut self, line: &[u8], keys: &KeySet, out: &mut Vec<u8>) -> Vec<(Vec<u8>, DecryptError)> {
+        out.clear();
+        let limits = ScanLimits { max_depth: 1024, max_fields: u32::MAX };
+        if scan(line, limits, &mut self.tape, &mut self.stack).is_err() {
+            out.extend_from_slice(line);
+            return Vec::new();
+        }
+        let rid = self.rid(line);
+        let mut failed = Vec::new();
+        let mut copied = 0usize;
+        // (end token, path length to restore) for the containers being walked.
+        let mut frames: Vec<(u32, usize)> = Vec::new();
+        self.path.clear();
+        let mut i = 1usize;
+        let root_end = self.tape.first().map_or(0, |t| t.next as usize);
+        while i < root_end {
+            while frames.last().is_some_and(|&(end, _)| i >= end as usize) {
+                if let Some((_, len)) = frames.pop() {
+                    self.path.truncate(len);
+                }
+            }
+            let tok = self.tape[i];
+            let restore = self.path.len();
+            let value = if tok.kind == Kind::Key {
+                self.text.clear();
+                string::decode(tok.raw(line), tok.flags, &mut self.text, &mut self.scratch);
+                push_path(&mut self.path, &self.text);
+                i + 1
+            } else {
+                i
+            };
+            let Some(val) = self.tape.get(value).copied() else { break };
+            let envelope = if val.kind == Kind::Object { self.envelope(line, value) } else { None };
+            match val.kind {
+                Kind::Object if envelope.is_some() => {
+                    let Some(env) = envelope else { break };
+                    let opened = match &rid {
+                        Some(rid) => open(&env, &self.path, rid, keys),
+                        None => Err(DecryptError::Malformed("the record has no logseal.rid")),
+                    };
+                    match opened {
+                        Ok(plain) if is_json(&plain) => {
+                            out.extend_from_slice(&line[copied..val.start as usize]);
+                            out.extend_from_slice(&plain);
+                            copied = val.end as usize;
+                        }
+                        Ok(_) => failed.push((self.path.clone(), DecryptError::Malformed("the plaintext is not JSON"))),
+                        Err(e) => failed.push((self.path.clone(), e)),
+                    }
+                    self.path.truncate(restore);
+                    i = val.next as usize;
+                }
+                Kind::Object | Kind::Array => {
+                    frames.push((val.next, restore));
+                    i = value + 1;
+                }
+                _ => {
+                    self.path.truncate(restore);
+                    i = val.next as usize;
+                }
+            }
+        }
+        out.extend_from_slice(&line[copied..]);
+        failed
+    }
+
+    /// The record id under the reserved key.
+    fn rid(&mut self, line: &[u8]) -> Option<String> {
+        let reserved = self.member(line, 0, RESERVED_KEY.as_bytes())?;
+        let rid = self.member(line, reserved + 1, b"rid")?;
+        self.string(line, rid + 1)
+    }
+
+    /// The envelope at object token `obj`, if it is one.
+    fn envelope(&mut self, line: &[u8], obj: usize) -> Option<Envelope> {
+        let enc = self.member(line, obj, b"enc")?;
+        if self.string(line, enc + 1)? != ALGORITHM {
+            return None;
+        }
+        let kid = self.member(line, obj, b"kid").and_then(|k| self.string(line, k + 1))?;
+        let g = self.member(line, obj, b"g").and_then(|k| self.tape.get(k + 1).copied())?;
+        let generation = std::str::from_utf8(g.raw(line)).ok()?.parse().ok()?;
+        let iv = self.member(line, obj, b"iv").and_then(|k| self.string(line, k + 1))?;
+        let ct = self.member(line, obj, b"ct").and_then(|k| self.string(line, k + 1))?;
+        Some(Envelope { kid, generation, iv: URL_SAFE_NO_PAD.decode(iv).ok()?, ct: URL_SAFE_NO_PAD.decode(ct).ok()? })
+    }
+
+    fn member(&mut self, line: &[u8], obj: usize, name: &[u8]) -> Option<usize> {
+        let o = *self.tape.get(obj)?;
+        if o.kind != Kind::Object {
+            return None;
+        }
+        let mut i = obj + 1;
+        while i < o.next as usize {
+            let k = *self.tape.get(i)?;
+            self.text.clear();
+            string::decode(k.raw(line), k.flags, &mut self.text, &mut self.scratch);
+            if self.text == name {
+                return Some(i);
+            }
+            i = self.tape.get(i + 1)?.next as usize;
+        }
+        None
+    }
+
+    fn string(&mut self, line: &[u8], at: usize) -> Option<String> {
+        let t = *self.tape.get(at)?;
+        if t.kind != Kind::Str {
+            return None;
+        }
+        self.text.clear();
+        string::decode(t.raw(line), t.flags, &mut self.text, &mut self.scratch);
+        String::from_utf8(self.text.clone()).ok()
+    }
+}
+
+fn is_json(text: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(text).is_ok()
+}

@@ -1,0 +1,379 @@
+//! Field encryption with AES-256-GCM: the `encrypt` redaction action.
+//!
+//! A value becomes an envelope, made from the original value's JSON text (before escaping):
+//!
+//! ```json
+//! {"enc":"A256GCM","kid":"prod-enc-1","g":0,"iv":"<12 bytes, base64url>","ct":"<ciphertext and tag, base64url>"}
+//! ```
+//!
+//! - The nonce (`iv`) is 12 fresh bytes from the host's randomness for every value. Without
+//!   randomness the value is masked, never encrypted with a weak nonce, and the record is marked.
+//! - Keys: the master key (`keys.encrypt`, id `kid`) never encrypts directly. Each context (the
+//!   hash chain when sealing, otherwise a random instance id drawn at start) has subkeys
+//!   HMAC-SHA256(master, `"logseal-enc-subkey-1\n" + context + "\n" + g`); after
+//!   [`SUBKEY_USES`] values the generation `g` moves on, so random nonces stay far below the
+//!   2^32 messages a GCM key may take, at any volume.
+//! - Associated data binds the ciphertext to its place: `"logseal-enc-1\n" + field path + "\n" +
+//!   record id`. The record id (`logseal.rid`, `<context>#<n>`: the seal's chain and sequence
+//!   number when sealing, a per-record counter otherwise) is written on every record holding an
+//!   envelope; the path is the field's normalised dotted path (array elements share their
+//!   array's). A ciphertext moved to another field or record does not decrypt.
+
+use crate::keys::{Key, KeySet, Secret};
+use crate::stage::redact::keyname::normalize_into;
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// Values one subkey encrypts before the next generation is derived.
+pub const SUBKEY_USES: u64 = 1 << 24;
+/// Domain separation of subkeys and associated data.
+pub const SUBKEY_CONTEXT: &[u8] = b"logseal-enc-subkey-1\n";
+pub const AAD_CONTEXT: &[u8] = b"logseal-enc-1\n";
+/// The `enc` value of an envelope.
+pub const ALGORITHM: &str = "A256GCM";
+
+/// The host's randomness: fills the buffer, or says it cannot.
+pub type Random<'a> = &'a mut dyn FnMut(&mut [u8]) -> bool;
+
+/// The compiled encryption settings: the active key of `keys.encrypt`.
+#[derive(Clone, Debug)]
+pub struct Encryptor {
+    key: Key,
+}
+
+/// What the redactor needs to encrypt: the host's randomness and the record's place.
+pub struct Crypt<'a> {
+    pub random: Random<'a>,
+    pub place: Place<'a>,
+}
+
+/// Where the record being filtered sits, for its record id.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Place<'a> {
+    /// The hash chain and the sequence number this record will be sealed with.
+    pub chain: Option<(&'a str, u64)>,
+}
+
+/// Per-filter state: the context, its current subkey and the record id in use.
+#[derive(Default)]
+pub struct State {
+    context: String,
+    generation: u64,
+    used: u64,
+    cipher: Option<Aes256Gcm>,
+    /// Records that held an envelope, when no chain numbers them.
+    counter: u64,
+    /// The current record's id, once it has an envelope.
+    pub rid: String,
+    aad: Vec<u8>,
+}
+
+impl State {
+    /// Forgets the record id: called at the start of each record.
+    pub fn next_record(&mut self) {
+        self.rid.clear();
+    }
+}
+
+/// Why a value could not be encrypted (it is masked instead).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EncryptError {
+    NoRandomness,
+}
+
+impl EncryptError {
+    pub fn message(self) -> &'static str {
+        match self {
+            EncryptError::NoRandomness => "encryption needs randomness the host did not give: encrypted fields were masked",
+        }
+    }
+}
+
+impl Encryptor {
+    pub fn new(keys: &KeySet) -> Option<Encryptor> {
+        Some(Encryptor { key: keys.active()?.clone() })
+    }
+
+    pub fn kid(&self) -> &str {
+        &self.key.id
+    }
+
+    /// Appends the envelope of `plaintext` (a value's JSON text) at `path` (normalised) to `out`.
+    pub fn seal(&self, st: &mut State, random: Random, place: Place, path: &[u8], plaintext: &[u8], out: &mut Vec<u8>) -> Result<(), EncryptError> {
+        if st.rid.is_empty() {
+            self.start_record(st, random, place)?;
+        }
+        if st.cipher.is_none() || st.used >= SUBKEY_USES {
+            if st.cipher.is_some() {
+                st.generation += 1;
+            }
+            st.cipher = Some(subkey(self.key.secret.expose(), &st.context, st.generation));
+            st.used = 0;
+        }
+        let mut iv = [0u8; 12];
+        if !random(&mut iv) {
+            return Err(EncryptError::NoRandomness);
+        }
+        aad(path, &st.rid, &mut st.aad);
+        let Some(cipher) = &st.cipher else { return Err(EncryptError::NoRandomness) };
+        let Ok(ct) = cipher.encrypt(Nonce::from_slice(&iv), Payload { msg: plaintext, aad: &st.aad }) else {
+            return Err(EncryptError::NoRandomness);
+        };
+        st.used += 1;
+        write_envelope(&self.key.id, st.generation, &iv, &ct, out);
+        Ok(())
+    }
+
+    fn start_record(&self, st: &mut State, random: Random, place: Place) -> Result<(), EncryptError> {
+        let (context, n) = match place.chain {
+            Some((chain, seq)) => (chain, seq),
+            None => {
+                if st.context.is_empty() {
+                    let mut id = [0u8; 16];
+                    if !random(&mut id) {
+                        return Err(EncryptError::NoRandomness);
+                    }
+                    st.context = URL_SAFE_NO_PAD.encode(id);
+                }
+                st.counter += 1;
+                ("", st.counter)
+            }
+        };
+        if !context.is_empty() && context != st.context {
+            // A new chain: a new context, its own subkeys.
+            st.context = context.to_string();
+            st.cipher = None;
+            st.generation = 0;
+        }
+        st.rid.clear();
+        st.rid.push_str(&st.context);
+        st.rid.push('#');
+        st.rid.push_str(&n.to_string());
+        Ok(())
+    }
+}
+
+/// The subkey of generation `g` in `context` under `master`.
+pub fn subkey(master: &[u8], context: &str, g: u64) -> Aes256Gcm {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(master).unwrap_or_else(|_| <Hmac<Sha256> as Mac>::new(&Default::default()));
+    mac.update(SUBKEY_CONTEXT);
+    mac.update(context.as_bytes());
+    mac.update(b"\n");
+    mac.update(g.to_string().as_bytes());
+    let key = mac.finalize().into_bytes();
+    Aes256Gcm::new(&key)
+}
+
+/// The associated data of a value at `path` in record `rid`.
+pub fn aad(path: &[u8], rid: &str, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(AAD_CONTEXT);
+    out.extend_from_slice(path);
+    out.push(b'\n');
+    out.extend_from_slice(rid.as_bytes());
+}
+
+fn write_envelope(kid: &str, g: u64, iv: &[u8], ct: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"enc\":\"");
+    out.extend_from_slice(ALGORITHM.as_bytes());
+    out.extend_from_slice(b"\",\"kid\":");
+    crate::json::string::encode(kid, out);
+    out.extend_from_slice(b",\"g\":");
+    crate::notes::push_u64(out, g);
+    out.extend_from_slice(b",\"iv\":\"");
+    out.extend_from_slice(URL_SAFE_NO_PAD.encode(iv).as_bytes());
+    out.extend_from_slice(b"\",\"ct\":\"");
+    out.extend_from_slice(URL_SAFE_NO_PAD.encode(ct).as_bytes());
+    out.extend_from_slice(b"\"}");
+}
+
+/// An envelope as read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    pub kid: String,
+    pub generation: u64,
+    pub iv: Vec<u8>,
+    pub ct: Vec<u8>,
+}
+
+/// Why an envelope could not be opened. Messages name key ids and fields, never key material.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecryptError {
+    /// The keyring has no key with this id.
+    UnknownKey(String),
+    /// Authentication failed: a wrong key, or the value was changed or moved to another field
+    /// or record.
+    Failed,
+    /// The envelope or the record id is not in the documented format.
+    Malformed(&'static str),
+}
+
+impl std::fmt::Display for DecryptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecryptError::UnknownKey(kid) => write!(f, "no key `{kid}` in the keyring"),
+            DecryptError::Failed => write!(f, "authentication failed: a wrong key, or the value was changed or moved from another field or record"),
+            DecryptError::Malformed(what) => write!(f, "malformed envelope: {what}"),
+        }
+    }
+}
+
+/// Opens `env`, found at normalised `path` in the record with id `rid`, with `keys`.
+pub fn open(env: &Envelope, path: &[u8], rid: &str, keys: &KeySet) -> Result<Vec<u8>, DecryptError> {
+    let key = keys.by_id(&env.kid).ok_or_else(|| DecryptError::UnknownKey(env.kid.clone()))?;
+    let context = rid.rsplit_once('#').map(|(c, _)| c).ok_or(DecryptError::Malformed("logseal.rid"))?;
+    if env.iv.len() != 12 {
+        return Err(DecryptError::Malformed("iv is not 12 bytes"));
+    }
+    let cipher = subkey(key.secret.expose(), context, env.generation);
+    let mut aad_buf = Vec::new();
+    aad(path, rid, &mut aad_buf);
+    cipher.decrypt(Nonce::from_slice(&env.iv), Payload { msg: &env.ct, aad: &aad_buf }).map_err(|_| DecryptError::Failed)
+}
+
+/// Normalises one key name onto a dotted path, as the redactor tracks paths.
+pub fn push_path(path: &mut Vec<u8>, name: &[u8]) {
+    if !path.is_empty() {
+        path.push(b'.');
+    }
+    normalize_into(name, path);
+}
+
+/// A master key as a keyring entry (for tests and `keygen`).
+pub fn key(id: &str, secret: Vec<u8>) -> Key {
+    Key { id: id.to_string(), purpose: crate::keys::Purpose::Encrypt, secret: Secret::new(secret), active: true }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    }
+
+    /// NIST AES-GCM known answers (McGrew and Viega, "The Galois/Counter Mode of Operation",
+    /// test cases 13 to 16, AES-256), through the cipher the envelopes use.
+    #[test]
+    fn aes_256_gcm_known_answers() {
+        let k15 = "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308";
+        let p15 = "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255";
+        let c15 = "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad";
+        let cases: [(&str, &str, &str, &str, &str, &str); 4] = [
+            (&"0".repeat(64), &"0".repeat(24), "", "", "", "530f8afbc74536b9a963b4f1c4cb738b"),
+            (&"0".repeat(64), &"0".repeat(24), &"0".repeat(32), "", "cea7403d4d606b6e074ec5d3baf39d18", "d0d1c8a799996bf0265b98b5d48ab919"),
+            (k15, "cafebabefacedbaddecaf888", p15, "", c15, "b094dac5d93471bdec1a502270e3cc6c"),
+            (k15, "cafebabefacedbaddecaf888", &p15[..120], "feedfacedeadbeeffeedfacedeadbeefabaddad2", &c15[..120], "76fc6ece0f4e1768cddf8853bb2d551b"),
+        ];
+        for (k, iv, p, a, c, t) in cases {
+            let cipher = Aes256Gcm::new_from_slice(&hex(k)).unwrap();
+            let out = cipher.encrypt(Nonce::from_slice(&hex(iv)), Payload { msg: &hex(p), aad: &hex(a) }).unwrap();
+            assert_eq!(out, [hex(c), hex(t)].concat());
+            let back = cipher.decrypt(Nonce::from_slice(&hex(iv)), Payload { msg: &out, aad: &hex(a) }).unwrap();
+            assert_eq!(back, hex(p));
+        }
+    }
+
+    fn fixed_random() -> impl FnMut(&mut [u8]) -> bool {
+        let mut n = 0u8;
+        move |buf: &mut [u8]| {
+            for b in buf {
+                n = n.wrapping_add(1);
+                *b = n;
+            }
+            true
+        }
+    }
+
+    fn encryptor() -> (Encryptor, KeySet) {
+        let keys = KeySet::new(vec![key("k1", vec![5; 32])]);
+        (Encryptor::new(&keys).unwrap(), keys)
+    }
+
+    fn parse(envelope: &[u8]) -> Envelope {
+        let v: serde_json::Value = serde_json::from_slice(envelope).unwrap();
+        assert_eq!(v["enc"], ALGORITHM);
+        Envelope {
+            kid: v["kid"].as_str().unwrap().into(),
+            generation: v["g"].as_u64().unwrap(),
+            iv: URL_SAFE_NO_PAD.decode(v["iv"].as_str().unwrap()).unwrap(),
+            ct: URL_SAFE_NO_PAD.decode(v["ct"].as_str().unwrap()).unwrap(),
+        }
+    }
+
+    #[test]
+    fn envelopes_open_only_at_their_field_in_their_record_with_their_key() {
+        let (enc, keys) = encryptor();
+        let mut st = State::default();
+        let mut rnd = fixed_random();
+        let mut out = Vec::new();
+        enc.seal(&mut st, &mut rnd, Place { chain: Some(("chainA", 7)) }, b"user.ssn", br#""219-09-9999""#, &mut out).unwrap();
+        assert_eq!(st.rid, "chainA#7");
+        let env = parse(&out);
+        assert_eq!(open(&env, b"user.ssn", "chainA#7", &keys).unwrap(), br#""219-09-9999""#);
+        assert_eq!(open(&env, b"user.email", "chainA#7", &keys), Err(DecryptError::Failed), "another field");
+        assert_eq!(open(&env, b"user.ssn", "chainA#8", &keys), Err(DecryptError::Failed), "another record");
+        let wrong = KeySet::new(vec![key("k1", vec![6; 32])]);
+        assert_eq!(open(&env, b"user.ssn", "chainA#7", &wrong), Err(DecryptError::Failed), "a wrong key");
+        let other = KeySet::new(vec![key("k2", vec![5; 32])]);
+        assert_eq!(open(&env, b"user.ssn", "chainA#7", &other), Err(DecryptError::UnknownKey("k1".into())));
+        assert!(!DecryptError::Failed.to_string().contains("050505"));
+    }
+
+    #[test]
+    fn nonces_are_fresh_and_a_failing_source_masks_instead() {
+        let (enc, _) = encryptor();
+        let mut st = State::default();
+        let mut rnd = fixed_random();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        enc.seal(&mut st, &mut rnd, Place::default(), b"x", b"1", &mut a).unwrap();
+        enc.seal(&mut st, &mut rnd, Place::default(), b"x", b"1", &mut b).unwrap();
+        assert_ne!(parse(&a).iv, parse(&b).iv);
+        assert_ne!(a, b);
+        let mut failing = |_: &mut [u8]| false;
+        let mut st = State::default();
+        assert_eq!(enc.seal(&mut st, &mut failing, Place::default(), b"x", b"1", &mut Vec::new()), Err(EncryptError::NoRandomness));
+    }
+
+    #[test]
+    fn without_a_chain_records_are_numbered_in_a_random_context() {
+        let (enc, keys) = encryptor();
+        let mut st = State::default();
+        let mut rnd = fixed_random();
+        let mut out = Vec::new();
+        enc.seal(&mut st, &mut rnd, Place::default(), b"a", b"true", &mut out).unwrap();
+        let first = st.rid.clone();
+        st.next_record();
+        let mut out2 = Vec::new();
+        enc.seal(&mut st, &mut rnd, Place::default(), b"a", b"true", &mut out2).unwrap();
+        assert!(first.ends_with("#1") && st.rid.ends_with("#2"), "{first} {}", st.rid);
+        assert_eq!(first.split('#').next(), st.rid.split('#').next());
+        assert_eq!(open(&parse(&out), b"a", &first, &keys).unwrap(), b"true");
+        assert_eq!(open(&parse(&out2), b"a", &first, &keys), Err(DecryptError::Failed));
+    }
+
+    #[test]
+    fn the_subkey_moves_on_at_the_cap() {
+        let (enc, keys) = encryptor();
+        let mut st = State::default();
+        let mut rnd = fixed_random();
+        let mut out = Vec::new();
+        enc.seal(&mut st, &mut rnd, Place { chain: Some(("c", 1)) }, b"f", b"1", &mut out).unwrap();
+        assert_eq!(parse(&out).generation, 0);
+        st.used = SUBKEY_USES;
+        let mut next = Vec::new();
+        enc.seal(&mut st, &mut rnd, Place { chain: Some(("c", 1)) }, b"f", b"2", &mut next).unwrap();
+        let env = parse(&next);
+        assert_eq!(env.generation, 1);
+        assert_eq!(st.used, 1);
+        assert_eq!(open(&env, b"f", "c#1", &keys).unwrap(), b"2");
+        // Generation 0 and 1 are different keys.
+        let mut forged = env.clone();
+        forged.generation = 0;
+        assert_eq!(open(&forged, b"f", "c#1", &keys), Err(DecryptError::Failed));
+    }
+}
