@@ -13,6 +13,9 @@ use crate::stage::encrypt::{Crypt, Place};
 use crate::stage::seal::{self, Chain, SealError, CHAIN_RANDOM_BYTES};
 use crate::stage::{parse, write};
 
+/// The host's randomness: fills the buffer, or returns false when it cannot.
+pub type RandomFill = Box<dyn FnMut(&mut [u8]) -> bool>;
+
 /// What the host knows about a record besides its bytes.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Context<'a> {
@@ -86,7 +89,7 @@ pub struct Filter {
     chain: Option<Chain>,
     seal: seal::Buffers,
     /// The host's randomness, for encryption nonces (None: encrypted values are masked).
-    random: Option<Box<dyn FnMut(&mut [u8]) -> bool>>,
+    random: Option<RandomFill>,
     counters: Counters,
 }
 
@@ -130,7 +133,7 @@ impl Filter {
     /// Gives the filter the host's randomness (getrandom, WASI `random_get`), for encryption
     /// nonces. `fill` returns false when it cannot fill the buffer: those values are masked and
     /// the record is marked, never encrypted with a weak nonce.
-    pub fn set_random(&mut self, fill: Box<dyn FnMut(&mut [u8]) -> bool>) {
+    pub fn set_random(&mut self, fill: RandomFill) {
         self.random = Some(fill);
     }
 

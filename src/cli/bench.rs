@@ -47,6 +47,7 @@ pub fn run(args: &[String]) -> i32 {
     let mut filter = Filter::new(plan);
     // Sealing policies: a fixed chain id is fine for a measurement.
     filter.start_chain(&[7; logseal::stage::seal::CHAIN_RANDOM_BYTES]);
+    filter.set_random(Box::new(|buf: &mut [u8]| getrandom::fill(buf).is_ok()));
     let mut out = Vec::new();
     let ctx = Context { time_ns: 1_700_000_000_000_000_000, tag: b"bench", declared_len: None };
     let mut pass = |filter: &mut Filter| {

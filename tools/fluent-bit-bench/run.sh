@@ -24,15 +24,23 @@ PY
 echo "input: $(wc -l < "$work/input.ndjson") records, $(du -m "$work/input.ndjson" | cut -f1) MB" >&2
 
 scripts/build-wasm.sh > /dev/null
-rustc -O --target wasm32-unknown-unknown --crate-type cdylib -o "$work/identity.wasm" tools/fluent-bit-bench/identity.rs
+rustc -O --target wasm32-wasip1 --crate-type cdylib -o "$work/identity.wasm" tools/fluent-bit-bench/identity.rs
 cp target/wasm-out/logseal_fluentbit.wasm "$work/logseal.wasm"
-mkdir -p "$work/default" "$work/sealed/keys"
+mkdir -p "$work/default" "$work/sealed/keys" "$work/encrypted/keys"
 cp host-examples/keys/demo-keyring.json "$work/sealed/keys/"
-python3 - host-examples/policies/sealed.json > "$work/sealed/logseal.json" <<'PY'
+cp host-examples/keys/demo-keyring.json "$work/encrypted/keys/"
+# sealed: the default policy plus a seal on every record; encrypted: host-examples'
+# sealed.json as it is (it also encrypts SSNs and national IDs).
+python3 - host-examples/policies/sealed.json "$work" <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))
-p["keys"]["seal"] = "file:keys/demo-keyring.json#demo-seal-1"
-print(json.dumps(p))
+for k in p["keys"]:
+    p["keys"][k] = p["keys"][k].replace("file:../keys/", "file:keys/")
+json.dump(p, open(sys.argv[2] + "/encrypted/logseal.json", "w"))
+del p["keys"]["encrypt"]
+for kind in ("ssn", "national_id"):
+    p["redact"]["actions"].pop(kind, None)
+json.dump(p, open(sys.argv[2] + "/sealed/logseal.json", "w"))
 PY
 cp tools/fluent-bit-bench/redact.lua "$work/"
 
@@ -68,4 +76,7 @@ for ext in wasm ${FLB_WAMRC:+aot}; do
   run "identity ($ext)" identity "$work/identity.$ext" identity
   run "logseal default ($ext)" logseal "$work/logseal.$ext" logseal_filter "$work/default"
   run "logseal sealed ($ext)" logseal "$work/logseal.$ext" logseal_filter "$work/sealed"
+  run "logseal sealed+encrypt ($ext)" logseal "$work/logseal.$ext" logseal_filter "$work/encrypted"
 done
+# Each logseal run must have loaded its policy, not fallen back to lockdown.
+! grep -l "refused" "$work"/*.log

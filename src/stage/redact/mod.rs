@@ -367,7 +367,11 @@ impl Redactor {
             Some(rule) => rule.action == Action::Encrypt,
             None => self.actions[s.kind.index()] == Action::Encrypt,
         };
-        if spans.iter().any(encrypts) {
+        if let Some(first) = spans.iter().find(|s| encrypts(s)) {
+            let mask = match self.rules.get(first.rule as usize) {
+                Some(rule) => rule.mask.clone(),
+                None => first.kind.mask().to_string(),
+            };
             // The whole value is encrypted: what was found is counted, nothing is rendered.
             for s in spans.iter() {
                 match notes.rules.get_mut(s.rule as usize) {
@@ -376,7 +380,7 @@ impl Redactor {
                 }
             }
             notes.tags |= tag::SECRET_EXPOSED;
-            self.encrypt(rec, v, "[REDACTED:encrypt]", edits, notes, st, crypt);
+            self.encrypt(rec, v, &mask, edits, notes, st, crypt);
             return;
         }
         // Map view positions back to the decoded text and write the replacement.
