@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{corpus_records, logseal, root};
+use common::{corpus_records, logseal, root, FsEnv};
 use logseal::{Context, Filter, Plan};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -160,16 +160,6 @@ fn without_randomness_values_are_masked_and_the_record_is_marked() {
     assert!(String::from_utf8_lossy(&out).contains("[REDACTED:ssn]"));
 }
 
-struct FsEnv;
-impl logseal::policy::Environment for FsEnv {
-    fn read_file(&self, path: &str) -> Result<Vec<u8>, String> {
-        std::fs::read(path).map_err(|e| e.to_string())
-    }
-    fn var(&self, _: &str) -> Option<String> {
-        None
-    }
-    fn warn(&self, _: &str) {}
-}
 
 #[test]
 fn encrypting_needs_a_key() {

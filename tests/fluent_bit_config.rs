@@ -5,7 +5,7 @@
 mod common;
 
 use common::root;
-use logseal::policy::{Environment, Plan};
+use logseal::policy::Plan;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -135,16 +135,6 @@ fn inputs_outputs_and_tls_are_as_documented() {
     assert_eq!((forward["tls"].as_str(), forward["tls.verify"].as_str()), ("on", "on"));
 }
 
-struct Files;
-impl Environment for Files {
-    fn read_file(&self, path: &str) -> Result<Vec<u8>, String> {
-        std::fs::read(path).map_err(|e| e.to_string())
-    }
-    fn var(&self, _: &str) -> Option<String> {
-        None
-    }
-    fn warn(&self, _: &str) {}
-}
 
 #[test]
 fn the_policy_loads_from_the_accessible_paths_with_its_keys() {
@@ -154,7 +144,7 @@ fn the_policy_loads_from_the_accessible_paths_with_its_keys() {
     let first = paths.iter().find(|p| p.join("logseal.json").exists()).expect("logseal.json in an accessible path");
     assert_eq!(normalise(first), example());
     let text = std::fs::read_to_string(first.join("logseal.json")).unwrap();
-    let plan = Plan::load(&text, &Files, first.to_str()).expect("the example policy loads");
+    let plan = Plan::load(&text, &common::FsEnv, first.to_str()).expect("the example policy loads");
     assert!(plan.sealer.is_some(), "the example seals");
     // Its keyring lies inside an accessible path, as WASI requires.
     let keyring = normalise(&first.join("../keys/demo-keyring.json"));

@@ -1,15 +1,15 @@
 //! `logseal decrypt`: restore encrypted fields for an authorised analyst, streaming.
 
-use super::env::io_reason;
-use super::filter::read_line_bounded;
+use super::env::{for_each_line, io_reason};
 use super::{exit, is_help, usage, Args};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use logseal::json::lookup::Lookup;
 use logseal::json::{scan, string, Kind, ScanLimits, Token};
 use logseal::keys::{parse_keyring, KeySet, Purpose};
 use logseal::notes::RESERVED_KEY;
 use logseal::stage::encrypt::{open, push_path, DecryptError, Envelope, ALGORITHM};
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 
 const HELP: &str = "\
 usage: logseal decrypt --keys KEYRING [FILE...]
@@ -59,39 +59,18 @@ pub fn run(args: &[String]) -> i32 {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut d = Decryptor::default();
-    let (mut line, mut restored) = (Vec::new(), Vec::new());
+    let mut restored = Vec::new();
     let mut failures = 0u64;
-    for file in &files {
-        let mut input: Box<dyn BufRead> = if file == "-" {
-            Box::new(io::BufReader::new(io::stdin()))
-        } else {
-            match std::fs::File::open(file) {
-                Ok(f) => Box::new(io::BufReader::with_capacity(1 << 16, f)),
-                Err(e) => {
-                    eprintln!("logseal: cannot read {file}: {}", io_reason(&e));
-                    return exit::IO;
-                }
-            }
-        };
-        let mut n = 0u64;
-        loop {
-            match read_line_bounded(&mut input, &mut line, MAX_LINE) {
-                Ok(Some(_)) => n += 1,
-                Ok(None) => break,
-                Err(e) => {
-                    eprintln!("logseal: cannot read {file}: {}", io_reason(&e));
-                    return exit::IO;
-                }
-            }
-            for (field, err) in d.line(&line, &keys, &mut restored) {
-                failures += 1;
-                eprintln!("logseal: {file}:{n}: field `{}`: {err}", String::from_utf8_lossy(&field));
-            }
-            restored.push(b'\n');
-            if out.write_all(&restored).is_err() {
-                return exit::IO;
-            }
+    let walked = for_each_line(&files, MAX_LINE, |file, n, line| {
+        for (field, err) in d.line(line, &keys, &mut restored) {
+            failures += 1;
+            eprintln!("logseal: {file}:{n}: field `{}`: {err}", String::from_utf8_lossy(&field));
         }
+        restored.push(b'\n');
+        out.write_all(&restored).map_err(|_| exit::IO)
+    });
+    if let Err(code) = walked {
+        return code;
     }
     if out.flush().is_err() {
         return exit::IO;
@@ -111,6 +90,7 @@ pub struct Decryptor {
     path: Vec<u8>,
     text: Vec<u8>,
     scratch: Vec<u8>,
+    look: Lookup,
 }
 
 impl Decryptor {
@@ -183,51 +163,21 @@ impl Decryptor {
 
     /// The record id under the reserved key.
     fn rid(&mut self, line: &[u8]) -> Option<String> {
-        let reserved = self.member(line, 0, RESERVED_KEY.as_bytes())?;
-        let rid = self.member(line, reserved + 1, b"rid")?;
-        self.string(line, rid + 1)
+        let reserved = self.look.member(line, &self.tape, 0, RESERVED_KEY.as_bytes())?;
+        self.look.str_member(line, &self.tape, reserved + 1, b"rid")
     }
 
     /// The envelope at object token `obj`, if it is one.
     fn envelope(&mut self, line: &[u8], obj: usize) -> Option<Envelope> {
-        let enc = self.member(line, obj, b"enc")?;
-        if self.string(line, enc + 1)? != ALGORITHM {
+        let (look, tape) = (&mut self.look, &self.tape);
+        if look.str_member(line, tape, obj, b"enc")? != ALGORITHM {
             return None;
         }
-        let kid = self.member(line, obj, b"kid").and_then(|k| self.string(line, k + 1))?;
-        let g = self.member(line, obj, b"g").and_then(|k| self.tape.get(k + 1).copied())?;
-        let generation = std::str::from_utf8(g.raw(line)).ok()?.parse().ok()?;
-        let iv = self.member(line, obj, b"iv").and_then(|k| self.string(line, k + 1))?;
-        let ct = self.member(line, obj, b"ct").and_then(|k| self.string(line, k + 1))?;
+        let kid = look.str_member(line, tape, obj, b"kid")?;
+        let generation = look.uint_member(line, tape, obj, b"g")?;
+        let iv = look.str_member(line, tape, obj, b"iv")?;
+        let ct = look.str_member(line, tape, obj, b"ct")?;
         Some(Envelope { kid, generation, iv: URL_SAFE_NO_PAD.decode(iv).ok()?, ct: URL_SAFE_NO_PAD.decode(ct).ok()? })
-    }
-
-    fn member(&mut self, line: &[u8], obj: usize, name: &[u8]) -> Option<usize> {
-        let o = *self.tape.get(obj)?;
-        if o.kind != Kind::Object {
-            return None;
-        }
-        let mut i = obj + 1;
-        while i < o.next as usize {
-            let k = *self.tape.get(i)?;
-            self.text.clear();
-            string::decode(k.raw(line), k.flags, &mut self.text, &mut self.scratch);
-            if self.text == name {
-                return Some(i);
-            }
-            i = self.tape.get(i + 1)?.next as usize;
-        }
-        None
-    }
-
-    fn string(&mut self, line: &[u8], at: usize) -> Option<String> {
-        let t = *self.tape.get(at)?;
-        if t.kind != Kind::Str {
-            return None;
-        }
-        self.text.clear();
-        string::decode(t.raw(line), t.flags, &mut self.text, &mut self.scratch);
-        String::from_utf8(self.text.clone()).ok()
     }
 }
 

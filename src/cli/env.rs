@@ -17,6 +17,31 @@ impl Environment for StdEnvironment {
     }
 }
 
+/// Calls `f(file, line_number, line)` for every line of `files` in order (`-` is stdin), each
+/// line read in bounded memory (at most `max` bytes kept). A file that cannot be read is
+/// reported and ends the walk with the I/O exit code; `f` ends it with its own code.
+pub fn for_each_line(files: &[String], max: usize, mut f: impl FnMut(&str, u64, &[u8]) -> Result<(), i32>) -> Result<(), i32> {
+    use std::io::BufRead;
+    let mut line = Vec::new();
+    for file in files {
+        let fail = |e: std::io::Error| {
+            eprintln!("logseal: cannot read {file}: {}", io_reason(&e));
+            super::exit::IO
+        };
+        let mut input: Box<dyn BufRead> = if file == "-" {
+            Box::new(std::io::BufReader::new(std::io::stdin()))
+        } else {
+            Box::new(std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(file).map_err(fail)?))
+        };
+        let mut n = 0u64;
+        while super::filter::read_line_bounded(&mut input, &mut line, max).map_err(fail)?.is_some() {
+            n += 1;
+            f(file, n, &line)?;
+        }
+    }
+    Ok(())
+}
+
 /// An I/O error's reason without the OS error number noise.
 pub fn io_reason(e: &std::io::Error) -> String {
     let text = e.to_string();

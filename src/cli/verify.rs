@@ -1,13 +1,12 @@
 //! `logseal verify`: check sealed streams offline, remember chain heads, compare two copies.
 
-use super::env::io_reason;
-use super::filter::read_line_bounded;
+use super::env::{for_each_line, io_reason};
 use super::{exit, is_help, usage, Args};
 use logseal::keys::{parse_keyring, KeySet, Purpose};
 use logseal::verify::record::Reader;
 use logseal::verify::{ChainSummary, Finding, Head, Verifier};
 use std::collections::HashMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 
 const HELP: &str = "\
 usage: logseal verify --keys KEYRING [--state FILE] [--json] [FILE...]
@@ -77,35 +76,18 @@ pub fn run(args: &[String]) -> i32 {
     let mut findings = Vec::new();
     let mut problems = 0u64;
     let mut global = 0u64;
-    let mut line = Vec::new();
-    for file in &files {
-        places.push((file.clone(), global + 1));
-        let reader: Box<dyn BufRead> = if file == "-" {
-            Box::new(io::BufReader::new(io::stdin()))
-        } else {
-            match std::fs::File::open(file) {
-                Ok(f) => Box::new(io::BufReader::with_capacity(1 << 16, f)),
-                Err(e) => {
-                    eprintln!("logseal: cannot read {file}: {}", io_reason(&e));
-                    return exit::IO;
-                }
-            }
-        };
-        let mut reader = reader;
-        loop {
-            match read_line_bounded(&mut reader, &mut line, MAX_LINE) {
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(e) => {
-                    eprintln!("logseal: cannot read {file}: {}", io_reason(&e));
-                    return exit::IO;
-                }
-            }
-            global += 1;
-            verifier.line(global, &line, &mut findings);
-            problems += report(&mut out, &places, &findings, json);
-            findings.clear();
+    let walked = for_each_line(&files, MAX_LINE, |file, n, line| {
+        global += 1;
+        if n == 1 {
+            places.push((file.to_string(), global));
         }
+        verifier.line(global, line, &mut findings);
+        problems += report(&mut out, &places, &findings, json);
+        findings.clear();
+        Ok(())
+    });
+    if let Err(code) = walked {
+        return code;
     }
     let summaries = verifier.finish(&mut findings);
     problems += report(&mut out, &places, &findings, json);
@@ -269,7 +251,6 @@ fn write_state(path: &str, chains: &[ChainSummary], old: &[(String, Head)]) -> R
 /// `--compare LOCAL REMOTE`: sealed records missing from or different in either copy.
 fn compare(local: &str, remote: &str, json: bool) -> i32 {
     let mut reader = Reader::default();
-    let mut line = Vec::new();
     // (chain, seq) -> (content digest, line in LOCAL, seen in REMOTE)
     let mut seen: HashMap<(String, u64), ([u8; 32], u64, bool)> = HashMap::new();
     let stdout = io::stdout();
@@ -285,25 +266,8 @@ fn compare(local: &str, remote: &str, json: bool) -> i32 {
         }
     };
     for (which, path) in [(0, local), (1, remote)] {
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("logseal: cannot read {path}: {}", io_reason(&e));
-                return exit::IO;
-            }
-        };
-        let mut input = io::BufReader::with_capacity(1 << 16, file);
-        let mut n = 0u64;
-        loop {
-            match read_line_bounded(&mut input, &mut line, MAX_LINE) {
-                Ok(Some(_)) => n += 1,
-                Ok(None) => break,
-                Err(e) => {
-                    eprintln!("logseal: cannot read {path}: {}", io_reason(&e));
-                    return exit::IO;
-                }
-            }
-            let Ok(s) = reader.read(&line) else { continue };
+        let walked = for_each_line(&[path.to_string()], MAX_LINE, |_, n, line| {
+            let Ok(s) = reader.read(line) else { return Ok(()) };
             let key = (s.chain, s.seq);
             let digest = reader.digest();
             if which == 0 {
@@ -318,6 +282,10 @@ fn compare(local: &str, remote: &str, json: bool) -> i32 {
                     None => say(&mut out, "only_in_remote", path, n, &key.0, key.1),
                 }
             }
+            Ok(())
+        });
+        if let Err(code) = walked {
+            return code;
         }
     }
     let mut missing: Vec<_> = seen.iter().filter(|(_, v)| !v.2).map(|(k, v)| (v.1, k.0.clone(), k.1)).collect();

@@ -5,6 +5,7 @@
 //! serde_json round trip alone costs three times a whole Lua filter (shared/notes/fluent-bit.md).
 
 pub mod canonical;
+pub mod lookup;
 pub mod number;
 pub mod scan;
 pub mod string;

@@ -1,6 +1,7 @@
 //! Reading one sealed record back: its seal, what it covers, and whether its MAC holds.
 
 use crate::json::canonical::{self, Canon};
+use crate::json::lookup::Lookup;
 use crate::json::{scan, string, Kind, ScanLimits, Token};
 use crate::notes::RESERVED_KEY;
 use crate::stage::seal::{self, HmacSha256};
@@ -64,9 +65,9 @@ pub struct Reader {
     canon: Canon,
     body: Vec<u8>,
     seal: Vec<u8>,
-    text: Vec<u8>,
     scratch: Vec<u8>,
     cov: Vec<Vec<u8>>,
+    look: Lookup,
 }
 
 impl Reader {
@@ -77,33 +78,33 @@ impl Reader {
         if scan(line, limits, &mut self.tape, &mut self.stack).is_err() {
             return Err(ReadError::NotJson);
         }
-        let reserved = self.member(line, 0, RESERVED_KEY.as_bytes()).ok_or(ReadError::Unsealed)?;
-        let seal_key = self.member(line, reserved + 1, b"seal").ok_or(ReadError::Unsealed)?;
+        let reserved = self.look.member(line, &self.tape, 0, RESERVED_KEY.as_bytes()).ok_or(ReadError::Unsealed)?;
+        let seal_key = self.look.member(line, &self.tape, reserved + 1, b"seal").ok_or(ReadError::Unsealed)?;
         let seal_obj = seal_key + 1;
         if self.tape.get(seal_obj).map(|t| t.kind) != Some(Kind::Object) {
             return Err(ReadError::Malformed("seal is not an object"));
         }
         let mut s = Sealed {
-            chain: self.str_at(line, seal_obj, b"chain").ok_or(ReadError::Malformed("chain"))?,
-            seq: self.uint_at(line, seal_obj, b"seq").ok_or(ReadError::Malformed("seq"))?,
-            prev: self.str_at(line, seal_obj, b"prev").ok_or(ReadError::Malformed("prev"))?,
-            kid: self.str_at(line, seal_obj, b"kid").ok_or(ReadError::Malformed("kid"))?,
-            mac: self.str_at(line, seal_obj, b"mac").ok_or(ReadError::Malformed("mac"))?,
+            chain: self.look.str_member(line, &self.tape, seal_obj, b"chain").ok_or(ReadError::Malformed("chain"))?,
+            seq: self.look.uint_member(line, &self.tape, seal_obj, b"seq").ok_or(ReadError::Malformed("seq"))?,
+            prev: self.look.str_member(line, &self.tape, seal_obj, b"prev").ok_or(ReadError::Malformed("prev"))?,
+            kid: self.look.str_member(line, &self.tape, seal_obj, b"kid").ok_or(ReadError::Malformed("kid"))?,
+            mac: self.look.str_member(line, &self.tape, seal_obj, b"mac").ok_or(ReadError::Malformed("mac"))?,
             ..Sealed::default()
         };
-        if self.uint_at(line, seal_obj, b"v") != Some(seal::SEAL_VERSION as u64) {
+        if self.look.uint_member(line, &self.tape, seal_obj, b"v") != Some(seal::SEAL_VERSION as u64) {
             return Err(ReadError::Malformed("v: unknown seal version"));
         }
-        if let Some(ck) = self.member(line, seal_obj, b"ckpt") {
-            s.checkpoint = Some(self.uint_at(line, ck + 1, b"count").ok_or(ReadError::Malformed("ckpt.count"))?);
+        if let Some(ck) = self.look.member(line, &self.tape, seal_obj, b"ckpt") {
+            s.checkpoint = Some(self.look.uint_member(line, &self.tape, ck + 1, b"count").ok_or(ReadError::Malformed("ckpt.count"))?);
         }
-        if let Some(g) = self.member(line, reserved + 1, b"gap") {
-            s.gap = Some(self.uint_at(line, g + 1, b"dropped").ok_or(ReadError::Malformed("gap.dropped"))?);
+        if let Some(g) = self.look.member(line, &self.tape, reserved + 1, b"gap") {
+            s.gap = Some(self.look.uint_member(line, &self.tape, g + 1, b"dropped").ok_or(ReadError::Malformed("gap.dropped"))?);
         }
-        let mac_key = self.member(line, seal_obj, b"mac");
+        let mac_key = self.look.member(line, &self.tape, seal_obj, b"mac");
 
         // Coverage: the names listed in `cov`.
-        let cov = self.member(line, seal_obj, b"cov").ok_or(ReadError::Malformed("cov"))?;
+        let cov = self.look.member(line, &self.tape, seal_obj, b"cov").ok_or(ReadError::Malformed("cov"))?;
         let arr = self.tape.get(cov + 1).copied().ok_or(ReadError::Malformed("cov"))?;
         if arr.kind != Kind::Array {
             return Err(ReadError::Malformed("cov is not an array"));
@@ -180,47 +181,6 @@ impl Reader {
         h.update(b"\n");
         h.update(&self.seal);
         h.finalize().into()
-    }
-
-    /// The key token of member `name` of the object at `obj`.
-    fn member(&mut self, input: &[u8], obj: usize, name: &[u8]) -> Option<usize> {
-        let o = *self.tape.get(obj)?;
-        if o.kind != Kind::Object {
-            return None;
-        }
-        let mut i = obj + 1;
-        while i < o.next as usize {
-            let k = *self.tape.get(i)?;
-            self.text.clear();
-            string::decode(k.raw(input), k.flags, &mut self.text, &mut self.scratch);
-            if self.text == name {
-                return Some(i);
-            }
-            i = self.tape.get(i + 1)?.next as usize;
-        }
-        None
-    }
-
-    fn str_at(&mut self, input: &[u8], obj: usize, name: &[u8]) -> Option<String> {
-        let at = self.member(input, obj, name)? + 1;
-        let v = *self.tape.get(at)?;
-        if v.kind != Kind::Str {
-            return None;
-        }
-        self.text.clear();
-        string::decode(v.raw(input), v.flags, &mut self.text, &mut self.scratch);
-        String::from_utf8(self.text.clone()).ok()
-    }
-
-    fn uint_at(&mut self, input: &[u8], obj: usize, name: &[u8]) -> Option<u64> {
-        let at = self.member(input, obj, name)? + 1;
-        let v = *self.tape.get(at)?;
-        if v.kind != Kind::Num {
-            return None;
-        }
-        // Shippers may re-spell integers (`5.0`); seals only hold integers below 2^53.
-        let n: f64 = std::str::from_utf8(v.raw(input)).ok()?.parse().ok()?;
-        (n >= 0.0 && n == n.trunc() && n < 9_007_199_254_740_992.0).then_some(n as u64)
     }
 }
 

@@ -90,3 +90,16 @@ pub fn hostile_lines() -> Vec<Vec<u8>> {
     lines.push(big);
     lines
 }
+
+/// A policy environment over the real file system, without variables or warnings.
+pub struct FsEnv;
+
+impl logseal::policy::Environment for FsEnv {
+    fn read_file(&self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(path).map_err(|e| e.to_string())
+    }
+    fn var(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn warn(&self, _: &str) {}
+}
