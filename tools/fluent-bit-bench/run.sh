@@ -2,10 +2,11 @@
 # Measures logseal in a real Fluent Bit, as the README's Fluent Bit table reports:
 # 300,000 records of the public PII corpus, tail -> filter -> null, user CPU seconds per run.
 #
-#   FLUENT_BIT=/path/to/fluent-bit [FLB_WAMRC=/path/to/flb-wamrc] tools/fluent-bit-bench/run.sh
+#   FLUENT_BIT=/path/to/fluent-bit [FLB_WAMRC=/path/to/flb-wamrc] [ONLY=aot] tools/fluent-bit-bench/run.sh
 #
 # It does not build Fluent Bit: bring your own binary (built with the wasm and lua filters).
-# With FLB_WAMRC set, each module is also compiled ahead of time and measured as .aot.
+# With FLB_WAMRC set, each module is also compiled ahead of time and measured as .aot;
+# ONLY=aot skips the no-filter, Lua and interpreter runs; ONLY=lua runs only those three.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${FLUENT_BIT:?set FLUENT_BIT to a fluent-bit binary}"
@@ -42,12 +43,13 @@ for kind in ("ssn", "national_id"):
     p["redact"]["actions"].pop(kind, None)
 json.dump(p, open(sys.argv[2] + "/sealed/logseal.json", "w"))
 PY
-cp tools/fluent-bit-bench/redact.lua "$work/"
+cp tools/fluent-bit-bench/redact.lua tools/fluent-bit-bench/redact-message.lua "$work/"
 
 filter() { # kind module function policy_dir
   case $1 in
     none) ;;
     lua) printf '[FILTER]\n    name lua\n    match *\n    script %s\n    call redact\n' "$work/redact.lua" ;;
+    lua-message) printf '[FILTER]\n    name lua\n    match *\n    script %s\n    call redact\n' "$work/redact-message.lua" ;;
     *) printf '[FILTER]\n    name wasm\n    match *\n    wasm_path %s\n    function_name %s\n    event_format json\n    accessible_paths %s\n    wasm_heap_size 8M\n    wasm_stack_size 1M\n' "$2" "$3" "$4" ;;
   esac
 }
@@ -65,9 +67,15 @@ run() { # label kind [module function policy_dir]
   printf '%-28s user %6.2f s   sys %5.2f s   wall %6.2f s\n' "$label" "$user" "$sys" "$wall"
 }
 
-run none none
-run lua lua
-for ext in wasm ${FLB_WAMRC:+aot}; do
+if [ "${ONLY:-}" != aot ]; then
+  run none none
+  run "lua (all fields)" lua
+  run "lua (message only)" lua-message
+fi
+[ "${ONLY:-}" = lua ] && exit 0
+modes="wasm ${FLB_WAMRC:+aot}"
+[ "${ONLY:-}" = aot ] && modes=aot
+for ext in $modes; do
   for m in identity logseal; do
     if [ "$ext" = aot ]; then
       "$FLB_WAMRC" --opt-level=3 --target=x86_64 --cpu=x86-64 -o "$work/$m.aot" "$work/$m.wasm" > /dev/null
