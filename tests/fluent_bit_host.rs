@@ -328,3 +328,30 @@ fn a_million_records_leave_linear_memory_flat() {
     assert_eq!(fb.pages(), warm, "memory grew after warm-up");
     assert_eq!(fb.stats()["records"], 1_020_000);
 }
+
+#[test]
+fn sealing_and_encrypting_leave_linear_memory_flat_too() {
+    let base = tempdir("flat-sealed");
+    let (dir, keydir) = (base.join("fluent-bit"), base.join("keys"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&keydir).unwrap();
+    // host-examples/policies/sealed.json: seals every record and encrypts SSNs and national IDs.
+    std::fs::copy(root().join("host-examples/policies/sealed.json"), dir.join("logseal.json")).unwrap();
+    std::fs::copy(root().join("host-examples/keys/demo-keyring.json"), keydir.join("demo-keyring.json")).unwrap();
+    let mut fb = FluentBit::with_names(&[(&dir, "."), (&keydir, "../keys")], 4 << 20);
+    let records = corpus_records("pii-public.ndjson");
+    for r in records.iter().cycle().take(10_000) {
+        fb.call(b"app.log", r);
+    }
+    let warm = fb.pages();
+    let mut encrypted = 0;
+    for r in records.iter().cycle().take(100_000) {
+        if let Result::Record(out) = fb.call(b"app.log", r) {
+            encrypted += out.windows(16).any(|w| w == b"\"enc\":\"A256GCM\",") as usize;
+        }
+    }
+    assert_eq!(fb.pages(), warm, "memory grew after warm-up");
+    assert!(encrypted > 1_000, "values were encrypted: {encrypted}");
+    let stats = fb.stats();
+    assert_eq!((stats["sealed"].as_u64(), stats["errors"].as_u64()), (Some(110_000), Some(0)));
+}

@@ -21,7 +21,7 @@
 
 use crate::keys::{Key, KeySet, Secret};
 use crate::stage::redact::keyname::normalize_into;
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -70,6 +70,7 @@ pub struct State {
     /// The current record's id, once it has an envelope.
     pub rid: String,
     aad: Vec<u8>,
+    ct: Vec<u8>,
 }
 
 impl State {
@@ -120,11 +121,14 @@ impl Encryptor {
         }
         aad(path, &st.rid, &mut st.aad);
         let Some(cipher) = &st.cipher else { return Err(EncryptError::NoRandomness) };
-        let Ok(ct) = cipher.encrypt(Nonce::from_slice(&iv), Payload { msg: plaintext, aad: &st.aad }) else {
+        // In place, in a buffer reused for every value.
+        st.ct.clear();
+        st.ct.extend_from_slice(plaintext);
+        if cipher.encrypt_in_place(Nonce::from_slice(&iv), &st.aad, &mut st.ct).is_err() {
             return Err(EncryptError::NoRandomness);
-        };
+        }
         st.used += 1;
-        write_envelope(&self.key.id, st.generation, &iv, &ct, out);
+        write_envelope(&self.key.id, st.generation, &iv, &st.ct, out);
         Ok(())
     }
 
@@ -152,7 +156,7 @@ impl Encryptor {
         st.rid.clear();
         st.rid.push_str(&st.context);
         st.rid.push('#');
-        st.rid.push_str(&n.to_string());
+        let _ = std::fmt::Write::write_fmt(&mut st.rid, format_args!("{n}"));
         Ok(())
     }
 }
@@ -177,6 +181,14 @@ pub fn aad(path: &[u8], rid: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(rid.as_bytes());
 }
 
+/// Appends `bytes` base64url-encoded to `out`, without an intermediate string.
+fn push_base64(bytes: &[u8], out: &mut Vec<u8>) {
+    let at = out.len();
+    out.resize(at + bytes.len().div_ceil(3) * 4, 0);
+    let n = URL_SAFE_NO_PAD.encode_slice(bytes, &mut out[at..]).unwrap_or(0);
+    out.truncate(at + n);
+}
+
 fn write_envelope(kid: &str, g: u64, iv: &[u8], ct: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"enc\":\"");
     out.extend_from_slice(ALGORITHM.as_bytes());
@@ -185,9 +197,9 @@ fn write_envelope(kid: &str, g: u64, iv: &[u8], ct: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"g\":");
     crate::notes::push_u64(out, g);
     out.extend_from_slice(b",\"iv\":\"");
-    out.extend_from_slice(URL_SAFE_NO_PAD.encode(iv).as_bytes());
+    push_base64(iv, out);
     out.extend_from_slice(b"\",\"ct\":\"");
-    out.extend_from_slice(URL_SAFE_NO_PAD.encode(ct).as_bytes());
+    push_base64(ct, out);
     out.extend_from_slice(b"\"}");
 }
 

@@ -57,7 +57,8 @@ pub struct Chain {
     id: String,
     mac: HmacSha256,
     seq: u64,
-    prev: String,
+    /// The previous record's MAC, base64url (empty before the first record).
+    prev: Vec<u8>,
 }
 
 impl Chain {
@@ -125,7 +126,7 @@ impl Sealer {
             id.push('.');
             id.push_str(label);
         }
-        Chain { mac: chain_mac(self.key.secret.expose(), &id), id, seq: 0, prev: String::new() }
+        Chain { mac: chain_mac(self.key.secret.expose(), &id), id, seq: 0, prev: Vec::new() }
     }
 
     /// Seals `out`, which holds one record as logseal writes it (ending with the reserved
@@ -169,8 +170,10 @@ impl Sealer {
         let s = &mut buf.seal;
         s.extend_from_slice(b"],\"kid\":");
         string::encode(&self.key.id, s);
-        s.extend_from_slice(b",\"prev\":");
-        string::encode(&chain.prev, s);
+        // base64url needs no escaping.
+        s.extend_from_slice(b",\"prev\":\"");
+        s.extend_from_slice(&chain.prev);
+        s.push(b'"');
         s.extend_from_slice(b",\"seq\":");
         push_u64(s, seq);
         s.extend_from_slice(b",\"v\":");
@@ -178,16 +181,20 @@ impl Sealer {
         s.push(b'}');
 
         let tag = record_mac(&chain.mac, &buf.body, &buf.seal);
-        let tag = URL_SAFE_NO_PAD.encode(tag);
+        // 32 bytes are 43 base64url characters: encoded on the stack, no allocation.
+        let mut text = [0u8; 43];
+        let n = URL_SAFE_NO_PAD.encode_slice(tag, &mut text).unwrap_or(0);
+        let tag = &text[..n];
         // `...}}` -> `...,"seal":{...,"mac":"..."}}}`
         out.truncate(out.len() - 2);
         out.extend_from_slice(b",\"seal\":");
         out.extend_from_slice(&buf.seal[..buf.seal.len() - 1]);
         out.extend_from_slice(b",\"mac\":\"");
-        out.extend_from_slice(tag.as_bytes());
+        out.extend_from_slice(tag);
         out.extend_from_slice(b"\"}}}");
         chain.seq = seq;
-        chain.prev = tag;
+        chain.prev.clear();
+        chain.prev.extend_from_slice(tag);
         Ok(())
     }
 }
