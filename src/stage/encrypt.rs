@@ -290,6 +290,23 @@ mod tests {
         }
     }
 
+    /// Test case 16's ciphertext carried through the envelope format: written, read back, and
+    /// opened with the test key, it gives the NIST plaintext.
+    #[test]
+    fn a_nist_ciphertext_survives_the_envelope_format() {
+        let k = hex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308");
+        let iv = hex("cafebabefacedbaddecaf888");
+        let p = hex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
+        let a = hex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
+        let ct = hex("522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f66276fc6ece0f4e1768cddf8853bb2d551b");
+        let mut out = Vec::new();
+        write_envelope("nist", 0, &iv, &ct, &mut out);
+        let env = parse(&out);
+        assert_eq!((env.iv.as_slice(), env.ct.as_slice()), (iv.as_slice(), ct.as_slice()));
+        let cipher = Aes256Gcm::new_from_slice(&k).unwrap();
+        assert_eq!(cipher.decrypt(Nonce::from_slice(&env.iv), Payload { msg: &env.ct, aad: &a }).unwrap(), p);
+    }
+
     fn fixed_random() -> impl FnMut(&mut [u8]) -> bool {
         let mut n = 0u8;
         move |buf: &mut [u8]| {
