@@ -73,6 +73,10 @@ pub fn run(args: &[String]) -> i32 {
         Some(_) => println!("  redact: allowlist mode; fields not listed are masked"),
         None => println!("  redact: key rules and detectors for {} kinds of secret, {} custom rules", logseal::stage::redact::kind::Kind::COUNT - 2, plan.redactor.rules().len()),
     }
+    match plan.redactor.encryption_summary() {
+        Some(line) => println!("  encrypt: {line}"),
+        None => println!("  encrypt: off"),
+    }
     match &plan.sealer {
         Some(s) => println!("  seal: every record, {}", s.describe()),
         None => println!("  seal: off"),

@@ -123,6 +123,19 @@ impl Redactor {
         self.encryptor.is_some()
     }
 
+    /// One line for `logseal check`: what is encrypted, with which key.
+    pub fn encryption_summary(&self) -> Option<String> {
+        let e = self.encryptor.as_ref()?;
+        let kinds: Vec<&str> = Kind::ALL.iter().filter(|k| self.actions[k.index()] == Action::Encrypt).map(|k| k.name()).collect();
+        let rules = self.rules.iter().filter(|r| r.action == Action::Encrypt).count();
+        Some(format!(
+            "key {}, {} listed fields, kinds [{}], {rules} custom rules",
+            e.kid(),
+            self.encrypt_fields.len(),
+            kinds.join(", ")
+        ))
+    }
+
     /// The custom rules, in order (their names label the counts under `logseal.redacted`).
     pub fn rules(&self) -> &[custom::Rule] {
         &self.rules
