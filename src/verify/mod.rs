@@ -354,7 +354,7 @@ impl ChainState {
                 }
                 if s.seq <= head.seq {
                     // Verified by an earlier run; its MAC still holds.
-                    self.count(s, line);
+                    self.count(s);
                     return;
                 }
             }
@@ -393,10 +393,11 @@ impl ChainState {
         } else if self.summary.last_checkpoint.is_some_and(|c| s.seq > c) {
             self.after_checkpoint += 1;
         }
-        self.count(s, line);
+        self.count(s);
     }
 
-    fn count(&mut self, s: &Sealed, _line: u64) {
+    /// Counts a verified record and remembers it for redelivery checks.
+    fn count(&mut self, s: &Sealed) {
         self.remember_recent(s.seq, &s.mac);
         if self.summary.verified == 0 || s.seq < self.summary.first_seq {
             self.summary.first_seq = s.seq;
