@@ -17,6 +17,13 @@
 use base64::Engine;
 use std::fmt;
 
+/// An HMAC-SHA256 keyed with `key`. HMAC takes keys of any length, so this cannot fail; the
+/// fallback (a zero key) exists only so that no code path can panic.
+pub fn hmac_sha256(key: &[u8]) -> hmac::Hmac<sha2::Sha256> {
+    use hmac::{digest::KeyInit, Mac};
+    <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| <hmac::Hmac<sha2::Sha256> as KeyInit>::new(&Default::default()))
+}
+
 /// The least key length accepted, in bytes (HMAC-SHA256 and AES-256 both want 32).
 pub const MIN_KEY_BYTES: usize = 32;
 

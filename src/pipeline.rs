@@ -60,6 +60,21 @@ pub struct Counters {
     pub sealed: u64,
 }
 
+impl Counters {
+    /// The counters as one JSON object, as every host reports them (`--stats`, `logseal_stats`).
+    ///
+    /// ```
+    /// let c = logseal::Counters { records: 2, emitted: 1, dropped: 1, ..Default::default() };
+    /// assert!(c.to_json().starts_with(r#"{"records":2,"emitted":1,"dropped":1,"errors":0,"#));
+    /// ```
+    pub fn to_json(&self) -> String {
+        format!(
+            r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{},"sealed":{}}}"#,
+            self.records, self.emitted, self.dropped, self.errors, self.cut, self.sampled_out, self.rate_limited, self.duplicates, self.evictions, self.sealed
+        )
+    }
+}
+
 /// A compiled plan with its per-record buffers. Buffers are reused: after warm-up the
 /// per-record path allocates nothing.
 ///

@@ -1,12 +1,12 @@
 //! `logseal decrypt`: restore encrypted fields for an authorised analyst, streaming.
 
-use super::env::{for_each_line, io_reason};
+use super::env::{for_each_line, load_keyring};
 use super::{exit, is_help, usage, Args};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use logseal::json::lookup::Lookup;
 use logseal::json::{scan, string, Kind, ScanLimits, Token};
-use logseal::keys::{parse_keyring, KeySet, Purpose};
+use logseal::keys::{KeySet, Purpose};
 use logseal::notes::RESERVED_KEY;
 use logseal::stage::encrypt::{open, push_path, DecryptError, Envelope, ALGORITHM};
 use std::io::{self, Write};
@@ -37,24 +37,10 @@ pub fn run(args: &[String]) -> i32 {
         Err(e) => return usage(&e, HELP),
     };
     let Some(path) = args.get("keys") else { return usage("decrypt needs --keys KEYRING", HELP) };
-    let text = match std::fs::read(path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("logseal: cannot read keyring {path}: {}", io_reason(&e));
-            return exit::IO;
-        }
+    let keys = match load_keyring(path, Purpose::Encrypt) {
+        Ok(k) => k,
+        Err(code) => return code,
     };
-    let keys = match parse_keyring(&text, path) {
-        Ok(k) => KeySet::new(k.into_iter().filter(|k| k.purpose == Purpose::Encrypt).collect()),
-        Err(e) => {
-            eprintln!("logseal: {e}");
-            return exit::USAGE;
-        }
-    };
-    if keys.is_empty() {
-        eprintln!("logseal: keyring {path} holds no encryption keys");
-        return exit::USAGE;
-    }
     let files: Vec<String> = if args.positional.is_empty() { vec!["-".into()] } else { args.positional.clone() };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

@@ -42,6 +42,29 @@ pub fn for_each_line(files: &[String], max: usize, mut f: impl FnMut(&str, u64, 
     Ok(())
 }
 
+/// The keys of `purpose` in the keyring at `path`, for the commands that read records back
+/// (`verify`, `decrypt`). Errors are reported; Err holds the exit code (I/O, or usage for a
+/// file that is not a keyring or holds no key of the purpose). Demo keys draw a warning.
+pub fn load_keyring(path: &str, purpose: logseal::keys::Purpose) -> Result<logseal::keys::KeySet, i32> {
+    let text = std::fs::read(path).map_err(|e| {
+        eprintln!("logseal: cannot read keyring {path}: {}", io_reason(&e));
+        super::exit::IO
+    })?;
+    let keys = logseal::keys::parse_keyring(&text, path).map_err(|e| {
+        eprintln!("logseal: {e}");
+        super::exit::USAGE
+    })?;
+    let chosen: Vec<_> = keys.into_iter().filter(|k| k.purpose == purpose).collect();
+    if chosen.is_empty() {
+        eprintln!("logseal: keyring {path} holds no {} keys", purpose.name());
+        return Err(super::exit::USAGE);
+    }
+    for k in chosen.iter().filter(|k| k.is_demo()) {
+        eprintln!("logseal: warning: key {} is a demo key from the logseal repository: it protects nothing", k.id);
+    }
+    Ok(logseal::keys::KeySet::new(chosen))
+}
+
 /// An I/O error's reason without the OS error number noise.
 pub fn io_reason(e: &std::io::Error) -> String {
     let text = e.to_string();

@@ -95,11 +95,7 @@ pub fn run(args: &[String]) -> i32 {
     };
     let result = result.and_then(|()| output.flush().map_err(|e| ("cannot write stdout", e)));
     if args.has("stats") {
-        let c = filter.counters();
-        eprintln!(
-            r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{},"sealed":{}}}"#,
-            c.records, c.emitted, c.dropped, c.errors, c.cut, c.sampled_out, c.rate_limited, c.duplicates, c.evictions, c.sealed
-        );
+        eprintln!("{}", filter.counters().to_json());
     }
     match result {
         Ok(()) => exit::OK,

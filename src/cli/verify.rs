@@ -1,8 +1,8 @@
 //! `logseal verify`: check sealed streams offline, remember chain heads, compare two copies.
 
-use super::env::{for_each_line, io_reason};
+use super::env::{for_each_line, io_reason, load_keyring};
 use super::{exit, is_help, usage, Args};
-use logseal::keys::{parse_keyring, KeySet, Purpose};
+use logseal::keys::Purpose;
 use logseal::verify::record::Reader;
 use logseal::verify::{ChainSummary, Finding, Head, Verifier};
 use std::collections::HashMap;
@@ -56,7 +56,7 @@ pub fn run(args: &[String]) -> i32 {
     let Some(keyring) = args.get("keys") else {
         return usage("verify needs --keys KEYRING", HELP);
     };
-    let keys = match load_keys(keyring) {
+    let keys = match load_keyring(keyring, Purpose::Seal) {
         Ok(k) => k,
         Err(code) => return code,
     };
@@ -105,26 +105,6 @@ pub fn run(args: &[String]) -> i32 {
     } else {
         exit::OK
     }
-}
-
-fn load_keys(path: &str) -> Result<KeySet, i32> {
-    let text = std::fs::read(path).map_err(|e| {
-        eprintln!("logseal: cannot read keyring {path}: {}", io_reason(&e));
-        exit::IO
-    })?;
-    let keys = parse_keyring(&text, path).map_err(|e| {
-        eprintln!("logseal: {e}");
-        exit::USAGE
-    })?;
-    let seal: Vec<_> = keys.into_iter().filter(|k| k.purpose == Purpose::Seal).collect();
-    if seal.is_empty() {
-        eprintln!("logseal: keyring {path} holds no seal keys");
-        return Err(exit::USAGE);
-    }
-    for k in seal.iter().filter(|k| k.is_demo()) {
-        eprintln!("logseal: warning: key {} is a demo key from the logseal repository: anyone can forge its seals", k.id);
-    }
-    Ok(KeySet::new(seal))
 }
 
 /// Writes findings; returns how many are problems.

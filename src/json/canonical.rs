@@ -97,7 +97,16 @@ pub fn write_object(
                 if !first {
                     out.push(b',');
                 }
-                string(&canon.keys[s as usize..e as usize], out);
+                let name = &canon.keys[s as usize..e as usize];
+                match tape.get(key as usize) {
+                    // As for values: a name without escapes or controls is canonical as it is.
+                    Some(t) if t.flags & NOT_CANONICAL == 0 => {
+                        out.push(b'"');
+                        out.extend_from_slice(name);
+                        out.push(b'"');
+                    }
+                    _ => string(name, out),
+                }
                 out.push(b':');
                 key as usize + 1
             }
@@ -129,17 +138,7 @@ pub fn write_object(
                 out.push(b'[');
                 first = true;
             }
-            Kind::Str if tok.flags & NOT_CANONICAL == 0 => {
-                // No escape, control or invalid UTF-8: the raw text is already canonical.
-                out.push(b'"');
-                out.extend_from_slice(tok.raw(input));
-                out.push(b'"');
-            }
-            Kind::Str => {
-                canon.text.clear();
-                decode(tok.raw(input), tok.flags, &mut canon.text, &mut canon.scratch);
-                string(&canon.text, out);
-            }
+            Kind::Str => token_string(input, tok, &mut canon.text, &mut canon.scratch, out),
             Kind::Num => number(tok.raw(input), out),
             Kind::True => out.extend_from_slice(b"true"),
             Kind::False => out.extend_from_slice(b"false"),
@@ -171,6 +170,21 @@ fn open_object(input: &[u8], tape: &[Token], obj: usize, canon: &mut Canon, incl
         keys[a.1 as usize..a.2 as usize].cmp(&keys[b.1 as usize..b.2 as usize]).then(a.0.cmp(&b.0))
     });
     canon.frames.push(Frame::Object { first, at: first, end: canon.members.len(), keys_len });
+}
+
+/// Appends the canonical form of string or key token `tok`. Without an escape, a control or
+/// invalid UTF-8 the raw text is already canonical and is copied; otherwise it is decoded
+/// into `text` (with `scratch`) and written.
+pub fn token_string(input: &[u8], tok: &Token, text: &mut Vec<u8>, scratch: &mut Vec<u8>, out: &mut Vec<u8>) {
+    if tok.flags & NOT_CANONICAL == 0 {
+        out.push(b'"');
+        out.extend_from_slice(tok.raw(input));
+        out.push(b'"');
+    } else {
+        text.clear();
+        decode(tok.raw(input), tok.flags, text, scratch);
+        string(text, out);
+    }
 }
 
 /// Appends decoded text as a canonical JSON string.

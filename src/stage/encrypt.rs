@@ -25,8 +25,7 @@ use aes_gcm::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
 /// Values one subkey encrypts before the next generation is derived.
 pub const SUBKEY_USES: u64 = 1 << 24;
@@ -163,7 +162,7 @@ impl Encryptor {
 
 /// The subkey of generation `g` in `context` under `master`.
 pub fn subkey(master: &[u8], context: &str, g: u64) -> Aes256Gcm {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(master).unwrap_or_else(|_| <Hmac<Sha256> as Mac>::new(&Default::default()));
+    let mut mac = crate::keys::hmac_sha256(master);
     mac.update(SUBKEY_CONTEXT);
     mac.update(context.as_bytes());
     mac.update(b"\n");

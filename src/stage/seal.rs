@@ -25,7 +25,7 @@
 
 use crate::json::canonical::{self, Canon};
 use crate::json::{scan, string, Kind, ScanLimits, Token};
-use crate::keys::{Key, KeySet};
+use crate::keys::{hmac_sha256, Key, KeySet};
 use crate::notes::push_u64;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -161,9 +161,7 @@ impl Sealer {
                     buf.seal.push(b',');
                 }
                 first = false;
-                buf.text.clear();
-                string::decode(tok.raw(out), tok.flags, &mut buf.text, &mut buf.scratch);
-                canonical::string(&buf.text, &mut buf.seal);
+                canonical::token_string(out, tok, &mut buf.text, &mut buf.scratch, &mut buf.seal);
             }
             i = tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
         }
@@ -201,12 +199,10 @@ impl Sealer {
 
 /// The key of chain `id` under `master`.
 pub fn chain_mac(master: &[u8], id: &str) -> HmacSha256 {
-    // HMAC takes keys of any length: new_from_slice cannot fail for it.
-    let mut derive = <HmacSha256 as Mac>::new_from_slice(master).unwrap_or_else(|_| unreachable_hmac());
+    let mut derive = hmac_sha256(master);
     derive.update(CHAIN_CONTEXT);
     derive.update(id.as_bytes());
-    let key = derive.finalize().into_bytes();
-    <HmacSha256 as Mac>::new_from_slice(&key).unwrap_or_else(|_| unreachable_hmac())
+    hmac_sha256(&derive.finalize().into_bytes())
 }
 
 /// The MAC of a record: the chain key over the canonical body and the canonical seal.
@@ -224,10 +220,6 @@ pub fn prepared(chain: &HmacSha256, body: &[u8], seal: &[u8]) -> HmacSha256 {
     mac
 }
 
-fn unreachable_hmac() -> HmacSha256 {
-    // HMAC accepts every key length; this exists only so no code path can panic.
-    <HmacSha256 as hmac::digest::KeyInit>::new(&Default::default())
-}
 
 
 #[cfg(test)]

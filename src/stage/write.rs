@@ -134,14 +134,17 @@ fn write_value(
     out: &mut Vec<u8>,
 ) -> usize {
     let Some(tok) = rec.tape.get(i) else { return i + 1 };
-    if let Edit::ReplaceStr { at, len } = edits.get(i) {
-        let multiline = is_multiline(rec, key, rules, scratch);
-        write_text(edits.text(at, len), multiline, rules.max_string_bytes, notes, out);
-        return tok.next as usize;
-    }
-    if let Edit::ReplaceJson { at, len } = edits.get(i) {
-        out.extend_from_slice(edits.text(at, len));
-        return tok.next as usize;
+    match edits.get(i) {
+        Edit::ReplaceStr { at, len } => {
+            let multiline = is_multiline(rec, key, rules, scratch);
+            write_text(edits.text(at, len), multiline, rules.max_string_bytes, notes, out);
+            return tok.next as usize;
+        }
+        Edit::ReplaceJson { at, len } => {
+            out.extend_from_slice(edits.text(at, len));
+            return tok.next as usize;
+        }
+        _ => {}
     }
     match tok.kind {
         Kind::Object => {

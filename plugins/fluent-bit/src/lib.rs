@@ -178,13 +178,7 @@ pub extern "C" fn logseal_stats() -> u32 {
     STATS.with(|buf| {
         let Ok(mut buf) = buf.try_borrow_mut() else { return EMPTY.as_ptr() as usize as u32 };
         buf.clear();
-        buf.extend_from_slice(
-            format!(
-                r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{},"sealed":{}}}"#,
-                c.records, c.emitted, c.dropped, c.errors, c.cut, c.sampled_out, c.rate_limited, c.duplicates, c.evictions, c.sealed
-            )
-            .as_bytes(),
-        );
+        buf.extend_from_slice(c.to_json().as_bytes());
         buf.push(0);
         buf.as_ptr() as usize as u32
     })

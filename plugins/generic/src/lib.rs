@@ -180,15 +180,8 @@ pub extern "C" fn logseal_last_error() -> i64 {
 #[no_mangle]
 pub extern "C" fn logseal_stats() -> i64 {
     with_state(|s| {
-        let c = s.filter.counters();
         s.stats.clear();
-        s.stats.extend_from_slice(
-            format!(
-                r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{},"sealed":{}}}"#,
-                c.records, c.emitted, c.dropped, c.errors, c.cut, c.sampled_out, c.rate_limited, c.duplicates, c.evictions, c.sealed
-            )
-            .as_bytes(),
-        );
+        s.stats.extend_from_slice(s.filter.counters().to_json().as_bytes());
         pack(0, s.stats.as_ptr(), s.stats.len())
     })
     .unwrap_or(0)
