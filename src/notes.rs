@@ -101,6 +101,19 @@ impl Cut {
 }
 
 /// Appends the decimal digits of `n`: `write!` costs far more, on every record.
+/// Appends `ns` as seconds with three decimals (`-600.000`), rounded half away from zero.
+/// Integer arithmetic: it runs for every record whose clock is off, and float formatting
+/// cost a thousand instructions.
+fn push_seconds_ms(out: &mut Vec<u8>, ns: i64) {
+    if ns < 0 {
+        out.push(b'-');
+    }
+    let ms = (ns.unsigned_abs() + 500_000) / 1_000_000;
+    push_u64(out, ms / 1000);
+    let frac = ms % 1000;
+    out.extend_from_slice(&[b'.', b'0' + (frac / 100) as u8, b'0' + (frac / 10 % 10) as u8, b'0' + (frac % 10) as u8]);
+}
+
 pub(crate) fn push_u64(out: &mut Vec<u8>, n: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
@@ -216,8 +229,8 @@ impl Notes {
             out.push(b'"');
         }
         if let Some(skew) = self.skew_ns {
-            use std::io::Write;
-            let _ = write!(out, ",\"skew_s\":{:.3}", skew as f64 / 1e9);
+            out.extend_from_slice(b",\"skew_s\":");
+            push_seconds_ms(out, skew);
         }
         if let Some(rate) = self.sample_rate {
             use std::io::Write;
@@ -244,7 +257,10 @@ impl Notes {
             for (bit, name) in tag::NAMES.iter().enumerate() {
                 if self.tags & (1 << bit) != 0 {
                     sep(out);
-                    crate::json::string::encode(name, out);
+                    // Fixed names that need no escaping (a test says so).
+                    out.push(b'"');
+                    out.extend_from_slice(name.as_bytes());
+                    out.push(b'"');
                 }
             }
             for (bit, name) in labels.custom_tags.iter().enumerate().take(64) {
@@ -324,6 +340,31 @@ mod tests {
             let mut out = Vec::new();
             push_u64(&mut out, n);
             assert_eq!(out, n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn tag_names_need_no_escaping() {
+        for name in tag::NAMES {
+            let mut out = Vec::new();
+            crate::json::string::encode(name, &mut out);
+            assert_eq!(out, format!("\"{name}\"").as_bytes());
+        }
+    }
+
+    #[test]
+    fn skew_is_written_in_seconds_with_milliseconds() {
+        for (ns, text) in [
+            (301_000_000_000i64, "301.000"),
+            (-600_000_000_000, "-600.000"),
+            (1_234_567_890_123, "1234.568"),
+            (-1_234_567_499_999, "-1234.567"),
+            (i64::MIN, "-9223372036.855"),
+        ] {
+            let mut out = Vec::new();
+            push_seconds_ms(&mut out, ns);
+            assert_eq!(String::from_utf8(out).unwrap(), text);
+            assert_eq!(format!("{:.3}", ns as f64 / 1e9), text, "as the float formatting wrote it");
         }
     }
 }

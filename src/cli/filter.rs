@@ -140,7 +140,7 @@ pub fn read_line_bounded(input: &mut impl BufRead, buf: &mut Vec<u8>, cap: usize
             return Ok(any.then_some(total));
         }
         any = true;
-        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
             Some(i) => (i, true),
             None => (chunk.len(), false),
         };

@@ -41,25 +41,22 @@ pub fn write_rfc3339(ns: i64, out: &mut Vec<u8>) {
     let frac = ns.rem_euclid(NS);
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let sod = secs.rem_euclid(86_400);
-    let digits = |out: &mut Vec<u8>, v: i64, width: u32| {
-        for k in (0..width).rev() {
-            out.push(b'0' + (v / 10i64.pow(k) % 10) as u8);
+    // Filled right to left with constant divisors (multiplications, not divisions).
+    let mut text = *b"0000-00-00T00:00:00.000000000Z";
+    let mut put = |end: usize, mut v: u64, width: usize| {
+        for slot in text[end - width..end].iter_mut().rev() {
+            *slot = b'0' + (v % 10) as u8;
+            v /= 10;
         }
     };
-    digits(out, y.clamp(0, 9999), 4);
-    out.push(b'-');
-    digits(out, m as i64, 2);
-    out.push(b'-');
-    digits(out, d as i64, 2);
-    out.push(b'T');
-    digits(out, sod / 3600, 2);
-    out.push(b':');
-    digits(out, sod / 60 % 60, 2);
-    out.push(b':');
-    digits(out, sod % 60, 2);
-    out.push(b'.');
-    digits(out, frac, 9);
-    out.push(b'Z');
+    put(4, y.clamp(0, 9999) as u64, 4);
+    put(7, m as u64, 2);
+    put(10, d as u64, 2);
+    put(13, (sod / 3600) as u64, 2);
+    put(16, (sod / 60 % 60) as u64, 2);
+    put(19, (sod % 60) as u64, 2);
+    put(29, frac as u64, 9);
+    out.extend_from_slice(&text);
 }
 
 fn num(s: &[u8]) -> Option<i64> {
