@@ -27,6 +27,7 @@ pub mod policy;
 pub mod predicate;
 pub mod record;
 pub mod stage;
+pub mod swar;
 pub mod verify;
 pub mod wasm_abi;
 

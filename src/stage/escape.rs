@@ -14,6 +14,8 @@
 //! The escapes are visible text: a reader sees what was sent, and nothing in it acts.
 //! Everything else, including all other Unicode, passes unchanged.
 
+use crate::swar::plain_end;
+
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// What escaping did to one string.
@@ -38,8 +40,9 @@ pub fn encode_visible(text: &[u8], multiline: bool, out: &mut Vec<u8>) -> Escape
     let mut found = Escaped::default();
     let mut run = 0; // start of the pending run of bytes that pass unchanged
     let mut i = 0;
-    while i < text.len() {
-        let b = text[i];
+    loop {
+        i = plain_end(text, i);
+        let Some(&b) = text.get(i) else { break };
         let (skip, visible): (usize, Visible) = match b {
             b'"' => (1, Visible::Json(b"\\\"")),
             b'\\' => (1, Visible::Json(b"\\\\")),

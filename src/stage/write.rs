@@ -122,6 +122,7 @@ pub fn write_members(
 
 /// Writes the value at `i`, whose governing key token is `key`; returns the next token to visit.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)] // one call site, run for every value: no call overhead
 fn write_value(
     rec: &Record,
     i: usize,
@@ -158,9 +159,7 @@ fn write_value(
         Kind::Str | Kind::Key => {
             let raw = tok.raw(rec.input);
             if tok.is_plain() && raw.len() <= rules.max_string_bytes {
-                out.push(b'"');
-                out.extend_from_slice(raw);
-                out.push(b'"');
+                write_quoted(rec, tok, raw, out);
             } else {
                 let multiline = is_multiline(rec, key, rules, scratch);
                 scratch.text.clear();
@@ -184,12 +183,11 @@ fn write_value(
 }
 
 /// Writes a key, escaped and cut to the key limit, with `#N` when it repeats in its object.
+#[inline(always)] // one call site, run for every key
 fn write_key(rec: &Record, tok: &Token, ordinal: u32, rules: Rules, notes: &mut Notes, scratch: &mut Scratch, out: &mut Vec<u8>) {
     let raw = tok.raw(rec.input);
     if tok.is_plain() && raw.len() <= rules.max_key_bytes && ordinal <= 1 {
-        out.push(b'"');
-        out.extend_from_slice(raw);
-        out.push(b'"');
+        write_quoted(rec, tok, raw, out);
         return;
     }
     scratch.text.clear();
@@ -208,6 +206,19 @@ fn write_key(rec: &Record, tok: &Token, ordinal: u32, rules: Rules, notes: &mut 
         let _ = write!(out, "#{ordinal}");
     }
     out.push(b'"');
+}
+
+/// Writes a plain string or key token as it came, quotes included.
+#[inline(always)]
+fn write_quoted(rec: &Record, tok: &Token, raw: &[u8], out: &mut Vec<u8>) {
+    match tok.quoted(rec.input) {
+        Some(quoted) => out.extend_from_slice(quoted),
+        None => {
+            out.push(b'"');
+            out.extend_from_slice(raw);
+            out.push(b'"');
+        }
+    }
 }
 
 /// Writes decoded text as an escaped JSON string, cut to `limit` bytes with a marker that
@@ -251,6 +262,7 @@ fn is_multiline(rec: &Record, key: u32, rules: Rules, scratch: &mut Scratch) -> 
 }
 
 /// 1 for the first occurrence of key `i` in its object, 2 for the second, and so on.
+#[inline(always)] // one call site, run for every key
 fn duplicate_ordinal(rec: &Record, object: &mut Frame, i: usize, scratch: &mut Scratch) -> u32 {
     let Some(tok) = rec.tape.get(i) else { return 1 };
     let bit = {
