@@ -26,6 +26,7 @@ pub mod kv;
 pub mod national_id;
 pub mod pem;
 pub mod scan;
+pub mod shape;
 pub mod text;
 pub mod tokens;
 pub mod url;
@@ -356,7 +357,9 @@ impl Redactor {
         let has_view = may_hide && view::build(decoded, view, map);
         let text: &[u8] = if has_view { view } else { decoded };
         spans.clear();
-        scan::find_all(text, spans, names);
+        if !shape::harmless(text) {
+            scan::find_all(text, spans, names);
+        }
         for (idx, rule) in self.rules.iter().enumerate() {
             rule.find(idx as u16, text, spans);
         }

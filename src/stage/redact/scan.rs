@@ -5,39 +5,89 @@
 
 use super::keyname::ClassCache;
 use super::kind::Kind;
-use super::text::{grouped_digits, is_alnum, run};
-use super::text::{word_start, Span, NO_RULE};
+use super::text::{grouped_digits, run};
+use super::text::{Span, NO_RULE};
 use super::{card, credhash, email, iban, jwt, kv, national_id, pem, tokens, url};
+
+// What a byte can start, for the one pass. Most bytes are `NONE` or inside a word, and cost a
+// table load and a branch.
+const NONE: u8 = 0;
+const DIGIT: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 3;
+const AT: u8 = 4;
+const EQUALS: u8 = 5;
+const COLON: u8 = 6;
+const DOLLAR: u8 = 7;
+const DASH: u8 = 8;
+const GT: u8 = 9;
+
+const CLASS: [u8; 256] = {
+    let mut t = [NONE; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'0'..=b'9' => DIGIT,
+            b'A'..=b'Z' => UPPER,
+            b'a'..=b'z' => LOWER,
+            b'@' => AT,
+            b'=' => EQUALS,
+            b':' => COLON,
+            b'$' => DOLLAR,
+            b'-' => DASH,
+            b'>' => GT,
+            _ => NONE,
+        };
+        b += 1;
+    }
+    t
+};
+
+fn alnum_class(b: u8) -> bool {
+    matches!(CLASS[b as usize], DIGIT | UPPER | LOWER)
+}
 
 /// Appends every secret found in `text` to `spans`, in order, without overlaps. `names`
 /// caches what field names mean, for `key=value` text.
 pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache) {
     let mut i = 0;
     let mut floor = 0;
-    while i < text.len() {
-        let b = text[i];
-        let (hit, next) = match b {
+    // The end of the token run (alphanumerics, `_`, `-`, `.`) the last letter word belongs
+    // to: every word start inside one run shares it, so a UUID or a dotted name is read once.
+    let mut tok_end = 0;
+    while let Some(&b) = text.get(i) {
+        let (hit, next) = match CLASS[b as usize] {
+            NONE => {
+                i += 1;
+                continue;
+            }
             // No trigger lies inside a word: after its start is tried, skip to its end.
-            b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => {
-                let word_end = run(text, i, is_alnum);
-                let hit = if !word_start(text, i) {
-                    None
-                } else if b.is_ascii_digit() {
+            class @ (DIGIT | UPPER | LOWER) => {
+                let word_end = run(text, i + 1, alnum_class);
+                let hit = if i > 0 && alnum_class(text[i - 1]) {
+                    None // inside a word (a finding ended mid-word)
+                } else if class == DIGIT {
                     digits(text, i, word_end)
                 } else {
-                    word(text, i, word_end)
+                    if tok_end <= i {
+                        tok_end = run(text, word_end, token_byte);
+                    }
+                    word(text, i, word_end, tok_end)
                 };
                 (hit, word_end)
             }
-            b'@' => (email::find(text, i, floor).map(|(s, e)| (s, e, Kind::Email)), i + 1),
-            b'=' => (kv::find(text, i, floor, names), i + 1),
-            b':' => (url::find(text, i).map(|(s, e)| (s, e, Kind::Password)).or_else(|| kv::find(text, i, floor, names)), i + 1),
-            b'$' => (credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)), i + 1),
+            AT => (email::find(text, i, floor).map(|(s, e)| (s, e, Kind::Email)), i + 1),
+            EQUALS => (kv::find(text, i, floor, names), i + 1),
+            COLON => {
+                let url = if text.get(i + 1) == Some(&b'/') { url::find(text, i) } else { None };
+                (url.map(|(s, e)| (s, e, Kind::Password)).or_else(|| kv::find(text, i, floor, names)), i + 1)
+            }
+            DOLLAR => (credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)), i + 1),
             // PEM blocks and `--flags` both start with two dashes; UUIDs and dates have one.
-            b'-' if text.get(i + 1) == Some(&b'-') => {
+            DASH if text.get(i + 1) == Some(&b'-') => {
                 (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names)), i + 1)
             }
-            b'>' => (kv::xml(text, i, floor, names), i + 1),
+            GT => (kv::xml(text, i, floor, names), i + 1),
             _ => (None, i + 1),
         };
         match hit {
@@ -101,16 +151,26 @@ fn token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
 }
 
-/// Detectors triggered by a letter that starts a word. Most words in logs are short, and
-/// every long-word detector has a minimum length, so a short word costs one run.
-fn word(text: &[u8], i: usize, word_end: usize) -> Option<(usize, usize, Kind)> {
-    let len = run(text, word_end, token_byte) - i;
+/// Detectors triggered by a letter that starts a word ending at `word_end`, inside a token
+/// run ending at `tok_end`. Most words in logs are short, and every long-word detector has a
+/// minimum length, so a short word costs a few comparisons; each detector's cheapest
+/// necessary condition is tested before it is called.
+fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize) -> Option<(usize, usize, Kind)> {
+    let first = text[i];
+    let at = |k: usize| text.get(i + k).copied().unwrap_or(0);
+    // `Bearer ` and `Basic ` are short words followed by a space.
+    let scheme = matches!(first, b'B' | b'b') && matches!(word_end - i, 5 | 6) && at(word_end - i) == b' ';
+    // NINOs and IBANs start with two capitals.
+    let capitals = first.is_ascii_uppercase() && at(1).is_ascii_uppercase();
+    let len = tok_end - i;
     if len < 9 {
         // Only the NINO (9 with spaces) and Bearer/Basic (a short word before a token) remain.
-        return match text[i] {
-            b'B' | b'b' => kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization)),
-            b'A'..=b'Z' => national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)),
-            _ => None,
+        return if scheme {
+            kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization))
+        } else if capitals {
+            national_id::nino(text, i).map(|e| (i, e, Kind::NationalId))
+        } else {
+            None
         };
     }
     if len >= 18 {
@@ -118,14 +178,16 @@ fn word(text: &[u8], i: usize, word_end: usize) -> Option<(usize, usize, Kind)> 
             return Some((i, e, Kind::VendorToken));
         }
     }
-    match text[i] {
-        b'e' => jwt::find(text, i).map(|e| (i, e, Kind::Jwt)),
-        b'B' | b'b' => kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization)),
-        b'h' => tokens::slack_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken)),
-        b'A'..=b'Z' => iban::find(text, i)
-            .map(|e| (i, e, Kind::Iban))
-            .or_else(|| national_id::nino(text, i).map(|e| (i, e, Kind::NationalId))),
-        b'p' | b'a' | b's' => credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)),
+    match first {
+        b'e' if at(1) == b'y' && at(2) == b'J' => jwt::find(text, i).map(|e| (i, e, Kind::Jwt)),
+        b'B' | b'b' if scheme => kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization)),
+        b'h' if at(1) == b'o' => tokens::slack_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken)),
+        b'A'..=b'Z' if capitals => {
+            let iban = if at(2).is_ascii_digit() && at(3).is_ascii_digit() { iban::find(text, i) } else { None };
+            iban.map(|e| (i, e, Kind::Iban)).or_else(|| national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)))
+        }
+        // Django-style hashes: a word, then `$`.
+        b'p' | b'a' | b's' if text.get(tok_end) == Some(&b'$') => credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)),
         _ => None,
     }
 }
