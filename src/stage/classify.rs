@@ -94,22 +94,57 @@ const INITIALS: [bool; 256] = {
     t
 };
 
-/// True when `text` holds an authentication-failure phrase, starting at a word start.
+/// [`AUTH_FAILURE_PHRASES`] by lowercase first letter (a test keeps the two in step): a word
+/// start is compared with its few candidates, not all sixteen.
+fn phrases_from(first: u8) -> &'static [&'static str] {
+    match first {
+        b'a' => &["authentication failed", "authentication failure", "auth failed"],
+        b'b' => &["bad password", "bad credentials"],
+        b'f' => &["failed login", "failed to log in", "failed password"],
+        b'i' => &["invalid password", "incorrect password", "invalid credentials", "invalid user"],
+        b'l' => &["login failed", "login failure"],
+        b'u' => &["unauthorized"],
+        b'w' => &["wrong password"],
+        _ => &[],
+    }
+}
+
+/// True when `text` holds an authentication-failure phrase, starting at a word start. Word
+/// starts are found eight bytes at a time (a letter whose left neighbour is not one); only
+/// those with a phrase's initial are compared.
 fn contains_phrase(text: &[u8]) -> bool {
-    let mut prev_alpha = false;
-    for (i, &b) in text.iter().enumerate() {
-        let alpha = b.is_ascii_alphabetic();
-        if alpha && !prev_alpha && INITIALS[b as usize] {
+    use crate::swar::{letters, load};
+    let at_word = |i: usize| {
+        let b = text[i];
+        INITIALS[b as usize] && {
             let rest = &text[i..];
-            let hit = AUTH_FAILURE_PHRASES.iter().any(|p| {
+            phrases_from(b.to_ascii_lowercase()).iter().any(|p| {
                 let p = p.as_bytes();
-                p[0] == b.to_ascii_lowercase() && rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p)
-            });
-            if hit {
+                rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p)
+            })
+        }
+    };
+    let mut i = 0;
+    let mut carry = 0u64; // bit 7 set when the byte before `i` is a letter
+    while let Some(w) = load(text, i) {
+        let m = letters(w);
+        let mut starts = m & !((m << 8) | carry);
+        while starts != 0 {
+            if at_word(i + (starts.trailing_zeros() / 8) as usize) {
                 return true;
             }
+            starts &= starts - 1;
         }
-        prev_alpha = alpha;
+        carry = m >> 56;
+        i += 8;
+    }
+    let mut prev = carry != 0;
+    for (k, b) in text.iter().enumerate().skip(i) {
+        let letter = b.is_ascii_alphabetic();
+        if letter && !prev && at_word(k) {
+            return true;
+        }
+        prev = letter;
     }
     false
 }
@@ -150,6 +185,42 @@ mod tests {
         assert_eq!(tags(&c, r#"{"event":"password_reset_requested"}"#).0, 0);
         assert_eq!(tags(&c, r#"{"msg":"x: Unauthorized"}"#).0, tag::AUTH_FAILURE);
         assert_eq!(tags(&c, r#"{"msg":"preauthentication failed"}"#).0, 0, "phrases start at a word");
+    }
+
+    /// The plain definition: a phrase at a position whose left neighbour is not a letter.
+    fn naive(text: &[u8]) -> bool {
+        (0..text.len()).any(|i| {
+            (i == 0 || !text[i - 1].is_ascii_alphabetic())
+                && AUTH_FAILURE_PHRASES.iter().any(|p| text.len() - i >= p.len() && text[i..i + p.len()].eq_ignore_ascii_case(p.as_bytes()))
+        })
+    }
+
+    #[test]
+    fn phrases_by_initial_hold_exactly_the_phrase_list() {
+        let mut grouped: Vec<&str> = (b'a'..=b'z').flat_map(|c| phrases_from(c).iter().copied()).collect();
+        let mut listed = AUTH_FAILURE_PHRASES.to_vec();
+        grouped.sort();
+        listed.sort();
+        assert_eq!(grouped, listed);
+        assert!((b'a'..=b'z').all(|c| phrases_from(c).iter().all(|p| p.as_bytes()[0] == c)));
+    }
+
+    #[test]
+    fn word_starts_are_found_at_every_offset_and_across_words() {
+        for phrase in ["failed login", "Unauthorized", "bad credentials"] {
+            for at in 0..20 {
+                for before in [b'x', b' ', b'-', 0xC3] {
+                    let mut text = vec![b'a'; at];
+                    if at > 0 {
+                        text[at - 1] = before;
+                    }
+                    text.extend_from_slice(phrase.as_bytes());
+                    text.extend_from_slice(b" tail");
+                    assert_eq!(contains_phrase(&text), naive(&text), "{phrase} at {at} after {before:#x}");
+                    assert_eq!(contains_phrase(&text), at == 0 || before != b'x');
+                }
+            }
+        }
     }
 
     #[test]
