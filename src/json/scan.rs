@@ -250,8 +250,13 @@ pub fn scan(
                     state = after_value(tape, stack);
                 }
                 b'-' | b'0'..=b'9' => {
-                    let end = number(input, pos)?;
+                    let (end, unsafe_number) = number(input, pos)?;
                     push_scalar(Kind::Num, pos, end, depth, tape);
+                    if unsafe_number {
+                        if let Some(t) = tape.last_mut() {
+                            t.flags = flag::UNSAFE_NUMBER;
+                        }
+                    }
                     pos = end;
                     state = after_value(tape, stack);
                 }
@@ -432,7 +437,7 @@ fn skip_value(input: &[u8], pos: usize) -> Result<usize, ScanError> {
     match input.get(pos) {
         None => Err(ScanError::UnexpectedEnd),
         Some(b'"') => skip_string(input, pos),
-        Some(b'-' | b'0'..=b'9') => number(input, pos),
+        Some(b'-' | b'0'..=b'9') => number(input, pos).map(|(end, _)| end),
         Some(b't') if input.get(pos..pos + 4) == Some(b"true") => Ok(pos + 4),
         Some(b'f') if input.get(pos..pos + 5) == Some(b"false") => Ok(pos + 5),
         Some(b'n') if input.get(pos..pos + 4) == Some(b"null") => Ok(pos + 4),
@@ -501,7 +506,10 @@ fn escape(input: &[u8], pos: usize) -> Result<usize, ScanError> {
 }
 
 /// Checks a number at `pos` against JSON's grammar; returns the position after it.
-fn number(input: &[u8], pos: usize) -> Result<usize, ScanError> {
+/// Checks the number at `pos`; returns the position after it and whether consumers could not
+/// read it exactly (see [`crate::json::number::needs_quotes`]), decided here from the digit
+/// counts the check already has, so the writer need not read the number again.
+fn number(input: &[u8], pos: usize) -> Result<(usize, bool), ScanError> {
     let bad = ScanError::BadNumber { at: pos as u32 };
     let digits = |mut i: usize| {
         let from = i;
@@ -514,18 +522,28 @@ fn number(input: &[u8], pos: usize) -> Result<usize, ScanError> {
     if input.get(i) == Some(&b'-') {
         i += 1;
     }
-    match input.get(i) {
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => i = digits(i).0,
+    let int_digits = match input.get(i) {
+        Some(b'0') => {
+            i += 1;
+            1
+        }
+        Some(b'1'..=b'9') => {
+            let (j, count) = digits(i);
+            i = j;
+            count
+        }
         _ => return Err(bad),
-    }
+    };
+    let mut plain_integer = true;
     if input.get(i) == Some(&b'.') {
         let (j, count) = digits(i + 1);
         if count == 0 {
             return Err(bad);
         }
         i = j;
+        plain_integer = false;
     }
+    let mut exponent = false;
     if matches!(input.get(i), Some(b'e' | b'E')) {
         i += 1;
         if matches!(input.get(i), Some(b'+' | b'-')) {
@@ -536,8 +554,17 @@ fn number(input: &[u8], pos: usize) -> Result<usize, ScanError> {
             return Err(bad);
         }
         i = j;
+        exponent = true;
     }
-    Ok(i)
+    // The common shapes are decided by length; the edges by the exact test.
+    let unsafe_number = if plain_integer && !exponent {
+        int_digits > 16 || (int_digits == 16 && crate::json::number::needs_quotes(&input[pos..i]))
+    } else if !exponent && i - pos < 300 {
+        false
+    } else {
+        crate::json::number::needs_quotes(&input[pos..i])
+    };
+    Ok((i, unsafe_number))
 }
 
 #[cfg(test)]
@@ -620,6 +647,20 @@ mod tests {
         assert_eq!(t.len(), 12);
         assert_eq!(t[2].next, 3);
         assert_eq!(t[4].next, 5);
+    }
+
+    #[test]
+    fn number_tokens_say_whether_consumers_read_them_exactly() {
+        let long_decimal = format!("{}.5", "9".repeat(400));
+        let big = format!("1{}", "0".repeat(400));
+        for n in [
+            "0", "-0", "42", "3.14", "1e308", "-2.5E-300", "9007199254740992", "-9007199254740992", "9007199254740993",
+            "-9007199254740993", "12345678901234567890", "1e309", "-1E999", &long_decimal, &big, "1234567890123456",
+        ] {
+            let t = tape_of(&format!("{{\"n\":{n}}}")).unwrap();
+            let flagged = t[2].flags & flag::UNSAFE_NUMBER != 0;
+            assert_eq!(flagged, crate::json::number::needs_quotes(n.as_bytes()), "{n}");
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub enum Kind {
 }
 
 /// Facts about a string token found while scanning, so the writer can copy the common case
-/// verbatim and decode only strings that need it.
+/// verbatim and decode only strings that need it (and one fact about numbers).
 pub mod flag {
     /// Holds a backslash escape.
     pub const ESCAPED: u8 = 1;
@@ -40,6 +40,10 @@ pub mod flag {
     /// Holds a character that may be invisible or a control (lead byte C2, D8, E2 or EF):
     /// the escape stage looks closer. Other non-ASCII text is copied as it is.
     pub const SUSPECT: u8 = 128;
+
+    /// On a number token: a number consumers could not read exactly (beyond f64, an
+    /// integer beyond 2^53), written as a string. Decided once, by the scanner.
+    pub const UNSAFE_NUMBER: u8 = 1;
 
     /// Flags that force the writer's slow path (decode, escape, encode).
     pub const NEEDS_DECODE: u8 = ESCAPED | CONTROL | BAD_UTF8 | RAW_TEXT | DOLLAR | SUSPECT;

@@ -11,7 +11,6 @@
 use super::escape::encode_visible;
 use super::redact::keyname::normalize_into;
 use crate::edits::{Edit, Edits};
-use crate::json::number::needs_quotes;
 use crate::json::string::decode;
 use crate::json::{Kind, Token};
 use crate::notes::{tag, Notes, RENAMED_KEY, RESERVED_KEY};
@@ -137,8 +136,10 @@ fn write_value(
     let Some(tok) = rec.tape.get(i) else { return i + 1 };
     match edits.get(i) {
         Edit::ReplaceStr { at, len } => {
-            let multiline = is_multiline(rec, key, rules, scratch);
-            write_text(edits.text(at, len), multiline, rules.max_string_bytes, notes, out);
+            let text = edits.text(at, len);
+            // Only LF and TAB are written differently in a multi-line field.
+            let multiline = memchr::memchr2(b'\n', b'\t', text).is_some() && is_multiline(rec, key, rules, scratch);
+            write_text(text, multiline, rules.max_string_bytes, notes, out);
             return tok.next as usize;
         }
         Edit::ReplaceJson { at, len } => {
@@ -161,13 +162,14 @@ fn write_value(
             if tok.is_plain() && raw.len() <= rules.max_string_bytes {
                 write_quoted(rec, tok, raw, out);
             } else {
-                let multiline = is_multiline(rec, key, rules, scratch);
+                // LF and TAB arrive raw or escaped (`\n`, `\u0009`).
+                let multiline = memchr::memchr3(b'\n', b'\t', b'\\', raw).is_some() && is_multiline(rec, key, rules, scratch);
                 scratch.text.clear();
                 decode(raw, tok.flags, &mut scratch.text, &mut scratch.utf8);
                 write_text(&scratch.text, multiline, rules.max_string_bytes, notes, out);
             }
         }
-        Kind::Num if needs_quotes(tok.raw(rec.input)) => {
+        Kind::Num if tok.flags & crate::json::flag::UNSAFE_NUMBER != 0 => {
             out.push(b'"');
             out.extend_from_slice(tok.raw(rec.input));
             out.push(b'"');
