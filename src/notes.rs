@@ -167,6 +167,8 @@ pub struct Notes {
     pub encrypted: u32,
     /// The record id encryption bound its envelopes to (empty when none).
     pub rid: String,
+    /// The last ingest time's text, reused within its second (kept across records).
+    ingest_text: crate::stage::normalise::time::Rfc3339Cache,
 }
 
 /// What `Notes::write` needs from the plan and the host to name things.
@@ -201,7 +203,7 @@ impl Notes {
     /// Appends `"logseal":{...}` (without a leading comma) to `out`. `policy_error` is set
     /// when the host runs the lockdown policy because its own policy could not be loaded;
     /// `rule_names` name the custom redaction rules counted in `self.rules`.
-    pub fn write(&self, labels: Labels, out: &mut Vec<u8>) {
+    pub fn write(&mut self, labels: Labels, out: &mut Vec<u8>) {
         let policy_error = labels.policy_error;
         let rule_names = labels.redact_rules.iter().map(|r| r.name.as_str());
         out.extend_from_slice(b"\"");
@@ -225,7 +227,7 @@ impl Notes {
         }
         if let Some(ns) = labels.ingest_ns {
             out.extend_from_slice(b",\"ingest\":\"");
-            crate::stage::normalise::time::write_rfc3339(ns, out);
+            self.ingest_text.write(ns, out);
             out.push(b'"');
         }
         if let Some(skew) = self.skew_ns {

@@ -37,26 +37,54 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// Appends `ns` (since the epoch) as RFC 3339 UTC with nanoseconds. Digits are written by
 /// hand: it runs for every record (the ingest time), and `format!` costs ten times as much.
 pub fn write_rfc3339(ns: i64, out: &mut Vec<u8>) {
+    out.extend_from_slice(&rfc3339(ns));
+}
+
+/// Writes `v` as `width` digits ending before `end`, right to left (constant divisors:
+/// multiplications, not divisions).
+fn put_digits(text: &mut [u8], end: usize, mut v: u64, width: usize) {
+    for slot in text[end - width..end].iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
+fn rfc3339(ns: i64) -> [u8; 30] {
     let secs = ns.div_euclid(NS);
-    let frac = ns.rem_euclid(NS);
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let sod = secs.rem_euclid(86_400);
-    // Filled right to left with constant divisors (multiplications, not divisions).
     let mut text = *b"0000-00-00T00:00:00.000000000Z";
-    let mut put = |end: usize, mut v: u64, width: usize| {
-        for slot in text[end - width..end].iter_mut().rev() {
-            *slot = b'0' + (v % 10) as u8;
-            v /= 10;
+    put_digits(&mut text, 4, y.clamp(0, 9999) as u64, 4);
+    put_digits(&mut text, 7, m as u64, 2);
+    put_digits(&mut text, 10, d as u64, 2);
+    put_digits(&mut text, 13, (sod / 3600) as u64, 2);
+    put_digits(&mut text, 16, (sod / 60 % 60) as u64, 2);
+    put_digits(&mut text, 19, (sod % 60) as u64, 2);
+    put_digits(&mut text, 29, ns.rem_euclid(NS) as u64, 9);
+    text
+}
+
+/// [`write_rfc3339`] for a stream of instants, remembering the last one's date and time of
+/// day: hosts stamp every record with the ingest time, and many records share a second, so
+/// only the fraction is written again.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rfc3339Cache {
+    secs: Option<i64>,
+    text: [u8; 30],
+}
+
+impl Rfc3339Cache {
+    /// Appends `ns` as [`write_rfc3339`] does.
+    pub fn write(&mut self, ns: i64, out: &mut Vec<u8>) {
+        let secs = ns.div_euclid(NS);
+        if self.secs == Some(secs) {
+            put_digits(&mut self.text, 29, ns.rem_euclid(NS) as u64, 9);
+        } else {
+            self.text = rfc3339(ns);
+            self.secs = Some(secs);
         }
-    };
-    put(4, y.clamp(0, 9999) as u64, 4);
-    put(7, m as u64, 2);
-    put(10, d as u64, 2);
-    put(13, (sod / 3600) as u64, 2);
-    put(16, (sod / 60 % 60) as u64, 2);
-    put(19, (sod % 60) as u64, 2);
-    put(29, frac as u64, 9);
-    out.extend_from_slice(&text);
+        out.extend_from_slice(&self.text);
+    }
 }
 
 fn num(s: &[u8]) -> Option<i64> {
@@ -211,6 +239,17 @@ fn trim(t: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_writes_what_the_function_writes() {
+        let mut cache = Rfc3339Cache::default();
+        for ns in [1_764_237_600_000_000_000i64, 1_764_237_600_999_999_999, 1_764_237_601_000_000_001, 1_764_237_600_5, -1, -1_000_000_001, 0, i64::MAX, i64::MIN] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            cache.write(ns, &mut a);
+            write_rfc3339(ns, &mut b);
+            assert_eq!(a, b, "{ns}");
+        }
+    }
 
     fn rfc(t: &str) -> Option<String> {
         let host = parse(b"2026-06-01T00:00:00Z", 0).unwrap();
