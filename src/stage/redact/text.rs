@@ -17,11 +17,6 @@ pub fn is_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
-/// True when `at` starts a word: the text starts there or the byte before is not alphanumeric.
-pub fn word_start(text: &[u8], at: usize) -> bool {
-    at == 0 || !text.get(at - 1).copied().is_some_and(is_alnum)
-}
-
 /// True when nothing alphanumeric follows `end`.
 pub fn word_end(text: &[u8], end: usize) -> bool {
     !text.get(end).copied().is_some_and(is_alnum)
