@@ -81,14 +81,16 @@ impl Classifier {
     }
 }
 
-/// Lowercase first letters of the phrases: only word starts with one of them are compared.
-const INITIALS: [bool; 256] = {
-    let mut t = [false; 256];
+/// The phrases' first two letters: for each first byte (either case), a bit per second letter
+/// (`a` = bit 0). Only word starts that begin like a phrase are compared.
+const OPENINGS: [u32; 256] = {
+    let mut t = [0u32; 256];
     let mut i = 0;
     while i < AUTH_FAILURE_PHRASES.len() {
-        let b = AUTH_FAILURE_PHRASES[i].as_bytes()[0];
-        t[b as usize] = true;
-        t[b.to_ascii_uppercase() as usize] = true;
+        let p = AUTH_FAILURE_PHRASES[i].as_bytes();
+        let bit = 1 << (p[1] - b'a');
+        t[p[0] as usize] |= bit;
+        t[p[0].to_ascii_uppercase() as usize] |= bit;
         i += 1;
     }
     t
@@ -116,7 +118,9 @@ fn contains_phrase(text: &[u8]) -> bool {
     use crate::swar::{letters, load};
     let at_word = |i: usize| {
         let b = text[i];
-        INITIALS[b as usize] && {
+        let second = text.get(i + 1).map_or(0, |&c| c | 0x20);
+        let opens = second.is_ascii_lowercase() && OPENINGS[b as usize] >> (second - b'a') & 1 == 1;
+        opens && {
             let rest = &text[i..];
             phrases_from(b.to_ascii_lowercase()).iter().any(|p| {
                 let p = p.as_bytes();
@@ -203,6 +207,7 @@ mod tests {
         listed.sort();
         assert_eq!(grouped, listed);
         assert!((b'a'..=b'z').all(|c| phrases_from(c).iter().all(|p| p.as_bytes()[0] == c)));
+        assert!(AUTH_FAILURE_PHRASES.iter().all(|p| p.bytes().take(2).all(|b| b.is_ascii_lowercase())), "openings are two lowercase letters");
     }
 
     #[test]
