@@ -23,6 +23,8 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 pub struct Escaped {
     /// Something other than a TAB was neutralised: the record is tagged `injection_attempt`.
     pub hostile: bool,
+    /// Something was made visible (a TAB included): a reader sees other text than was sent.
+    pub shown: bool,
 }
 
 /// Appends `text` (valid UTF-8) to `out` as the body of a JSON string, with every hostile
@@ -69,6 +71,7 @@ pub fn encode_visible(text: &[u8], multiline: bool, out: &mut Vec<u8>) -> Escape
             continue;
         }
         out.extend_from_slice(&text[run..i]);
+        found.shown |= !matches!(visible, Visible::Json(_) | Visible::Pass);
         match visible {
             Visible::Json(s) | Visible::Shown(s) => out.extend_from_slice(s),
             Visible::Hostile(s) => {

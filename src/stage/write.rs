@@ -98,6 +98,7 @@ pub fn write_members(
             if ordinal > 1 {
                 notes.tags |= tag::DUPLICATE_KEYS;
             }
+            let mut altered = false;
             if let Edit::RenameKey { at, len } = edits.get(i) {
                 write_text(edits.text(at, len), false, rules.max_key_bytes, notes, out);
             } else if tok.depth == 1 && rec.key_is(tok, RESERVED_KEY.as_bytes(), scratch) {
@@ -105,12 +106,18 @@ pub fn write_members(
                 out.push(b'"');
                 out.extend_from_slice(RENAMED_KEY.as_bytes());
                 out.push(b'"');
-            } else {
-                write_key(rec, tok, ordinal, rules, notes, scratch, out);
+            } else if !write_key(rec, tok, ordinal, rules, notes, scratch, out) {
+                // A name written differently from how it came (made visible, cut, numbered)
+                // does not make its value a multi-line field: readers judge the name they see.
+                altered = true;
             }
             out.push(b':');
             i += 1;
-            i as u32 - 1
+            if altered {
+                NO_KEY
+            } else {
+                i as u32 - 1
+            }
         } else {
             top.count += 1;
             top.owner // an array element belongs to its array's key
@@ -185,21 +192,24 @@ fn write_value(
 }
 
 /// Writes a key, escaped and cut to the key limit, with `#N` when it repeats in its object.
+/// Returns true when a reader sees the name as it came (nothing made visible, cut or numbered).
 #[inline(always)] // one call site, run for every key
-fn write_key(rec: &Record, tok: &Token, ordinal: u32, rules: Rules, notes: &mut Notes, scratch: &mut Scratch, out: &mut Vec<u8>) {
+fn write_key(rec: &Record, tok: &Token, ordinal: u32, rules: Rules, notes: &mut Notes, scratch: &mut Scratch, out: &mut Vec<u8>) -> bool {
     let raw = tok.raw(rec.input);
     if tok.is_plain() && raw.len() <= rules.max_key_bytes && ordinal <= 1 {
         write_quoted(rec, tok, raw, out);
-        return;
+        return true;
     }
     scratch.text.clear();
     decode(raw, tok.flags, &mut scratch.text, &mut scratch.utf8);
     let text = &scratch.text;
     let keep = floor_char_boundary(text, rules.max_key_bytes);
     out.push(b'"');
-    if encode_visible(&text[..keep], false, out).hostile {
+    let escaped = encode_visible(&text[..keep], false, out);
+    if escaped.hostile {
         notes.tags |= tag::INJECTION_ATTEMPT;
     }
+    let as_it_came = !escaped.shown && keep == text.len() && ordinal <= 1;
     if keep < text.len() {
         notes.cut.keys += 1;
         let _ = write!(out, "…[TRUNCATED:{} bytes]", text.len());
@@ -208,6 +218,7 @@ fn write_key(rec: &Record, tok: &Token, ordinal: u32, rules: Rules, notes: &mut 
         let _ = write!(out, "#{ordinal}");
     }
     out.push(b'"');
+    as_it_came
 }
 
 /// Writes a plain string or key token as it came, quotes included.
@@ -341,6 +352,19 @@ mod tests {
         assert_eq!(v["StackTrace"][0], "x\ny");
         assert_eq!(v["other"], r"x\ny");
         assert_eq!(notes.tags, tag::INJECTION_ATTEMPT);
+    }
+
+    #[test]
+    fn only_names_written_as_they_came_make_a_field_multiline() {
+        // Made visible (a NUL), cut by the key limit (16 here), numbered as a repeat: the
+        // reader sees another name, so line breaks are made visible like anywhere else.
+        let input = r#"{"stack\u0000trace":"a\nb","s_t_a_c_k_t_r_a_c_e":"a\nb","stacktrace":"a\nb","stacktrace":["a\nb"]}"#;
+        let (out, _) = write(input, 100);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v[r"stack\x00trace"], r"a\nb");
+        assert_eq!(v["s_t_a_c_k_t_r_a_…[TRUNCATED:19 bytes]"], r"a\nb");
+        assert_eq!(v["stacktrace"], "a\nb");
+        assert_eq!(v["stacktrace#2"][0], r"a\nb");
     }
 
     #[test]
