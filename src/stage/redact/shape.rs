@@ -11,8 +11,8 @@
 //!   a `:` (Telegram). A timestamp has at most 11 digits in a row (`SS.fffffffff`), an IPv4
 //!   address 12, and a UUID is only taken when its longest run is below 13.
 //! - `key: value` and `key=value` need a key starting with a letter before the separator;
-//!   timestamps have digits there. IPv6 groups may start with a letter, but no group spelled
-//!   with `a`-`f` alone is a secret field name (a test tries every one).
+//!   timestamps have digits there. IPv6 groups may start with a letter, but no hex group of
+//!   one to four characters is a name logseal judges secret (a test tries all of them).
 //! - Word detectors need 9+ letters in a token run, two capitals before digits, a space, `@`,
 //!   `$`, `--` or a known vendor prefix; none of the vendor prefixes is made of hex digits.
 
