@@ -113,7 +113,7 @@ fn phrases_from(first: u8) -> &'static [&'static str] {
 
 /// True when `text` holds an authentication-failure phrase, starting at a word start. Word
 /// starts are found eight bytes at a time (a letter whose left neighbour is not one); only
-/// those with a phrase's initial are compared.
+/// those whose first two letters open some phrase are compared.
 fn contains_phrase(text: &[u8]) -> bool {
     use crate::swar::{letters, load};
     let at_word = |i: usize| {
