@@ -243,7 +243,7 @@ mod tests {
     #[test]
     fn the_cache_writes_what_the_function_writes() {
         let mut cache = Rfc3339Cache::default();
-        for ns in [1_764_237_600_000_000_000i64, 1_764_237_600_999_999_999, 1_764_237_601_000_000_001, 1_764_237_600_5, -1, -1_000_000_001, 0, i64::MAX, i64::MIN] {
+        for ns in [1_764_237_600_000_000_000i64, 1_764_237_600_999_999_999, 1_764_237_601_000_000_001, 1_764_237_600_500_000_000, -1, -1_000_000_001, 0, i64::MAX, i64::MIN] {
             let (mut a, mut b) = (Vec::new(), Vec::new());
             cache.write(ns, &mut a);
             write_rfc3339(ns, &mut b);
