@@ -5,7 +5,7 @@
 
 use super::keyname::ClassCache;
 use super::kind::Kind;
-use super::text::{grouped_digits, run};
+use super::text::{grouped_digits, is_alnum, run};
 use super::text::{Span, NO_RULE};
 use super::{card, credhash, email, iban, jwt, kv, national_id, pem, tokens, url};
 
@@ -43,10 +43,6 @@ const CLASS: [u8; 256] = {
     t
 };
 
-fn alnum_class(b: u8) -> bool {
-    matches!(CLASS[b as usize], DIGIT | UPPER | LOWER)
-}
-
 /// Appends every secret found in `text` to `spans`, in order, without overlaps. `names`
 /// caches what field names mean, for `key=value` text.
 pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache) {
@@ -63,8 +59,8 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache) {
             }
             // No trigger lies inside a word: after its start is tried, skip to its end.
             class @ (DIGIT | UPPER | LOWER) => {
-                let word_end = run(text, i + 1, alnum_class);
-                let hit = if i > 0 && alnum_class(text[i - 1]) {
+                let word_end = run(text, i + 1, is_alnum);
+                let hit = if i > 0 && is_alnum(text[i - 1]) {
                     None // inside a word (a finding ended mid-word)
                 } else if class == DIGIT {
                     digits(text, i, word_end)
