@@ -60,20 +60,11 @@ fn abi_corpus_keeps_every_promise() {
 
 #[test]
 fn verify_corpus_is_reported_never_a_panic() {
-    use logseal::keys::{Key, KeySet, Purpose, Secret};
-    use logseal::verify::Verifier;
     let inputs = files("verify");
     assert!(inputs.len() >= 10, "the verify corpus is committed under fuzz/corpus/verify");
     assert!(inputs.iter().any(|p| p.ends_with("seed00")), "seed00, a genuine chain start, stays in the corpus");
     for path in inputs {
-        let data = std::fs::read(&path).unwrap();
-        let keys = KeySet::new(vec![Key { id: "inline".into(), purpose: Purpose::Seal, secret: Secret::new((0..32).collect()), active: true }]);
-        let mut v = Verifier::new(keys);
-        let mut findings = Vec::new();
-        for (i, line) in data.split(|&b| b == b'\n').enumerate() {
-            v.line(i as u64 + 1, line, &mut findings);
-        }
-        v.finish(&mut findings);
+        let findings = invariants::verify_lines(&std::fs::read(&path).unwrap());
         assert!(findings.iter().all(|f| !f.detail.is_empty()), "{}", path.display());
         // The first seed is the start of a genuine chain: it verifies clean.
         if path.file_name().is_some_and(|n| n == "seed00") {

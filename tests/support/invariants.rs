@@ -55,3 +55,17 @@ pub fn check_output(out: &[u8]) {
     assert_eq!(v["logseal"]["v"], 1, "output carries the reserved key");
     check_strings(&v);
 }
+
+/// Runs `data` (NDJSON) through a verifier holding the fixed test seal key (bytes 0..32), as
+/// the verify fuzz target and its corpus replay both do; returns every finding.
+pub fn verify_lines(data: &[u8]) -> Vec<logseal::verify::Finding> {
+    use logseal::keys::{Key, KeySet, Purpose, Secret};
+    let keys = KeySet::new(vec![Key { id: "inline".into(), purpose: Purpose::Seal, secret: Secret::new((0..32).collect()), active: true }]);
+    let mut v = logseal::verify::Verifier::new(keys);
+    let mut findings = Vec::new();
+    for (i, line) in data.split(|&b| b == b'\n').enumerate() {
+        v.line(i as u64 + 1, line, &mut findings);
+    }
+    v.finish(&mut findings);
+    findings
+}
