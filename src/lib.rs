@@ -19,6 +19,7 @@
 //! ```
 
 pub mod edits;
+pub mod invisible;
 pub mod json;
 pub mod keys;
 pub mod notes;

@@ -110,6 +110,22 @@ fn nul_and_control_bytes_are_made_visible() {
 }
 
 #[test]
+fn invisible_characters_are_made_visible_in_keys_and_values() {
+    // Escaped and raw spellings alike: no two keys read `logseal`, no value hides text.
+    for line in ["{\"log\\u00adseal\":1,\"user\":\"ad\\u2063min\"}", "{\"log\u{ad}seal\":1,\"user\":\"ad\u{2063}min\"}"] {
+        let (_, v, text) = run(line.as_bytes());
+        assert_eq!(v[r"log\u00adseal"], 1, "{text}");
+        assert_eq!(v["user"], r"ad\u2063min");
+        assert_eq!(v["logseal"]["tags"][0], "injection_attempt");
+        assert!(!text.contains('\u{ad}') && !text.contains('\u{2063}'));
+    }
+    // Tag characters (ASCII smuggling), beyond the BMP, in a plain-text line.
+    let (_, v, text) = run("hello\u{e0041}\u{e0042}".as_bytes());
+    assert_eq!(v["message"], r"hello\U000e0041\U000e0042");
+    assert!(!text.chars().any(|c| ('\u{e0000}'..='\u{e0fff}').contains(&c)));
+}
+
+#[test]
 fn invalid_utf8_in_keys_and_values_becomes_replacement_characters() {
     let (_, v, _) = run(b"{\"k\xff\":\"v\xc3\x28\",\"ok\":\"\xe2\x82\xac\"}");
     assert_eq!(v["k\u{FFFD}"], "v\u{FFFD}(");

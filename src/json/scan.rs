@@ -393,7 +393,7 @@ fn string_rest(input: &[u8], mut i: usize) -> Result<(usize, u8), ScanError> {
             }
             HIGH => {
                 flags |= flag::NON_ASCII;
-                if matches!(b, 0xC2 | 0xD8 | 0xE2 | 0xEF) {
+                if crate::invisible::hidden(input, i).is_some() {
                     flags |= flag::SUSPECT;
                 }
                 match utf8_sequence(input, i) {
@@ -599,7 +599,7 @@ mod tests {
 
     #[test]
     fn string_spans_exclude_quotes_and_flags_describe_content() {
-        let input = "{\"k\":\"a\\nb\",\"p\":\"plain\",\"u\":\"é\",\"d\":\"${x}\",\"c\":\"$5 {x}\",\"z\":\"a\u{200b}b\",\"e\":\"1€\"}";
+        let input = "{\"k\":\"a\\nb\",\"p\":\"plain\",\"u\":\"é\",\"d\":\"${x}\",\"c\":\"$5 {x}\",\"z\":\"a\u{200b}b\",\"e\":\"1€\",\"t\":\"x\u{e0041}\",\"s\":\"a\u{ad}b\"}";
         let t = tape_of(input).unwrap();
         assert_eq!(t[2].raw(input.as_bytes()), br"a\nb");
         assert_eq!(t[2].flags, flag::ESCAPED);
@@ -609,7 +609,9 @@ mod tests {
         assert_eq!(t[8].flags, flag::DOLLAR);
         assert_eq!(t[10].flags, 0, "a $ not followed by {{ is plain");
         assert_eq!(t[12].flags, flag::NON_ASCII | flag::SUSPECT);
-        assert_eq!(t[14].flags, flag::NON_ASCII | flag::SUSPECT, "lead E2 is looked at closer");
+        assert_eq!(t[14].flags, flag::NON_ASCII, "only characters escaping shows are looked at closer");
+        assert_eq!(t[16].flags, flag::NON_ASCII | flag::SUSPECT, "a tag character");
+        assert_eq!(t[18].flags, flag::NON_ASCII | flag::SUSPECT, "a soft hyphen");
     }
 
     #[test]

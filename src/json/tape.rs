@@ -37,8 +37,8 @@ pub mod flag {
     /// A key that logseal synthesised (`message` of a plain-text line); its text is [`SYNTHETIC_KEY`].
     pub const SYNTHETIC: u8 = 64;
 
-    /// Holds a character that may be invisible or a control (lead byte C2, D8, E2 or EF):
-    /// the escape stage looks closer. Other non-ASCII text is copied as it is.
+    /// Holds a character escaping writes as a visible code ([`crate::invisible::hidden`]):
+    /// C1 controls, U+2028/U+2029, invisible characters. Other non-ASCII text is copied as it is.
     pub const SUSPECT: u8 = 128;
 
     /// On a number token: a number consumers could not read exactly (beyond f64, an

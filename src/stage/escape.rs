@@ -7,13 +7,14 @@
 //! | LF, CR, TAB | `\n`, `\r`, `\t` (multi-line fields keep LF and TAB) |
 //! | other C0 controls, NUL, DEL | `\x00` .. `\x1f`, `\x7f` (so ESC sequences, ANSI/VT, are inert) |
 //! | C1 controls U+0080-U+009F (8-bit CSI, NEL) | `\u0085`, `\u009b`, ... |
-//! | bidi embeddings, overrides, isolates and marks, zero-width space, word joiner, BOM, U+2028/U+2029 | `\u202e`, `\u200b`, ... |
+//! | every default-ignorable or format character ([`crate::invisible`]: soft hyphen, joiners, bidi controls, variation selectors, tag characters, ...), U+2028/U+2029 | `\u00ad`, `\u202e`, ..., `\U000e0041` beyond the BMP |
 //! | `${` (Log4Shell-style lookups, also nested) | `$\{` |
 //! | `"` and `\` | JSON-escaped as always |
 //!
 //! The escapes are visible text: a reader sees what was sent, and nothing in it acts.
 //! Everything else, including all other Unicode, passes unchanged.
 
+use crate::invisible;
 use crate::swar::plain_end;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -55,13 +56,8 @@ pub fn encode_visible(text: &[u8], multiline: bool, out: &mut Vec<u8>) -> Escape
             b'\r' => (1, Visible::Hostile(b"\\\\r")),
             0x00..=0x1f | 0x7f => (1, Visible::Byte(b)),
             b'$' if text.get(i + 1) == Some(&b'{') => (2, Visible::Hostile(b"$\\\\{")),
-            0xC2 => match text.get(i + 1) {
-                Some(&c @ 0x80..=0x9F) => (2, Visible::Code(c as u32)),
-                _ => (0, Visible::Pass),
-            },
-            0xD8 if text.get(i + 1) == Some(&0x9C) => (2, Visible::Code(0x061C)),
-            0xE2 | 0xEF => match invisible(text, i) {
-                Some(code) => (3, Visible::Code(code)),
+            0x80..=0xFF => match invisible::hidden(text, i) {
+                Some((code, len)) => (len, Visible::Code(code)),
                 None => (0, Visible::Pass),
             },
             _ => (0, Visible::Pass),
@@ -85,11 +81,17 @@ pub fn encode_visible(text: &[u8], multiline: bool, out: &mut Vec<u8>) -> Escape
                 found.hostile = true;
             }
             Visible::Code(c) => {
-                out.extend_from_slice(b"\\\\u");
-                for shift in [12, 8, 4, 0] {
+                let digits: &[u32] = if c > 0xFFFF {
+                    out.extend_from_slice(b"\\\\U");
+                    &[28, 24, 20, 16, 12, 8, 4, 0]
+                } else {
+                    out.extend_from_slice(b"\\\\u");
+                    &[12, 8, 4, 0]
+                };
+                for &shift in digits {
                     out.push(HEX[((c >> shift) & 0xf) as usize]);
                 }
-                found.hostile = true;
+                found.hostile |= invisible::hostile(c);
             }
             Visible::Pass => {}
         }
@@ -112,25 +114,8 @@ enum Visible {
     Hostile(&'static [u8]),
     /// A control byte, written as `\xNN`.
     Byte(u8),
-    /// An invisible or control code point, written as `\uNNNN`.
+    /// An invisible or control code point, written as `\uNNNN` (`\UNNNNNNNN` beyond the BMP).
     Code(u32),
-}
-
-/// The code point of an invisible formatting character encoded at `i` (three bytes, lead
-/// E2 or EF), if it is one logseal makes visible.
-fn invisible(text: &[u8], i: usize) -> Option<u32> {
-    let (b1, b2) = (*text.get(i + 1)?, *text.get(i + 2)?);
-    let code = match (text[i], b1, b2) {
-        // U+200B zero width space, U+200E/F LRM/RLM, U+2028/9 line/paragraph separator,
-        // U+202A-E embeddings and overrides
-        (0xE2, 0x80, 0x8B | 0x8E | 0x8F | 0xA8..=0xAE) => 0x2000 | (b2 as u32 - 0x80),
-        // U+2060 word joiner, U+2066-9 isolates
-        (0xE2, 0x81, 0xA0 | 0xA6..=0xA9) => 0x2040 | (b2 as u32 - 0x80),
-        // U+FEFF zero width no-break space (BOM)
-        (0xEF, 0xBB, 0xBF) => 0xFEFF,
-        _ => return None,
-    };
-    Some(code)
 }
 
 #[cfg(test)]
@@ -180,8 +165,35 @@ mod tests {
 
     #[test]
     fn ordinary_unicode_passes_unchanged() {
-        let text = "café € “quoted” — 日本語 😀 ZWJ\u{200d}ok ©±\u{a0}";
+        let text = "café € “quoted” — 日本語 ﾊﾝｶｸ 한국어 😀 ©±\u{a0} ＡＢＣ";
         assert_eq!(seen(text, false), (text.into(), false));
+    }
+
+    #[test]
+    fn every_default_ignorable_and_format_character_becomes_visible() {
+        // Soft hyphen, combining grapheme joiner, Arabic number sign, Mongolian vowel
+        // separator, Hangul fillers, invisible operators, deprecated format characters,
+        // interlinear annotation, shorthand format controls, musical formatting, tag characters.
+        for c in ['\u{ad}', '\u{34f}', '\u{600}', '\u{180e}', '\u{115f}', '\u{3164}', '\u{ffa0}', '\u{2061}', '\u{2064}', '\u{206a}', '\u{206f}', '\u{fff9}', '\u{fffb}', '\u{1bca0}', '\u{1d173}'] {
+            let (s, h) = seen(&format!("log{c}seal"), false);
+            let code = c as u32;
+            let shown = if code > 0xFFFF { format!("\\U{code:08x}") } else { format!("\\u{code:04x}") };
+            assert_eq!(s, format!("log{shown}seal"), "U+{code:04X}");
+            assert!(h, "U+{code:04X} is hostile");
+        }
+        // ASCII smuggled in tag characters shows as codes, not as nothing.
+        let (s, h) = seen("ok\u{e0001}\u{e0069}\u{e007f}", false);
+        assert_eq!(s, r"ok\U000e0001\U000e0069\U000e007f");
+        assert!(h);
+    }
+
+    #[test]
+    fn joiners_and_emoji_selectors_are_shown_without_an_attack_tag() {
+        let (s, h) = seen("👨\u{200d}👩 ❤\u{fe0f} گفت\u{200c}وگو", false);
+        assert_eq!(s, r"👨\u200d👩 ❤\ufe0f گفت\u200cوگو");
+        assert!(!h);
+        // Other variation selectors carry hidden bytes (emoji smuggling).
+        assert!(seen("😀\u{fe01}\u{e0100}", false).1);
     }
 
     #[test]
