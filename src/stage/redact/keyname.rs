@@ -156,6 +156,11 @@ const SECRET_HEADS: &[(&str, Kind)] = &[
     ("ccn", Kind::Card),
     ("ccnum", Kind::Card),
     ("cardnumber", Kind::Card),
+    ("creditcard", Kind::Card),
+    ("sessid", Kind::Session),
+    ("dsn", Kind::Secret),
+    ("connectionstring", Kind::Secret),
+    ("connstr", Kind::Secret),
 ];
 
 /// Two-word heads (qualifier, head) that name a secret.
@@ -189,10 +194,60 @@ const SECRET_PAIRS: &[(&str, &str, Kind)] = &[
     ("tax", "id", Kind::NationalId),
     ("passport", "number", Kind::NationalId),
     ("sin", "number", Kind::NationalId),
+    ("connect", "sid", Kind::Session),
+    ("session", "token", Kind::Session),
+    ("account", "key", Kind::Secret),
+    ("subscription", "key", Kind::Token),
+    ("storage", "key", Kind::Secret),
+    ("shared", "key", Kind::Secret),
+    ("connection", "string", Kind::Secret),
+    ("conn", "string", Kind::Secret),
+    ("conn", "str", Kind::Secret),
+    ("mfa", "code", Kind::Password),
+    ("otp", "code", Kind::Password),
+    ("totp", "code", Kind::Password),
+    ("recovery", "code", Kind::Password),
+    ("backup", "code", Kind::Password),
+    ("verification", "code", Kind::Password),
+    ("auth", "code", Kind::Token),
+    ("authorization", "code", Kind::Token),
+    ("acct", "no", Kind::BankAccount),
+    ("acct", "num", Kind::BankAccount),
+    ("acct", "number", Kind::BankAccount),
+];
+
+/// Heads long and distinct enough to name a secret at the end of a run-together word
+/// (`userpassword`, `PGPASSWORD`, `accesstoken`, `clientsecret`). Shorter heads (`pass`,
+/// `pin`, `sid`) and `session` (`possession`) count only as whole words.
+const SUFFIX_HEADS: &[&str] = &[
+    "password", "passwd", "passphrase", "passcode", "secret", "secrets", "token", "tokens", "apikey", "credential",
+    "credentials", "privatekey", "sessionid", "cardnumber", "creditcard",
+];
+
+/// Short names that are secrets only as the whole name (`sid`, but not `account_sid`).
+const SOLO_HEADS: &[(&str, Kind)] = &[("sid", Kind::Session), ("sin", Kind::NationalId)];
+
+/// Words before `token`/`tokens` that make it a count (LLM usage: `prompt_tokens`,
+/// `max_tokens`, `totalTokens`), not a credential.
+const COUNT_QUALIFIERS: &[&str] = &[
+    "prompt", "completion", "total", "max", "min", "input", "output", "cached", "cache", "reasoning", "num", "count",
+    "used", "remaining", "estimated", "audio", "image", "candidates", "thoughts", "tool", "accepted", "rejected",
+];
+
+/// Words before `key` that make it an identifier, not a credential (`cache_key`,
+/// `routing_key`, `idempotency_key`, `public_key`).
+const ID_KEY_QUALIFIERS: &[&str] = &[
+    "cache", "routing", "partition", "sort", "range", "idempotency", "idempotence", "dedup", "dedupe", "public",
+    "primary", "foreign", "object", "bucket", "lookup", "row", "shard", "group", "message", "event", "index", "map",
+    "hash", "cursor", "page", "i18n", "translation", "label", "config", "setting", "metric", "span", "trace", "log",
 ];
 
 /// Heads that are secrets when qualified by a secret word (`password_hash`, `secret_salt`).
-const QUALIFIED_HEADS: &[&str] = &["hash", "digest", "salt", "key", "value", "string", "text", "id"];
+const QUALIFIED_HEADS: &[&str] = &[
+    "hash", "digest", "salt", "key", "value", "string", "text", "id", "confirmation", "confirm", "again", "repeat",
+    "retype", "plain", "plaintext", "clear", "cleartext", "raw", "encrypted", "enc", "b64", "base64", "hex", "old",
+    "new", "current", "input",
+];
 /// Heads whose value is a secret if it looks random.
 const MAYBE_HEADS: &[&str] = &["key", "sig", "signature", "hmac"];
 const PHONE_HEADS: &[&str] = &["phone", "mobile", "tel", "telephone", "msisdn", "fax", "cell", "cellphone"];
@@ -205,7 +260,10 @@ const BODY_NAMES: &[&str] = &["body", "requestbody", "rawbody", "payload", "resp
 /// assert!(matches!(classify(b"userPassword"), KeyClass::Secret(_)));
 /// assert!(matches!(classify(b"X-Api-Key"), KeyClass::Secret(_)));
 /// assert_eq!(classify(b"password_changed"), KeyClass::Plain);
-/// assert_eq!(classify(b"cache_key"), KeyClass::MaybeSecret);
+/// assert!(matches!(classify(b"PGPASSWORD"), KeyClass::Secret(_)));
+/// assert_eq!(classify(b"prompt_tokens"), KeyClass::Plain);
+/// assert_eq!(classify(b"key"), KeyClass::MaybeSecret);
+/// assert_eq!(classify(b"cache_key"), KeyClass::Plain);
 /// ```
 pub fn classify(name: &[u8]) -> KeyClass {
     let w = Words::split(name);
@@ -214,18 +272,16 @@ pub fn classify(name: &[u8]) -> KeyClass {
         return KeyClass::Plain;
     }
     let qualifier = w.back(1);
-    for (q, h, kind) in SECRET_PAIRS {
-        if head == h.as_bytes() && qualifier == q.as_bytes() {
-            return KeyClass::Secret(*kind);
-        }
+    if is_count(head, qualifier) {
+        return KeyClass::Plain;
     }
-    if let Some((_, kind)) = SECRET_HEADS.iter().find(|(h, _)| head == h.as_bytes()) {
-        return KeyClass::Secret(*kind);
+    if let Some(kind) = secret_word(head, qualifier) {
+        return KeyClass::Secret(kind);
     }
     if QUALIFIED_HEADS.iter().any(|h| head == h.as_bytes()) {
         for i in 1..w.count {
-            if let Some((_, kind)) = SECRET_HEADS.iter().find(|(h, _)| w.back(i) == h.as_bytes()) {
-                return KeyClass::Secret(*kind);
+            if let Some(kind) = secret_word(w.back(i), w.back(i + 1)) {
+                return KeyClass::Secret(kind);
             }
         }
     }
@@ -244,10 +300,53 @@ pub fn classify(name: &[u8]) -> KeyClass {
             }
         }
     }
+    if head == b"key" && ID_KEY_QUALIFIERS.iter().any(|q| qualifier == q.as_bytes()) {
+        return KeyClass::Plain;
+    }
+    if w.count == 1 {
+        if let Some((_, kind)) = SOLO_HEADS.iter().find(|(h, _)| head == h.as_bytes()) {
+            return KeyClass::Secret(*kind);
+        }
+    }
     if MAYBE_HEADS.iter().any(|h| head == h.as_bytes()) {
         return KeyClass::MaybeSecret;
     }
     KeyClass::Plain
+}
+
+/// The kind of secret the word `word` names after the word `qualifier` (empty when none):
+/// a secret head or pair, also run together into one word (`clientsecret`, `secretkey`) and
+/// with a number after it (`password2`).
+fn secret_word(word: &[u8], qualifier: &[u8]) -> Option<Kind> {
+    let digits = word.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let bare = &word[..word.len() - digits];
+    // `cvv2` is a head of its own; `password2` is `password`.
+    for word in [word, bare] {
+        if word.is_empty() {
+            continue;
+        }
+        if let Some((_, _, kind)) = SECRET_PAIRS.iter().find(|(q, h, _)| word == h.as_bytes() && qualifier == q.as_bytes()) {
+            return Some(*kind);
+        }
+        if let Some((_, kind)) = SECRET_HEADS.iter().find(|(h, _)| word == h.as_bytes()) {
+            return Some(*kind);
+        }
+        // Run together: a pair (`secretkey`, `creditcardnumber`'s `cardnumber`) or a long head.
+        if let Some((_, _, kind)) = SECRET_PAIRS.iter().find(|(q, h, _)| word.len() == q.len() + h.len() && word.starts_with(q.as_bytes()) && word.ends_with(h.as_bytes())) {
+            return Some(*kind);
+        }
+        for h in SUFFIX_HEADS {
+            if word.len() > h.len() && word.ends_with(h.as_bytes()) && !is_count(h.as_bytes(), &word[..word.len() - h.len()]) {
+                return SECRET_HEADS.iter().find(|(head, _)| head == h).map(|(_, kind)| *kind);
+            }
+        }
+    }
+    None
+}
+
+/// True for a token count (`prompt_tokens`, `maxtokens`), which is no credential.
+fn is_count(head: &[u8], qualifier: &[u8]) -> bool {
+    matches!(head, b"token" | b"tokens") && COUNT_QUALIFIERS.iter().any(|q| qualifier == q.as_bytes())
 }
 
 /// A small exact cache in front of [`classify`]: field names repeat from record to record,
@@ -357,6 +456,31 @@ mod tests {
     }
 
     #[test]
+    fn run_together_numbered_and_named_secrets() {
+        for n in [
+            "userpassword", "PGPASSWORD", "newpassword", "MYSQL_PWD", "accesstoken", "clientsecret", "secretkey",
+            "creditcard", "password2", "pass1", "password_confirmation", "passwordConfirm", "new_password", "connect.sid",
+            "sid", "sessid", "PHPSESSID", "sin", "private_key_id", "dsn", "SENTRY_DSN", "connection_string",
+            "connectionString", "AccountKey", "Ocp-Apim-Subscription-Key", "mfa_code", "recovery_code", "acct_no",
+            "refreshtoken", "githubtoken", "x-auth-token", "storageAccountKey", "creditcardnumber", "otp_code",
+        ] {
+            assert!(matches!(classify(n.as_bytes()), KeyClass::Secret(_)), "{n} should be secret");
+        }
+    }
+
+    #[test]
+    fn counts_and_identifier_keys_are_not_secrets() {
+        for n in [
+            "prompt_tokens", "completion_tokens", "total_tokens", "max_tokens", "maxTokens", "totaltokens", "input_tokens",
+            "cache_key", "routing_key", "partition_key", "idempotency_key", "idempotencyKey", "public_key", "publicKey",
+            "sort_key", "account_sid", "sinus", "possession", "session_count", "tokens_used", "cvv_checked",
+        ] {
+            let c = classify(n.as_bytes());
+            assert!(!matches!(c, KeyClass::Secret(_) | KeyClass::MaybeSecret), "{n} should be plain: {c:?}");
+        }
+    }
+
+    #[test]
     fn the_cache_answers_exactly_as_classify() {
         let mut cache = ClassCache::default();
         let names: Vec<String> = (0..3000).map(|i| format!("field_{i}")).chain(["password".into(), "pass_word_x".into()]).collect();
@@ -371,7 +495,6 @@ mod tests {
 
     #[test]
     fn maybe_phone_and_body_names() {
-        assert_eq!(classify(b"cache_key"), KeyClass::MaybeSecret);
         assert_eq!(classify(b"signature"), KeyClass::MaybeSecret);
         assert_eq!(classify(b"key"), KeyClass::MaybeSecret);
         assert_eq!(classify(b"phone"), KeyClass::Phone);
