@@ -11,13 +11,14 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/corpus` beside the repository (CI lays shared/ there), or $LOGSEAL_CORPUS_DIR.
+/// The labeled public corpora in `tests/corpus/`, or those in $LOGSEAL_CORPUS_DIR (another
+/// copy or a newer version, scored the same way).
 pub fn corpus(name: &str) -> PathBuf {
     let dir = std::env::var_os("LOGSEAL_CORPUS_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/corpus"));
+        .unwrap_or_else(|| root().join("tests/corpus"));
     let path = dir.join(name);
-    assert!(path.exists(), "corpus {} not found: lay shared/ beside the repository or set LOGSEAL_CORPUS_DIR", path.display());
+    assert!(path.exists(), "corpus {} not found in {}", path.display(), dir.display());
     path
 }
 

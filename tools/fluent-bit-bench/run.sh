@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${FLUENT_BIT:?set FLUENT_BIT to a fluent-bit binary}"
-corpus=${CORPUS:-../shared/corpus/pii-public.ndjson}
+corpus=${CORPUS:-tests/corpus/pii-public.ndjson}
 copies=${COPIES:-150}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
