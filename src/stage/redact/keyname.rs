@@ -161,6 +161,20 @@ const SECRET_HEADS: &[(&str, Kind)] = &[
     ("dsn", Kind::Secret),
     ("connectionstring", Kind::Secret),
     ("connstr", Kind::Secret),
+    // National identifiers by their own names (their shapes in free text: `national/`).
+    ("bsn", Kind::NationalId),
+    ("pesel", Kind::NationalId),
+    ("cpf", Kind::NationalId),
+    ("aadhaar", Kind::NationalId),
+    ("aadhar", Kind::NationalId),
+    ("tfn", Kind::NationalId),
+    ("dni", Kind::NationalId),
+    ("nie", Kind::NationalId),
+    ("nif", Kind::NationalId),
+    ("hetu", Kind::NationalId),
+    ("henkilotunnus", Kind::NationalId),
+    ("rrn", Kind::NationalId),
+    ("itin", Kind::NationalId),
 ];
 
 /// Two-word heads (qualifier, head) that name a secret.
@@ -214,6 +228,9 @@ const SECRET_PAIRS: &[(&str, &str, Kind)] = &[
     ("acct", "no", Kind::BankAccount),
     ("acct", "num", Kind::BankAccount),
     ("acct", "number", Kind::BankAccount),
+    ("aba", "number", Kind::BankAccount),
+    ("aba", "routing", Kind::BankAccount),
+    ("bank", "number", Kind::BankAccount),
 ];
 
 /// Heads long and distinct enough to name a secret at the end of a run-together word
@@ -246,7 +263,7 @@ const ID_KEY_QUALIFIERS: &[&str] = &[
 const QUALIFIED_HEADS: &[&str] = &[
     "hash", "digest", "salt", "key", "value", "string", "text", "id", "confirmation", "confirm", "again", "repeat",
     "retype", "plain", "plaintext", "clear", "cleartext", "raw", "encrypted", "enc", "b64", "base64", "hex", "old",
-    "new", "current", "input",
+    "new", "current", "input", "number", "no", "num", "nr",
 ];
 /// Heads whose value is a secret if it looks random.
 const MAYBE_HEADS: &[&str] = &["key", "sig", "signature", "hmac"];
@@ -462,7 +479,8 @@ mod tests {
             "creditcard", "password2", "pass1", "password_confirmation", "passwordConfirm", "new_password", "connect.sid",
             "sid", "sessid", "PHPSESSID", "sin", "private_key_id", "dsn", "SENTRY_DSN", "connection_string",
             "connectionString", "AccountKey", "Ocp-Apim-Subscription-Key", "mfa_code", "recovery_code", "acct_no",
-            "refreshtoken", "githubtoken", "x-auth-token", "storageAccountKey", "creditcardnumber", "otp_code",
+            "refreshtoken", "githubtoken", "x-auth-token", "storageAccountKey", "creditcardnumber", "otp_code", "bsn",
+            "PESEL", "customer_cpf", "aadhaar_number", "tfn", "dni", "itin", "aba_number", "aba_routing", "bank_number",
         ] {
             assert!(matches!(classify(n.as_bytes()), KeyClass::Secret(_)), "{n} should be secret");
         }

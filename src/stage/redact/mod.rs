@@ -23,6 +23,7 @@ pub mod jwt;
 pub mod keyname;
 pub mod kind;
 pub mod kv;
+pub mod national;
 pub mod national_id;
 pub mod pem;
 pub mod scan;

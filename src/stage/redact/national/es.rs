@@ -1,0 +1,47 @@
+//! Spanish DNI (`12345678Z`) and NIE (`X1234567L`, X/Y/Z standing for 0/1/2): the letter is
+//! `TRWAGMYFPDXBNJZSQVHLCKE` at the number mod 23. A dash or space before the letter is taken.
+
+use super::shaped;
+
+const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+
+/// A DNI from the digit at `at`.
+pub fn dni(text: &[u8], at: usize) -> Option<usize> {
+    let end = ["ddddddddL", "dddddddd-L", "dddddddd L"].iter().find_map(|p| shaped(text, at, p.as_bytes()))?;
+    let n = text[at..at + 8].iter().fold(0u32, |a, &c| a * 10 + (c - b'0') as u32);
+    (LETTERS[(n % 23) as usize] == text[end - 1]).then_some(end)
+}
+
+/// A NIE from the capital X, Y or Z at `at`.
+pub fn nie(text: &[u8], at: usize) -> Option<usize> {
+    let lead = match text.get(at)? {
+        b'X' => 0,
+        b'Y' => 1,
+        b'Z' => 2,
+        _ => return None,
+    };
+    let end = ["LdddddddL", "L-ddddddd-L", "Ldddddddd-L"].iter().find_map(|p| shaped(text, at, p.as_bytes()))?;
+    let digits: Vec<u8> = text[at + 1..end - 1].iter().copied().filter(u8::is_ascii_digit).collect();
+    if digits.len() != 7 {
+        return None;
+    }
+    let n = digits.iter().fold(lead, |a, &c| a * 10 + (c - b'0') as u32);
+    (LETTERS[(n % 23) as usize] == text[end - 1]).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dni_and_nie_letters_are_checked() {
+        assert_eq!(dni(b"12345678Z", 0), Some(9));
+        assert_eq!(dni(b"dni 12345678-Z.", 4), Some(14));
+        assert_eq!(dni(b"12345678A", 0), None);
+        assert_eq!(dni(b"123456789Z", 0), None);
+        assert_eq!(nie(b"X1234567L", 0), Some(9));
+        assert_eq!(nie(b"Y1234567X", 0), Some(9));
+        assert_eq!(nie(b"X1234567A", 0), None);
+        assert_eq!(nie(b"A1234567L", 0), None);
+    }
+}
