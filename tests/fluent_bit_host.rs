@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{corpus_records, hostile_lines, logseal, root, wasm_module};
+use common::{cli_lines, corpus_records, hostile_lines, logseal, root, wasm_module};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use wasmtime::{Engine, Instance, Linker, Memory, Module, Store, TypedFunc};
@@ -163,18 +163,7 @@ fn time_ns() -> String {
 
 /// Filters `records` through the CLI with `policy` (None: the default) and returns the lines.
 fn cli(records: &[Vec<u8>], policy: Option<&Path>) -> Vec<Vec<u8>> {
-    let stdin: Vec<u8> = records.iter().flat_map(|r| r.iter().copied().chain([b'\n'])).collect();
-    let seed = format!("{RANDOM_BYTE:02x}").repeat(16);
-    let t = time_ns();
-    let mut args = vec!["filter", "--time-ns", &t, "--chain-seed", &seed];
-    let p;
-    if let Some(policy) = policy {
-        p = policy.display().to_string();
-        args.extend(["--policy", &p]);
-    }
-    let (code, out, err) = logseal(&args, &stdin);
-    assert_eq!(code, 0, "{err}");
-    out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect()
+    cli_lines(records, &time_ns(), RANDOM_BYTE, policy)
 }
 
 fn assert_identical(records: &[Vec<u8>], fb: &mut FluentBit, policy: Option<&Path>) {

@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{corpus_records, hostile_lines, logseal, root, wasm_module};
+use common::{cli_lines, corpus_records, hostile_lines, logseal, root, wasm_module};
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -193,20 +193,9 @@ fn vector_json(record: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&v).unwrap()
 }
 
-/// The CLI's lines for the same events, at the stand-in's time and randomness.
-fn cli(events: &[Vec<u8>], policy: Option<&Path>) -> Vec<Vec<u8>> {
-    let stdin: Vec<u8> = events.iter().flat_map(|r| r.iter().copied().chain([b'\n'])).collect();
-    let seed = format!("{RANDOM_BYTE:02x}").repeat(16);
-    let t = TIME_NS.to_string();
-    let mut args = vec!["filter", "--time-ns", &t, "--chain-seed", &seed];
-    let p;
-    if let Some(policy) = policy {
-        p = policy.display().to_string();
-        args.extend(["--policy", &p]);
-    }
-    let (code, out, err) = logseal(&args, &stdin);
-    assert_eq!(code, 0, "{err}");
-    out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect()
+/// Filters `records` through the CLI with `policy` (None: the default) and returns the lines.
+fn cli(records: &[Vec<u8>], policy: Option<&Path>) -> Vec<Vec<u8>> {
+    cli_lines(records, &TIME_NS.to_string(), RANDOM_BYTE, policy)
 }
 
 fn through(vector: &mut Vector, events: &[Vec<u8>]) -> Vec<Vec<u8>> {

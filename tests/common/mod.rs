@@ -65,6 +65,23 @@ pub fn logseal(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
     (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// `logseal filter` on `records` at the fixed time `time_ns` with the chain id drawn from
+/// `random_byte` repeated: what a wasm host stand-in with that clock and randomness must
+/// match. `policy` None: the default policy.
+pub fn cli_lines(records: &[Vec<u8>], time_ns: &str, random_byte: u8, policy: Option<&std::path::Path>) -> Vec<Vec<u8>> {
+    let stdin: Vec<u8> = records.iter().flat_map(|r| r.iter().copied().chain([b'\n'])).collect();
+    let seed = format!("{random_byte:02x}").repeat(16);
+    let mut args = vec!["filter", "--time-ns", time_ns, "--chain-seed", &seed];
+    let p;
+    if let Some(policy) = policy {
+        p = policy.display().to_string();
+        args.extend(["--policy", &p]);
+    }
+    let (code, out, err) = logseal(&args, &stdin);
+    assert_eq!(code, 0, "{err}");
+    out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect()
+}
+
 /// Lines that every host must handle the same way: hostile, broken and odd input.
 pub fn hostile_lines() -> Vec<Vec<u8>> {
     let mut lines: Vec<Vec<u8>> = vec![
