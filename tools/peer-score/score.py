@@ -679,6 +679,9 @@ def extract_gitleaks(tree, seed, notes):
                                     secret = mm.group(group)
                                 else:
                                     secret = next((g for g in mm.groups() if g), None) or mm.group(0)
+                                if len(secret) < 8 <= len(mm.group(0)):
+                                    # a repeated fragment group (teams webhook): the match is the secret
+                                    secret = mm.group(0)
                         if not secret:
                             notes.append("gitleaks %s: secret of a tp not located (regex %s)" %
                                          (rid, "unavailable" if rx is None else "did not match"))
@@ -746,7 +749,15 @@ def extract_presidio(tree, notes):
                         if isinstance(dec.args[0], ast.Constant) else list(ast.literal_eval(dec.args[0]))
                 except Exception:
                     continue
-                if "text" not in names or not isinstance(dec.args[1], (ast.List, ast.Tuple)):
+                if not isinstance(dec.args[1], (ast.List, ast.Tuple)):
+                    continue
+                textkey = next((n for n in ("text", "iban") if n in names), None)
+                # validator tables: ("number", expected: bool) over the whole string
+                boolform = textkey is None and len(names) == 2 and names[1] == "expected" and \
+                    names[0] in ("number", "pesel", "id_number", "gstin", "pan")
+                if boolform:
+                    textkey = names[0]
+                if textkey is None:
                     continue
                 poskey = next((n for n in ("expected_positions", "expected_res", "expected_position") if n in names), None)
                 for node in dec.args[1].elts:
@@ -755,9 +766,15 @@ def extract_presidio(tree, notes):
                     except Exception:
                         notes.append("presidio %s: a case with non-literal values skipped" % base)
                         continue
-                    text = row.get("text")
+                    text = row.get(textkey)
                     if not isinstance(text, str):
                         continue
+                    if boolform:
+                        if not isinstance(row.get("expected"), bool):
+                            continue
+                        row = {textkey: text, "expected_len": 1 if row["expected"] else 0,
+                               "expected_positions": ((0, len(text)),) if row["expected"] else ()}
+                        poskey = "expected_positions"
                     ents = row.get("entities") or row.get("entity") or [default_entity]
                     if isinstance(ents, str):
                         ents = [ents]
@@ -979,7 +996,7 @@ def main():
     ap.add_argument("--seed", type=int, default=15, help="seed for gitleaks' generated secrets")
     ap.add_argument("--worst", type=int, default=30)
     ap.add_argument("--markdown", action="store_true", help="print tables as Markdown")
-    ap.add_argument("--json-out", help="write per-case results as JSONL")
+    ap.add_argument("--json-out", help="write per-case results with input and output records as JSONL (holds the samples)")
     ap.add_argument("--notes", action="store_true", help="print what extraction skipped")
     a = ap.parse_args()
 
@@ -1077,7 +1094,8 @@ def main():
             if lk:
                 leaks_shown[(src, smp["rule"])].append((ctx, smp))
         if jout:
-            jout.write(json.dumps(res) + "\n")
+            res.update(record=rec, output=o)
+            jout.write(json.dumps(res, ensure_ascii=False) + "\n")
     if jout:
         jout.close()
 
@@ -1138,8 +1156,8 @@ def main():
         table(["source", "rule", "fp cases", "lost"], [[k[0], k[1], per_rule[k]["fp"], n] for n, k in fpw[:20]])
     if a.notes:
         print("extraction notes (%d):" % len(notes))
-        for n in notes:
-            print("  " + n)
+        for n, k in sorted(collections.Counter(notes).items()):
+            print("  %s%s" % (n, " (x%d)" % k if k > 1 else ""))
     else:
         print("extraction notes: %d (see --notes)" % len(notes))
 
