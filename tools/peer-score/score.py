@@ -947,10 +947,17 @@ def out_text(rec):
             parts.append(v if isinstance(v, str) else json.dumps(v))
     walk(rec)
     t = "\n".join(parts)
-    u = t
+    return t, unescape(t)
+
+
+def unescape(t):
+    """Undo the filter's visible escapes (README "Escaping"): escaping is not a loss."""
+    u = t.replace("$\\{", "${")
+    u = re.sub(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))",
+               lambda m: chr(int(m.group(1) or m.group(2) or m.group(3), 16)), u)
     for a, b in UNESC:
         u = u.replace(a, b)
-    return t, u
+    return u
 
 
 def norm(s):
@@ -982,7 +989,7 @@ def shorten(s, n=6):
     return (s[:n] + "..." + "(%d chars)" % len(s)) if len(s) > n else s[:2] + "..."
 
 
-SECRET_KEY = re.compile(r"(?i)(pass|pwd|secret|token|api[_-]?key|auth|credential|private)[\w.-]*[\"']?\s*[:=]")
+SECRET_KEY = re.compile(r"(?i)(pass|pwd|secret|token|key|auth|credential|private)[\w.-]*[\"']?\s*[:=]")
 
 
 def main():
