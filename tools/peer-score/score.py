@@ -896,7 +896,18 @@ PHONE_KEYS = {"phone": ("phone", "PHONE_NUMBER", "phone", "phone")}
 
 
 def logfmt_val(s):
-    return s if re.fullmatch(r'[^\s"=\\]+', s) else json.dumps(s)
+    return s if re.fullmatch(r'[^\s"=\\]+', s) else json.dumps(s, ensure_ascii=False)
+
+
+def forms_of(s, ctx):
+    """How a sample's text is written in a context: itself, percent-encoded, logfmt-quoted."""
+    forms = {s}
+    if ctx.endswith("url"):
+        forms.add(urllib.parse.quote(s, safe=""))
+    if ctx.endswith("logfmt"):
+        forms.add(logfmt_val(s).strip('"') if logfmt_val(s) != s else s)
+        forms.add(json.dumps(s, ensure_ascii=False)[1:-1])
+    return forms
 
 
 def contexts(smp):
@@ -965,10 +976,7 @@ def norm(s):
 
 
 def leaked(secret, ctx, text, utext):
-    forms = {secret}
-    if ctx.endswith("url"):
-        forms.add(urllib.parse.quote(secret, safe=""))
-    for f in forms:
+    for f in forms_of(secret, ctx):
         if f in text or f in utext or norm(f) in norm(utext):
             return True
     for chunk in re.split(r"\s+|\\n", secret):  # multi-line secrets: a long line of it is a leak
@@ -992,6 +1000,40 @@ def shorten(s, n=6):
 SECRET_KEY = re.compile(r"(?i)(pass|pwd|secret|token|key|auth|credential|private)[\w.-]*[\"']?\s*[:=]")
 
 
+BLANK = ("import sys, json\nfor l in sys.stdin:\n    r = json.loads(l)\n"
+         "    print(json.dumps({k: (v if k == 'case' else 'X') for k, v in r.items()}))")
+
+
+def self_check(samples):
+    """Run the scorer on the same samples with two stand-in filters whose scores are known."""
+    import shlex, tempfile
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "samples.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for s in samples:
+                f.write(json.dumps(s, ensure_ascii=False) + "\n")
+        blank = os.path.join(d, "blank.py")
+        with open(blank, "w") as f:
+            f.write(BLANK)
+        py = shlex.quote(sys.executable)
+        ok = True
+        for cmd, want in (("cat", "0.0%"), ("%s %s" % (py, shlex.quote(blank)), "100.0%")):
+            out = subprocess.run([sys.executable, os.path.abspath(__file__), "--samples", path, "--cmd", cmd],
+                                 capture_output=True, text=True).stdout
+            lines = [l for l in out.splitlines() if l.startswith("summary ")]
+            for l in lines:
+                vals = dict(kv.split("=", 1) for kv in l.split()[1:])
+                bad = [k for k in ("recall", "collateral", "fp_loss") if vals[k] not in (want, "-")]
+                if bad:
+                    ok = False
+                    print("self-check FAILED with --cmd %s: %s" % (cmd, l))
+            if not lines:
+                ok = False
+                print("self-check FAILED with --cmd %s: no summary" % cmd)
+        print("self-check %s (%d samples)" % ("ok" if ok else "FAILED", len(samples)))
+        return 0 if ok else 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gitleaks", help="gitleaks checkout or git dir")
@@ -1005,6 +1047,9 @@ def main():
     ap.add_argument("--markdown", action="store_true", help="print tables as Markdown")
     ap.add_argument("--json-out", help="write per-case results with input and output records as JSONL (holds the samples)")
     ap.add_argument("--notes", action="store_true", help="print what extraction skipped")
+    ap.add_argument("--self-check", action="store_true",
+                    help="check the scorer itself: an identity command must score 0%% recall and 0%% loss, "
+                         "one that blanks every value 100%% and 100%%")
     a = ap.parse_args()
 
     notes, samples, commits = [], [], {}
@@ -1031,6 +1076,8 @@ def main():
         with open(a.dump_samples, "w", encoding="utf-8") as f:
             for s in samples:
                 f.write(json.dumps(s, ensure_ascii=False) + "\n")
+    if a.self_check:
+        sys.exit(self_check(samples))
 
     cases, bare_seen = [], set()
     for si, smp in enumerate(samples):
@@ -1076,7 +1123,8 @@ def main():
                "inscope": inscope, "lost_record": lost}
         src = smp["source"] if inscope else smp["source"] + " (out of scope)"
         if smp["fp"]:
-            kept = (not lost) and (norm(smp["text"]) in norm(utext) or smp["text"] in text) and words_ok
+            kept = (not lost) and words_ok and any(
+                norm(f) in norm(utext) or f in text for f in forms_of(smp["text"], ctx))
             keyed = bool(SECRET_KEY.search(smp["text"]))
             res.update(benign_kept=kept, keyed=keyed)
             for c in (per_src[src], per_rule[(src, smp["rule"])]):
@@ -1161,6 +1209,11 @@ def main():
     if fpw:
         print("benign strings destroyed (unkeyed fps), by rule")
         table(["source", "rule", "fp cases", "lost"], [[k[0], k[1], per_rule[k]["fp"], n] for n, k in fpw[:20]])
+    for src in sorted(per_src):
+        c = per_src[src]
+        print("summary source=%s recall=%s collateral=%s fp_loss=%s fp_loss_unkeyed=%s" % (
+            src.replace(" (out of scope)", "/out"), pct(c["tp"] - c["leak"], c["tp"]), pct(c["collateral"], c["tp"]),
+            pct(c["fp_lost"], c["fp"]), pct(c["fp_lost_unkeyed"], c["fp"] - c["fp_keyed"])))
     if a.notes:
         print("extraction notes (%d):" % len(notes))
         for n, k in sorted(collections.Counter(notes).items()):
