@@ -134,7 +134,7 @@ pub fn next_shared_number(key: &str) -> Option<u64> {
             }
             _ => return None,
         };
-        let next = current + 1;
+        let next = current.checked_add(1)?;
         let bytes = next.to_le_bytes();
         // SAFETY: valid pointers for the call.
         let set = unsafe { proxy_set_shared_data(key.as_ptr(), key.len(), bytes.as_ptr(), bytes.len(), cas) };

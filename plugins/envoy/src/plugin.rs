@@ -303,17 +303,23 @@ impl HttpContext for Http {
 
 /// Sets the filter state Envoy's access logs read: `wasm.logseal` (the filtered record) and
 /// `wasm.logseal_path`, `wasm.logseal_user_agent`, `wasm.logseal_referer`,
-/// `wasm.logseal_header.<name>` (each value JSON-escaped, without quotes, so it holds no
-/// control character whatever the log format).
+/// `wasm.logseal_header.<name>`. Each value is the core's (redacted, escaped) text; one that
+/// still holds a control character (a field the policy lets keep line ends) is JSON-escaped,
+/// so no value can break a log line whatever the format.
 fn expose(out: &[u8]) {
     host::set_property("logseal", out);
     let Ok(serde_json::Value::Object(doc)) = serde_json::from_slice::<serde_json::Value>(out) else { return };
     let mut buf = Vec::new();
     let mut put = |name: &str, v: &serde_json::Value| {
         buf.clear();
-        match v {
-            serde_json::Value::String(s) => encode_body(s.as_bytes(), &mut buf),
-            other => encode_body(other.to_string().as_bytes(), &mut buf),
+        let text = match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if text.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            encode_body(text.as_bytes(), &mut buf);
+        } else {
+            buf.extend_from_slice(text.as_bytes());
         }
         host::set_property(name, &buf);
     };
