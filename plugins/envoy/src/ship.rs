@@ -80,7 +80,7 @@ impl Queue {
 
     /// Whether a record of `len` bytes fits now.
     pub fn fits(&self, len: usize) -> bool {
-        self.records.len() < self.limits.queue_records && self.bytes + len + 1 <= self.limits.queue_bytes
+        self.records.len() < self.limits.queue_records && self.bytes + len < self.limits.queue_bytes
     }
 
     /// Records dropped since the last gap record, to be declared before the next record.
