@@ -578,7 +578,15 @@ fn access_records_reach_the_collector_redacted_escaped_equal_to_the_cli_and_seal
         let label = chain.split_once('.').map(|(_, l)| l).unwrap_or("");
         assert!(label.starts_with("edge.vm") && label["edge.vm".len()..].parse::<u32>().is_ok(), "{chain}");
     }
-    assert_eq!(summary["verified"].as_u64().or_else(|| summary["records"].as_u64()).is_some(), true, "{summary}");
+    assert_eq!(summary["ok"], true, "{summary}");
+    let verified: BTreeMap<String, u64> = summary["chains"]
+        .as_array()
+        .expect("chains")
+        .iter()
+        .map(|c| (c["chain"].as_str().unwrap_or("").to_string(), c["verified"].as_u64().unwrap_or(0)))
+        .collect();
+    assert_eq!(verified.keys().cloned().collect::<BTreeSet<_>>(), chains, "every worker chain verified");
+    assert_eq!(verified.values().sum::<u64>(), cases.len() as u64, "{summary}");
 
     // The HTTP filter: the secret header never reaches the upstream; request ids stay.
     let seen = upstream.requests();
