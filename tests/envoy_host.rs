@@ -772,8 +772,15 @@ fn hostile_requests_never_kill_the_vm() {
     let upstream = Server::on_free_port(200);
     let collector = Server::on_free_port(200);
     let (listen, admin) = (free_port(), free_port());
-    let text = config(&dir, listen, admin, upstream.port, collector.port, &[(r#""flush_ms": 500"#, r#""flush_ms": 50"#)]);
+    // Envoy generates no request id here, so the HTTP filter must add one.
+    let edits = [(r#""flush_ms": 500"#, r#""flush_ms": 50"#), ("stat_prefix: ingress", "stat_prefix: ingress\n          generate_request_id: false")];
+    let text = config(&dir, listen, admin, upstream.port, collector.port, &edits);
     let envoy = start_envoy(&envoy_bin, &dir, &text, admin, 1);
+    assert_eq!(send_raw(listen, &request(b"/api/needs-an-id", &[])), Some(200));
+    let ids: Vec<Vec<u8>> = upstream.requests().iter().filter_map(|r| r.header("x-request-id").map(<[u8]>::to_vec)).collect();
+    assert_eq!(ids.len(), 1, "the filter adds x-request-id when absent");
+    let id = String::from_utf8(ids[0].clone()).expect("ASCII");
+    assert!(id.len() == 36 && id.as_bytes()[14] == b'4' && id.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit()), "{id}");
     let huge = vec![b'a'; 200 * 1024];
     let many: Vec<(String, Vec<u8>)> = (0..300).map(|i| (format!("x-h{i}"), b"v".to_vec())).collect();
     let many_refs: Vec<(&str, &[u8])> = many.iter().map(|(k, v)| (k.as_str(), v.as_slice())).collect();
@@ -801,7 +808,7 @@ fn hostile_requests_never_kill_the_vm() {
         assert!(v["logseal"]["seal"]["seq"].is_u64());
         assert!(!l.bytes().any(|b| b < 0x20), "a raw control character: {l}");
     }
-    assert_eq!(lines.len(), hostile.len() + 1, "one record per request, refused ones too: {lines:#?}");
+    assert_eq!(lines.len(), hostile.len() + 2, "one record per request, refused ones too: {lines:#?}");
     let (code, problems, _, _) = verify(&dir, &lines);
     assert_eq!(code, 0, "{problems:?}");
     let log = envoy.log();
