@@ -115,6 +115,9 @@ struct Server {
     port: u16,
     seen: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
+    /// This many requests are recorded but answered 503 first (a collector that stored a
+    /// batch, then failed to say so).
+    fail_first: Arc<AtomicU32>,
 }
 
 impl Drop for Server {
@@ -129,19 +132,20 @@ impl Server {
         listener.set_nonblocking(true).expect("nonblocking");
         let seen = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
-        let (seen2, stop2) = (seen.clone(), stop.clone());
+        let fail_first = Arc::new(AtomicU32::new(0));
+        let (seen2, stop2, fail2) = (seen.clone(), stop.clone(), fail_first.clone());
         std::thread::spawn(move || {
             while !stop2.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((conn, _)) => {
-                        let (seen, stop) = (seen2.clone(), stop2.clone());
-                        std::thread::spawn(move || serve_connection(conn, status, &seen, &stop));
+                        let (seen, stop, fail) = (seen2.clone(), stop2.clone(), fail2.clone());
+                        std::thread::spawn(move || serve_connection(conn, status, &seen, &stop, &fail));
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(10)),
                 }
             }
         });
-        Server { port, seen, stop }
+        Server { port, seen, stop, fail_first }
     }
 
     fn on_free_port(status: u16) -> Server {
@@ -153,7 +157,7 @@ impl Server {
     }
 }
 
-fn serve_connection(mut conn: TcpStream, status: u16, seen: &Mutex<Vec<Request>>, stop: &AtomicBool) {
+fn serve_connection(mut conn: TcpStream, status: u16, seen: &Mutex<Vec<Request>>, stop: &AtomicBool, fail: &AtomicU32) {
     let _ = conn.set_read_timeout(Some(Duration::from_millis(200)));
     let mut buf: Vec<u8> = Vec::new();
     let mut chunk = [0u8; 16384];
@@ -162,6 +166,8 @@ fn serve_connection(mut conn: TcpStream, status: u16, seen: &Mutex<Vec<Request>>
         if let Some((req, used)) = parse_request(&buf) {
             buf.drain(..used);
             seen.lock().expect("lock").push(req);
+            let failing = fail.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+            let status = if failing { 503 } else { status };
             let body = b"upstream\n";
             let head = format!("HTTP/1.1 {status} X\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n", body.len());
             if conn.write_all(head.as_bytes()).and_then(|_| conn.write_all(body)).is_err() {
@@ -815,4 +821,36 @@ fn hostile_requests_never_kill_the_vm() {
     for sign in ["panicked", "Function: proxy_on", "wasm vm failed", "VM failed"] {
         assert!(!log.contains(sign), "Envoy's log says {sign:?}:\n{log}");
     }
+}
+
+#[test]
+fn a_batch_the_collector_stored_but_failed_is_redelivered_identically_and_verifies_as_duplicates() {
+    let Some(envoy_bin) = envoy_binary() else { return };
+    let dir = tempdir("redeliver");
+    let upstream = Server::on_free_port(200);
+    let collector = Server::on_free_port(200);
+    collector.fail_first.store(2, Ordering::SeqCst);
+    let (listen, admin) = (free_port(), free_port());
+    let edits = [(r#""batch_records": 100"#, r#""batch_records": 3"#), (r#""retry_min_ms": 200"#, r#""retry_min_ms": 50"#)];
+    let text = config(&dir, listen, admin, upstream.port, collector.port, &edits);
+    let envoy = start_envoy(&envoy_bin, &dir, &text, admin, 1);
+    for i in 0..6 {
+        assert_eq!(send_raw(listen, &request(format!("/direct/again/{i}").as_bytes(), &[])), Some(200));
+    }
+    let done = wait_for(Duration::from_secs(20), || {
+        let lines = received(&collector);
+        (0..6).all(|i| lines.iter().any(|l| l.contains(&format!("/direct/again/{i}\""))))
+    });
+    assert!(done, "records missing; Envoy log:\n{}", envoy.log());
+    let posts = collector.requests();
+    assert!(posts.len() >= 3, "two failures, then the batch again");
+    assert_eq!(posts[0].body, posts[1].body, "the failed batch went again byte for byte");
+    assert_eq!(posts[1].body, posts[2].body);
+    let lines = received(&collector);
+    let distinct: BTreeSet<&String> = lines.iter().collect();
+    assert_eq!(distinct.len(), 6, "each record once, besides identical redeliveries");
+    let (code, problems, _notes, summary) = verify(&dir, &lines);
+    assert_eq!(code, 0, "redeliveries are not tampering: {problems:?}");
+    let duplicates: u64 = summary["chains"].as_array().expect("chains").iter().filter_map(|c| c["duplicates"].as_u64()).sum();
+    assert_eq!(duplicates, (lines.len() - 6) as u64, "{summary}");
 }
