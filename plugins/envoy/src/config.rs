@@ -246,9 +246,8 @@ pub fn under_policy(path: &str) -> String {
 
 fn object<'a>(v: &'a Value, path: &str, allowed: &[&str]) -> Result<&'a Map<String, Value>, ConfigError> {
     let o = v.as_object().ok_or_else(|| err(path, "expected an object"))?;
-    if let Some(k) = o.keys().find(|k| !allowed.contains(&k.as_str())) {
-        // The key itself is not quoted: a misplaced key might be a secret.
-        let _ = k;
+    // The unknown key itself is not quoted: a misplaced key might be a secret.
+    if o.keys().any(|k| !allowed.contains(&k.as_str())) {
         return Err(err(path, format!("unknown key; expected one of: {}", allowed.join(", "))));
     }
     Ok(o)
@@ -419,6 +418,13 @@ mod tests {
         assert_eq!(s.label_prefix(), "edge");
         assert_eq!(s.policy_text("edge.vm1").unwrap().unwrap(), r#"{"version":1}"#);
         assert_eq!(parse("").unwrap().label_prefix(), "envoy");
+    }
+
+    #[test]
+    fn the_root_id_names_a_role() {
+        assert_eq!(Role::from_root_id("logseal_access_log"), Some(Role::AccessLog));
+        assert_eq!(Role::from_root_id("logseal_http_filter"), Some(Role::HttpFilter));
+        assert_eq!(Role::from_root_id(""), None);
     }
 
     #[test]
