@@ -10,6 +10,9 @@ cp target/wasm32-unknown-unknown/wasm/logseal_generic.wasm "$out/logseal.wasm"
 # Fluent Bit's wasm filter: a WASI reactor.
 cargo build --locked -p logseal-fluent-bit --target wasm32-wasip1 --profile wasm
 cp target/wasm32-wasip1/wasm/logseal_fluent_bit.wasm "$out/logseal_fluentbit.wasm"
+# Envoy's proxy-wasm (access logger and HTTP filter): also WASI.
+cargo build --locked -p logseal-envoy --target wasm32-wasip1 --profile wasm
+cp target/wasm32-wasip1/wasm/logseal_envoy.wasm "$out/logseal_envoy.wasm"
 # Vector's historical wasm transform (v0.10-v0.16): a WASI module with Vector's env imports.
 cargo build --locked -p logseal-vector --target wasm32-wasip1 --profile wasm
 cp target/wasm32-wasip1/wasm/logseal_vector.wasm "$out/logseal_vector.wasm"

