@@ -477,6 +477,28 @@ fn a_cut_never_falls_inside_an_inline_envelope() {
 }
 
 #[test]
+fn encrypt_original_opts_out_of_redacting_first_and_span_key_ids_are_checked() {
+    let dir = tempdir("original");
+    let keys = root().join(KEYS);
+    let p = dir.join("orig.json");
+    std::fs::write(&p, format!(r#"{{"version":1,"keys":{{"encrypt":"file:{}#demo-encrypt-1"}},"redact":{{"encrypt":["msg"],"encrypt_original":true}}}}"#, keys.display())).unwrap();
+    let m = mixed();
+    let input = format!(r#"{{"msg":{}}}"#, Value::String(m.clone()));
+    let out = filter(&[input.into_bytes()], &p);
+    let (code, restored, err) = decrypt(&out, KEYS);
+    assert_eq!(code, 0, "{err}");
+    let back: Value = serde_json::from_str(&restored[0]).unwrap();
+    assert_eq!(back["msg"], m, "as it came, secrets inside included");
+    // A key id an inline envelope could not carry is refused when spans may be encrypted.
+    let ring = dir.join("ring.json");
+    std::fs::write(&ring, r#"{"version":1,"keys":[{"id":"enc:1","purpose":"encrypt","secret":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=","active":true}]}"#).unwrap();
+    std::fs::write(&p, format!(r#"{{"version":1,"keys":{{"encrypt":"file:{}"}},"redact":{{"actions":{{"ssn":"encrypt"}}}}}}"#, ring.display())).unwrap();
+    let (code, _, err) = logseal(&["filter", "--policy", p.to_str().unwrap()], b"{}\n");
+    assert_eq!(code, 1);
+    assert!(err.contains("$.keys.encrypt: key id `enc:1` cannot name inline envelopes"), "{err}");
+}
+
+#[test]
 fn keygen_writes_private_keyrings_and_rotates() {
     let dir = tempdir("keygen");
     let ring = dir.join("enc.json");
