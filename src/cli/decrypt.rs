@@ -8,7 +8,7 @@ use logseal::json::lookup::Lookup;
 use logseal::json::{scan, string, Kind, ScanLimits, Token};
 use logseal::keys::{KeySet, Purpose};
 use logseal::notes::RESERVED_KEY;
-use logseal::stage::encrypt::{open, push_path, DecryptError, Envelope, ALGORITHM};
+use logseal::stage::encrypt::{find_inline, open, open_span, parse_inline, push_path, DecryptError, Envelope, ALGORITHM};
 use std::io::{self, Write};
 
 const HELP: &str = "\
@@ -137,6 +137,21 @@ impl Decryptor {
                     frames.push((val.next, restore));
                     i = value + 1;
                 }
+                Kind::Str if find_inline(val.raw(line), 0).is_some() => {
+                    // Inline envelopes: their characters are never escaped, so they are read
+                    // and replaced in the string's JSON text, everything else kept as it is.
+                    self.scratch.clear();
+                    match spans(val.raw(line), &self.path, rid.as_deref(), keys, &mut self.scratch) {
+                        Ok(()) => {
+                            out.extend_from_slice(&line[copied..val.start as usize]);
+                            out.extend_from_slice(&self.scratch);
+                            copied = val.end as usize;
+                        }
+                        Err(errors) => failed.extend(errors.into_iter().map(|e| (self.path.clone(), e))),
+                    }
+                    self.path.truncate(restore);
+                    i = val.next as usize;
+                }
                 _ => {
                     self.path.truncate(restore);
                     i = val.next as usize;
@@ -164,6 +179,40 @@ impl Decryptor {
         let iv = look.str_member(line, tape, obj, b"iv")?;
         let ct = look.str_member(line, tape, obj, b"ct")?;
         Some(Envelope { kid, generation, iv: URL_SAFE_NO_PAD.decode(iv).ok()?, ct: URL_SAFE_NO_PAD.decode(ct).ok()? })
+    }
+}
+
+/// Writes the JSON string body `raw` to `out` with every inline envelope in it opened, the
+/// n-th (from 0) as the n-th of the string at `path`. A string whose envelopes do not all
+/// open is not restored at all: the errors are returned.
+fn spans(raw: &[u8], path: &[u8], rid: Option<&str>, keys: &KeySet, out: &mut Vec<u8>) -> Result<(), Vec<DecryptError>> {
+    let mut errors = Vec::new();
+    let (mut last, mut at, mut ordinal) = (0usize, 0usize, 0u32);
+    while let Some(p) = find_inline(raw, at) {
+        let Some((env, len)) = parse_inline(&raw[p..]) else {
+            at = p + 1; // text that only opens like an envelope
+            continue;
+        };
+        let opened = match rid {
+            Some(rid) => open_span(&env, path, rid, ordinal, keys),
+            None => Err(DecryptError::Malformed("the record has no logseal.rid")),
+        };
+        match opened.and_then(|plain| String::from_utf8(plain).map_err(|_| DecryptError::Malformed("the plaintext is not UTF-8"))) {
+            Ok(plain) => {
+                out.extend_from_slice(&raw[last..p]);
+                string::encode_body(plain.as_bytes(), out);
+            }
+            Err(e) => errors.push(e),
+        }
+        ordinal += 1;
+        last = p + len;
+        at = last;
+    }
+    out.extend_from_slice(&raw[last..]);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Redact {
     pub deny: Vec<String>,
     /// Field names or dotted paths, as `deny`, whose values are encrypted whole.
     pub encrypt: Vec<String>,
+    /// Values encrypted whole go in as they came, without redacting inside them first.
+    pub encrypt_original: bool,
     /// The action for kinds without their own (`actions.default`).
     pub default_action: usize,
     /// Per-kind actions: (kind, index into `Action::NAMES`, JSON path).
@@ -76,7 +78,7 @@ pub struct Redact {
 
 impl Default for Redact {
     fn default() -> Self {
-        Redact { allowlist: None, deny: Vec::new(), encrypt: Vec::new(), default_action: 0, actions: Vec::new(), disable: Vec::new(), rules: Vec::new(), drop_bodies: true }
+        Redact { allowlist: None, deny: Vec::new(), encrypt: Vec::new(), encrypt_original: false, default_action: 0, actions: Vec::new(), disable: Vec::new(), rules: Vec::new(), drop_bodies: true }
     }
 }
 
@@ -179,7 +181,7 @@ const CLASSIFY_RULE: &[&str] = &["when", "tag"];
 const PRESET_NAMES: &[&str] = &["ecs", "otel", "plain"];
 const LIMITS: &[&str] = &["max_record_bytes", "max_depth", "max_fields", "max_string_bytes", "max_key_bytes"];
 const ESCAPE: &[&str] = &["multiline_fields"];
-const REDACT: &[&str] = &["allowlist", "deny", "encrypt", "actions", "disable", "rules", "drop_bodies"];
+const REDACT: &[&str] = &["allowlist", "deny", "encrypt", "encrypt_original", "actions", "disable", "rules", "drop_bodies"];
 const RULE: &[&str] = &["name", "regex", "keywords", "action"];
 
 impl Policy {
@@ -241,6 +243,9 @@ impl Policy {
             }
             if let Some((v, p)) = o.get("encrypt") {
                 redact.encrypt = names(v, &p)?;
+            }
+            if let Some((v, p)) = o.get("encrypt_original") {
+                redact.encrypt_original = Field::new(v, &p).bool()?;
             }
             if let Some((v, p)) = o.get("actions") {
                 let Some(map) = v.as_object() else {

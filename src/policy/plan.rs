@@ -226,7 +226,15 @@ fn compile_redactor(r: &Redact, keys: &[(Purpose, KeySet)]) -> Result<Redactor, 
     let mut redactor = Redactor::new(actions, enabled, deny, rules, r.drop_bodies, hash_key);
     let encrypts = !r.encrypt.is_empty() || actions.contains(&Action::Encrypt) || redactor.rules().iter().any(|x| x.action == Action::Encrypt);
     if encrypts {
-        redactor.encrypt_with(encryptor, r.encrypt.iter().map(|d| Deny::new(d)).collect());
+        redactor.encrypt_with(encryptor, r.encrypt.iter().map(|d| Deny::new(d)).collect(), r.encrypt_original);
+        if let Some(kid) = keys.iter().find(|(p, _)| *p == Purpose::Encrypt).and_then(|(_, k)| k.active()).map(|k| k.id.as_str()) {
+            if redactor.encrypts_spans() && !crate::stage::encrypt::inline_kid(kid) {
+                return Err(PolicyError::new(
+                    "$.keys.encrypt",
+                    Problem::Invalid(format!("key id `{kid}` cannot name inline envelopes: use 1 to 64 letters, digits, `.`, `_` or `-`")),
+                ));
+            }
+        }
     }
     Ok(redactor)
 }

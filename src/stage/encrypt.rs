@@ -1,23 +1,29 @@
 //! Field encryption with AES-256-GCM: the `encrypt` redaction action.
 //!
-//! A value becomes an envelope, made from the original value's JSON text (before escaping):
+//! Redaction runs first; only what the policy chose to encrypt is encrypted, in one of two
+//! forms:
 //!
-//! ```json
-//! {"enc":"A256GCM","kid":"prod-enc-1","g":0,"iv":"<12 bytes, base64url>","ct":"<ciphertext and tag, base64url>"}
-//! ```
+//! - A value encrypted whole (`redact.encrypt`, or a key rule whose kind encrypts) becomes an
+//!   envelope object, made from the value's JSON text as redaction left it (before escaping):
+//!   `{"enc":"A256GCM","kid":"prod-enc-1","g":0,"iv":"<12 bytes, base64url>","ct":"<ciphertext and tag, base64url>"}`
+//! - A span a detector found in text becomes an inline envelope in place, the string staying a
+//!   string: `[ENC:<kid>:<g>:<iv>:<ct>]`, made from the span's decoded text. Its characters
+//!   (ASCII letters, digits, `[]:._-`) pass JSON and escaping unchanged.
 //!
-//! - The nonce (`iv`) is 12 fresh bytes from the host's randomness for every value. Without
+//! - The nonce (`iv`) is 12 fresh bytes from the host's randomness for every envelope. Without
 //!   randomness the value is masked, never encrypted with a weak nonce, and the record is marked.
 //! - Keys: the master key (`keys.encrypt`, id `kid`) never encrypts directly. Each context (the
 //!   hash chain when sealing, otherwise a random instance id drawn at start) has subkeys
 //!   HMAC-SHA256(master, `"logseal-enc-subkey-1\n" + context + "\n" + g`); after
-//!   [`SUBKEY_USES`] values the generation `g` moves on, so random nonces stay far below the
+//!   [`SUBKEY_USES`] envelopes the generation `g` moves on, so random nonces stay far below the
 //!   2^32 messages a GCM key may take, at any volume.
 //! - Associated data binds the ciphertext to its place: `"logseal-enc-1\n" + field path + "\n" +
-//!   record id`. The record id (`logseal.rid`, `<context>#<n>`: the seal's chain and sequence
-//!   number when sealing, a per-record counter otherwise) is written on every record holding an
-//!   envelope; the path is the field's normalised dotted path (array elements share their
-//!   array's). A ciphertext moved to another field or record does not decrypt.
+//!   record id` for envelope objects, `"logseal-enc-span-1\n" + field path + "\n" + record id +
+//!   "\n" + n` for the n-th inline envelope of a string. The record id (`logseal.rid`,
+//!   `<context>#<n>`: the seal's chain and sequence number when sealing, a per-record counter
+//!   otherwise) is written on every record holding an envelope; the path is the field's
+//!   normalised dotted path (array elements share their array's). A ciphertext moved to another
+//!   field or record, or spans reordered within a string, do not decrypt.
 
 use crate::keys::{Key, KeySet, Secret};
 use crate::stage::redact::keyname::normalize_into;
@@ -32,6 +38,10 @@ pub const SUBKEY_USES: u64 = 1 << 24;
 /// Domain separation of subkeys and associated data.
 pub const SUBKEY_CONTEXT: &[u8] = b"logseal-enc-subkey-1\n";
 pub const AAD_CONTEXT: &[u8] = b"logseal-enc-1\n";
+/// Domain separation of the associated data of inline envelopes (spans in text).
+pub const SPAN_AAD_CONTEXT: &[u8] = b"logseal-enc-span-1\n";
+/// How an inline envelope opens: `[ENC:<kid>:<g>:<iv>:<ct>]`.
+pub const INLINE_OPEN: &[u8] = b"[ENC:";
 /// The `enc` value of an envelope.
 pub const ALGORITHM: &str = "A256GCM";
 
@@ -104,6 +114,23 @@ impl Encryptor {
 
     /// Appends the envelope of `plaintext` (a value's JSON text) at `path` (normalised) to `out`.
     pub fn seal(&self, st: &mut State, random: Random, place: Place, path: &[u8], plaintext: &[u8], out: &mut Vec<u8>) -> Result<(), EncryptError> {
+        let iv = self.encrypt(st, random, place, plaintext, |rid, aad_out| aad(path, rid, aad_out))?;
+        write_envelope(&self.key.id, st.generation, &iv, &st.ct, out);
+        Ok(())
+    }
+
+    /// Appends the inline envelope of `plaintext` (a span's text), the `ordinal`-th (from 0)
+    /// inline envelope of the string at `path`, to `out`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn seal_span(&self, st: &mut State, random: Random, place: Place, path: &[u8], ordinal: u32, plaintext: &[u8], out: &mut Vec<u8>) -> Result<(), EncryptError> {
+        let iv = self.encrypt(st, random, place, plaintext, |rid, aad_out| span_aad(path, rid, ordinal, aad_out))?;
+        write_inline(&self.key.id, st.generation, &iv, &st.ct, out);
+        Ok(())
+    }
+
+    /// Encrypts `plaintext` into `st.ct` under the associated data `aad_of(rid)` makes;
+    /// returns the nonce.
+    fn encrypt(&self, st: &mut State, random: Random, place: Place, plaintext: &[u8], aad_of: impl FnOnce(&str, &mut Vec<u8>)) -> Result<[u8; 12], EncryptError> {
         if st.rid.is_empty() {
             self.start_record(st, random, place)?;
         }
@@ -118,7 +145,7 @@ impl Encryptor {
         if !random(&mut iv) {
             return Err(EncryptError::NoRandomness);
         }
-        aad(path, &st.rid, &mut st.aad);
+        aad_of(&st.rid, &mut st.aad);
         let Some(cipher) = &st.cipher else { return Err(EncryptError::NoRandomness) };
         // In place, in a buffer reused for every value.
         st.ct.clear();
@@ -127,8 +154,7 @@ impl Encryptor {
             return Err(EncryptError::NoRandomness);
         }
         st.used += 1;
-        write_envelope(&self.key.id, st.generation, &iv, &st.ct, out);
-        Ok(())
+        Ok(iv)
     }
 
     fn start_record(&self, st: &mut State, random: Random, place: Place) -> Result<(), EncryptError> {
@@ -180,6 +206,18 @@ pub fn aad(path: &[u8], rid: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(rid.as_bytes());
 }
 
+/// The associated data of the `ordinal`-th inline envelope of the string at `path` in record
+/// `rid`: its own domain, so a whole-value ciphertext never opens as a span or the reverse.
+pub fn span_aad(path: &[u8], rid: &str, ordinal: u32, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(SPAN_AAD_CONTEXT);
+    out.extend_from_slice(path);
+    out.push(b'\n');
+    out.extend_from_slice(rid.as_bytes());
+    out.push(b'\n');
+    crate::notes::push_u64(out, ordinal as u64);
+}
+
 /// Appends `bytes` base64url-encoded to `out`, without an intermediate string.
 fn push_base64(bytes: &[u8], out: &mut Vec<u8>) {
     let at = out.len();
@@ -200,6 +238,60 @@ fn write_envelope(kid: &str, g: u64, iv: &[u8], ct: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(b"\",\"ct\":\"");
     push_base64(ct, out);
     out.extend_from_slice(b"\"}");
+}
+
+fn write_inline(kid: &str, g: u64, iv: &[u8], ct: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(INLINE_OPEN);
+    out.extend_from_slice(kid.as_bytes());
+    out.push(b':');
+    crate::notes::push_u64(out, g);
+    out.push(b':');
+    push_base64(iv, out);
+    out.push(b':');
+    push_base64(ct, out);
+    out.push(b']');
+}
+
+/// True when `kid` can name an inline envelope: 1 to 64 ASCII letters, digits, `.`, `_`, `-`
+/// (nothing JSON or the escape stage would change, no `:` or `]`).
+pub fn inline_kid(kid: &str) -> bool {
+    (1..=64).contains(&kid.len()) && kid.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+fn is_b64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// Where the next inline envelope opening (`[ENC:`) in `text` at or after `from` starts.
+pub fn find_inline(text: &[u8], from: usize) -> Option<usize> {
+    let rest = text.get(from..)?;
+    memchr::memmem::find(rest, INLINE_OPEN).map(|p| p + from)
+}
+
+/// Reads the inline envelope at the start of `text`: the envelope and its length in bytes,
+/// or None when `text` does not start with one in the documented form.
+pub fn parse_inline(text: &[u8]) -> Option<(Envelope, usize)> {
+    let body = text.strip_prefix(INLINE_OPEN)?;
+    let end = body.iter().position(|&b| b == b']')?;
+    let mut parts = body[..end].split(|&b| b == b':');
+    let (kid, g, iv, ct) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || !inline_kid(std::str::from_utf8(kid).ok()?) {
+        return None;
+    }
+    if g.is_empty() || g.len() > 19 || !g.iter().all(u8::is_ascii_digit) || iv.len() != 16 || ct.len() < 22 {
+        return None;
+    }
+    if !iv.iter().chain(ct).all(|&b| is_b64url(b)) {
+        return None;
+    }
+    let generation = std::str::from_utf8(g).ok()?.parse().ok()?;
+    let env = Envelope {
+        kid: String::from_utf8(kid.to_vec()).ok()?,
+        generation,
+        iv: URL_SAFE_NO_PAD.decode(iv).ok()?,
+        ct: URL_SAFE_NO_PAD.decode(ct).ok()?,
+    };
+    Some((env, INLINE_OPEN.len() + end + 1))
 }
 
 /// An envelope as read back.
@@ -235,6 +327,16 @@ impl std::fmt::Display for DecryptError {
 
 /// Opens `env`, found at normalised `path` in the record with id `rid`, with `keys`.
 pub fn open(env: &Envelope, path: &[u8], rid: &str, keys: &KeySet) -> Result<Vec<u8>, DecryptError> {
+    open_with(env, rid, keys, |aad_out| aad(path, rid, aad_out))
+}
+
+/// Opens inline envelope `env`, the `ordinal`-th (from 0) in the string at normalised `path`
+/// in the record with id `rid`, with `keys`.
+pub fn open_span(env: &Envelope, path: &[u8], rid: &str, ordinal: u32, keys: &KeySet) -> Result<Vec<u8>, DecryptError> {
+    open_with(env, rid, keys, |aad_out| span_aad(path, rid, ordinal, aad_out))
+}
+
+fn open_with(env: &Envelope, rid: &str, keys: &KeySet, aad_of: impl FnOnce(&mut Vec<u8>)) -> Result<Vec<u8>, DecryptError> {
     let key = keys.by_id(&env.kid).ok_or_else(|| DecryptError::UnknownKey(env.kid.clone()))?;
     let context = rid.rsplit_once('#').map(|(c, _)| c).ok_or(DecryptError::Malformed("logseal.rid"))?;
     if env.iv.len() != 12 {
@@ -242,8 +344,19 @@ pub fn open(env: &Envelope, path: &[u8], rid: &str, keys: &KeySet) -> Result<Vec
     }
     let cipher = subkey(key.secret.expose(), context, env.generation);
     let mut aad_buf = Vec::new();
-    aad(path, rid, &mut aad_buf);
+    aad_of(&mut aad_buf);
     cipher.decrypt(Nonce::from_slice(&env.iv), Payload { msg: &env.ct, aad: &aad_buf }).map_err(|_| DecryptError::Failed)
+}
+
+/// Where text of `len` bytes cut at `keep` may end so that no inline envelope is cut in two:
+/// `keep`, or the start of the envelope it falls inside. Only runs when a string is cut.
+pub fn cut_outside_inline(text: &[u8], keep: usize) -> usize {
+    // The last opening that starts before `keep`, even if `keep` splits the opening itself.
+    let reach = text.len().min(keep.saturating_add(INLINE_OPEN.len() - 1));
+    match memchr::memmem::rfind(text.get(..reach).unwrap_or(text), INLINE_OPEN) {
+        Some(s) if s < keep && !text.get(s..keep).unwrap_or(&[]).contains(&b']') => s,
+        _ => keep,
+    }
 }
 
 /// Normalises one key name onto a dotted path, as the redactor tracks paths.
@@ -403,5 +516,63 @@ mod tests {
         let mut forged = env.clone();
         forged.generation = 0;
         assert_eq!(open(&forged, b"f", "c#1", &keys), Err(DecryptError::Failed));
+    }
+    #[test]
+    fn inline_envelopes_open_only_at_their_ordinal_in_their_string() {
+        let (enc, keys) = encryptor();
+        let mut st = State::default();
+        let mut rnd = fixed_random();
+        let place = Place { chain: Some(("c", 3)) };
+        let mut text = b"ssn ".to_vec();
+        enc.seal_span(&mut st, &mut rnd, place, b"msg", 0, b"219-09-9999", &mut text).unwrap();
+        let second = text.len() + 1;
+        text.push(b' ');
+        enc.seal_span(&mut st, &mut rnd, place, b"msg", 1, b"536-22-8437", &mut text).unwrap();
+        text.extend_from_slice(b" end");
+        assert_eq!(find_inline(&text, 0), Some(4));
+        let (a, len) = parse_inline(&text[4..]).unwrap();
+        assert_eq!(4 + len + 1, second);
+        let (b, _) = parse_inline(&text[second..]).unwrap();
+        assert_eq!(open_span(&a, b"msg", "c#3", 0, &keys).unwrap(), b"219-09-9999");
+        assert_eq!(open_span(&b, b"msg", "c#3", 1, &keys).unwrap(), b"536-22-8437");
+        assert_eq!(open_span(&b, b"msg", "c#3", 0, &keys), Err(DecryptError::Failed), "another ordinal");
+        assert_eq!(open_span(&a, b"note", "c#3", 0, &keys), Err(DecryptError::Failed), "another field");
+        assert_eq!(open_span(&a, b"msg", "c#4", 0, &keys), Err(DecryptError::Failed), "another record");
+        // Whole-value and inline envelopes are separate domains.
+        assert_eq!(open(&a, b"msg", "c#3", &keys), Err(DecryptError::Failed));
+        let mut whole = Vec::new();
+        enc.seal(&mut st, &mut rnd, place, b"msg", b"\"x\"", &mut whole).unwrap();
+        assert_eq!(open_span(&parse(&whole), b"msg", "c#3", 0, &keys), Err(DecryptError::Failed));
+        // Only characters neither JSON nor the escape stage change.
+        assert!(text.iter().all(|b| b.is_ascii_graphic() || *b == b' ') && !text.contains(&b'\\') && !text.contains(&b'"'));
+    }
+
+    #[test]
+    fn only_the_documented_inline_form_parses() {
+        let good = b"[ENC:k1:0:AAECAwQFBgcICQoL:AAECAwQFBgcICQoLDA0ODxAREhMU]";
+        assert!(parse_inline(good).is_some());
+        for bad in [
+            &b"[ENC:k1:0:AAECAwQFBgcICQoL:AAECAwQFBgcICQoLDA0ODxAREhMU"[..],
+            b"[ENC:k1:0:AAECAwQFBgcICQo:AAECAwQFBgcICQoLDA0ODxAREhMU]",
+            b"[ENC:k1::AAECAwQFBgcICQoL:AAECAwQFBgcICQoLDA0ODxAREhMU]",
+            b"[ENC:k1:0:AAECAwQFBgcICQoL:AAEC]",
+            b"[ENC:k 1:0:AAECAwQFBgcICQoL:AAECAwQFBgcICQoLDA0ODxAREhMU]",
+            b"[ENC:k1:0:AAECAwQFBgcICQoL:AAECAwQFBgcICQoLDA0ODxAREhMU:x]",
+            b"[ENC\\:k1:0:AAECAwQFBgcICQoL:AAECAwQFBgcICQoLDA0ODxAREhMU]",
+        ] {
+            assert!(parse_inline(bad).is_none(), "{}", String::from_utf8_lossy(bad));
+        }
+        assert!(inline_kid("prod-enc_1.2") && !inline_kid("a:b") && !inline_kid("") && !inline_kid("x]"));
+    }
+
+    #[test]
+    fn a_cut_moves_before_an_inline_envelope_it_would_split() {
+        let text = b"abc [ENC:k1:0:AAECAwQFBgcICQoL:AAECAwQFBgcICQoLDA0ODxAREhMU] tail";
+        let end = text.iter().position(|&b| b == b']').unwrap() + 1;
+        for keep in 0..=text.len() {
+            let cut = cut_outside_inline(text, keep);
+            let expect = if (5..end).contains(&keep) { 4 } else { keep };
+            assert_eq!(cut, expect, "at {keep}");
+        }
     }
 }

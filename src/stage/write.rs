@@ -237,7 +237,11 @@ fn write_quoted(rec: &Record, tok: &Token, raw: &[u8], out: &mut Vec<u8>) {
 /// Writes decoded text as an escaped JSON string, cut to `limit` bytes with a marker that
 /// states the original length.
 fn write_text(text: &[u8], multiline: bool, limit: usize, notes: &mut Notes, out: &mut Vec<u8>) {
-    let keep = floor_char_boundary(text, limit);
+    let mut keep = floor_char_boundary(text, limit);
+    if keep < text.len() {
+        // A cut never falls inside an inline encryption envelope: it goes whole or not at all.
+        keep = crate::stage::encrypt::cut_outside_inline(text, keep);
+    }
     out.push(b'"');
     if encode_visible(&text[..keep], multiline, out).hostile {
         notes.tags |= tag::INJECTION_ATTEMPT;

@@ -2,7 +2,8 @@
 //! characters starred, separators kept: `****-****-****-1111`), `partial_first6` (first six and
 //! last four kept, for card BINs), `hash` (a keyed HMAC-SHA256 pseudonym, stable across records
 //! and hosts: `[HASH:kind:3f9a...]`, never unkeyed), `drop` (the field or text is removed),
-//! `encrypt` (the whole value becomes an AES-256-GCM envelope: see [`crate::stage::encrypt`]).
+//! `encrypt` (a span in text becomes an inline AES-256-GCM envelope, a value taken whole an
+//! envelope object, after the rest was redacted: see [`crate::stage::encrypt`]).
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -33,7 +34,7 @@ impl Action {
 pub fn render(action: Action, name: &str, mask: &str, value: &[u8], hash_key: Option<&[u8]>, out: &mut Vec<u8>) {
     match action {
         Action::Drop => {}
-        // The redactor encrypts before it renders; reaching here means it could not.
+        // The redactor encrypts instead of rendering; reaching here means it could not.
         Action::Mask | Action::Encrypt => out.extend_from_slice(mask.as_bytes()),
         Action::Partial | Action::PartialFirst6 => {
             let alnum = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();

@@ -18,6 +18,7 @@ pub mod credhash;
 pub mod custom;
 pub mod email;
 pub mod entropy;
+pub mod envelope;
 pub mod iban;
 pub mod jwt;
 pub mod keyname;
@@ -40,7 +41,7 @@ use crate::keys::Secret;
 use crate::notes::{tag, Notes};
 use crate::predicate::glob_match;
 use crate::record::Record;
-use crate::stage::encrypt::{Crypt, EncryptError, Encryptor};
+use crate::stage::encrypt::{find_inline, Crypt, EncryptError, Encryptor, INLINE_OPEN};
 use action::{render, Action};
 use keyname::{normalize_into, ClassCache, KeyClass};
 use kind::Kind;
@@ -99,6 +100,9 @@ pub struct Redactor {
     encryptor: Option<Encryptor>,
     /// Fields whose values are encrypted whole (`redact.encrypt`).
     encrypt_fields: Vec<Deny>,
+    /// Values encrypted whole go in as they came, secrets inside included
+    /// (`redact.encrypt_original`); by default they are redacted first.
+    encrypt_original: bool,
 }
 
 impl Redactor {
@@ -110,14 +114,20 @@ impl Redactor {
         drop_bodies: bool,
         hash_key: Option<Secret>,
     ) -> Redactor {
-        Redactor { actions, enabled, deny, rules, drop_bodies, hash_key, encryptor: None, encrypt_fields: Vec::new() }
+        Redactor { actions, enabled, deny, rules, drop_bodies, hash_key, encryptor: None, encrypt_fields: Vec::new(), encrypt_original: false }
     }
 
     /// Turns on the `encrypt` action (None: no key, so encrypted values are masked) and the
-    /// fields encrypted whole.
-    pub fn encrypt_with(&mut self, encryptor: Option<Encryptor>, fields: Vec<Deny>) {
+    /// fields encrypted whole; `original`: those go in unredacted.
+    pub fn encrypt_with(&mut self, encryptor: Option<Encryptor>, fields: Vec<Deny>, original: bool) {
         self.encryptor = encryptor;
         self.encrypt_fields = fields;
+        self.encrypt_original = original;
+    }
+
+    /// Whether a detector or custom rule may encrypt a span of text (inline envelopes).
+    pub fn encrypts_spans(&self) -> bool {
+        self.encryptor.is_some() && (self.actions.contains(&Action::Encrypt) || self.rules.iter().any(|r| r.action == Action::Encrypt))
     }
 
     /// Whether some value may be encrypted, so the host's randomness is needed.
@@ -149,21 +159,37 @@ impl Redactor {
 
     /// Redacts `rec`, recording replacements in `edits` and counts in `notes`.
     pub fn apply(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
+        st.enc.next_record();
+        st.pending = None;
+        self.walk(rec, edits, notes, st, crypt);
+        // However the walk ended, a container to encrypt whole is encrypted (or masked), never
+        // left with clear text inside.
+        if st.pending.is_some() {
+            self.seal_pending(rec, edits, notes, st, crypt);
+        }
+    }
+
+    fn walk(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
         // Paths are only needed to match a deny list or to bind ciphertexts to their field.
         let track = !self.deny.is_empty() || self.encryptor.is_some();
-        st.enc.next_record();
         let Some(root) = rec.tape.first() else { return };
         st.walk.start(root.next);
         let mut i = 1usize;
         while i < root.next as usize {
+            if st.pending.as_ref().is_some_and(|p| i >= p.end as usize) {
+                self.seal_pending(rec, edits, notes, st, crypt);
+            }
             if track {
                 st.walk.close_ended(i);
             }
+            // Inside a value encrypted whole: what the policy encrypts stays as it is (the
+            // envelope holds it), everything else is redacted as anywhere.
+            let within = st.pending.is_some();
             let Some(tok) = rec.tape.get(i) else { return };
             if tok.kind != Tok::Key {
                 // An array element: its array's key was judged already.
                 match tok.kind {
-                    Tok::Str => self.scan_string(rec, i, edits, notes, st, crypt),
+                    Tok::Str => self.scan_string(rec, i, edits, notes, st, crypt, within),
                     Tok::Object | Tok::Array if track => st.walk.enter(tok.next, st.walk.path.len()),
                     _ => {}
                 }
@@ -205,18 +231,20 @@ impl Redactor {
                 }
             };
             let flag = matches!(val.kind, Tok::True | Tok::False | Tok::Null);
-            let encrypt_field = track && !self.encrypt_fields.is_empty() && {
+            let encrypt_field = track && !within && !self.encrypt_fields.is_empty() && {
                 let path = &st.walk.path;
                 let last = path.iter().rposition(|&b| b == b'.').map_or(0, |p| p + 1);
                 self.encrypt_fields.iter().any(|d| d.matches(path, &path[last..]))
             };
+            // A container encrypted whole is walked into: its strings are redacted first.
+            let mut descend = false;
             let handled = match class {
                 _ if encrypt_field => {
-                    self.encrypt(rec, v, "[REDACTED:encrypt]", edits, notes, st, crypt);
+                    descend = self.encrypt(rec, v, "[REDACTED:encrypt]", edits, notes, st, crypt);
                     true
                 }
                 KeyClass::Secret(kind) if !flag && self.enabled[kind.index()] => {
-                    self.whole(rec, i, v, kind, edits, notes, st, crypt);
+                    descend = self.whole(rec, i, v, kind, edits, notes, st, crypt, within);
                     true
                 }
                 KeyClass::Body if self.drop_bodies && val.kind == Tok::Str => {
@@ -231,7 +259,7 @@ impl Redactor {
                     let digits = st.text.iter().filter(|b| b.is_ascii_digit()).count();
                     let phoneish = st.text.iter().all(|&b| b.is_ascii_digit() || b" +()-./x".contains(&b));
                     if digits >= 7 && phoneish {
-                        self.whole(rec, i, v, Kind::Phone, edits, notes, st, crypt);
+                        self.whole(rec, i, v, Kind::Phone, edits, notes, st, crypt, within);
                     }
                     digits >= 7 && phoneish
                 }
@@ -239,13 +267,13 @@ impl Redactor {
                     st.decode(rec, val);
                     let random = entropy::looks_random(&st.text);
                     if random {
-                        self.whole(rec, i, v, Kind::Secret, edits, notes, st, crypt);
+                        self.whole(rec, i, v, Kind::Secret, edits, notes, st, crypt, within);
                     }
                     random
                 }
                 _ => false,
             };
-            if handled {
+            if handled && !descend {
                 st.walk.path.truncate(restore);
                 i = val.next as usize;
                 continue;
@@ -258,7 +286,7 @@ impl Redactor {
                     i = v + 1;
                 }
                 Tok::Str => {
-                    self.scan_string(rec, v, edits, notes, st, crypt);
+                    self.scan_string(rec, v, edits, notes, st, crypt, within);
                     st.walk.path.truncate(restore);
                     i = v + 1;
                 }
@@ -270,24 +298,35 @@ impl Redactor {
         }
     }
 
-    /// Acts on the whole value at `v` (member key at `key`).
+    /// Acts on the whole value at `v` (member key at `key`). Returns true when the value is a
+    /// container to walk into (it is encrypted whole, or sits inside a value that is).
     #[allow(clippy::too_many_arguments)]
-    fn whole(&self, rec: &Record, key: usize, v: usize, kind: Kind, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
+    fn whole(&self, rec: &Record, key: usize, v: usize, kind: Kind, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt, within: bool) -> bool {
         if edits.get(v) != Edit::Keep {
-            return; // already masked (allowlist mode): never replace a mask with something weaker
+            return false; // already masked (allowlist mode): never replace a mask with something weaker
         }
         notes.redacted[kind.index()] += 1;
         notes.tags |= tag::SECRET_EXPOSED;
         let action = self.actions[kind.index()];
         if action == Action::Drop {
             edits.drop_member(key);
-            return;
+            return false;
         }
         if action == Action::Encrypt {
-            self.encrypt(rec, v, kind.mask(), edits, notes, st, crypt);
-            return;
+            if !within {
+                return self.encrypt(rec, v, kind.mask(), edits, notes, st, crypt);
+            }
+            // The envelope around it holds it: only what else it carries is redacted.
+            return match rec.tape.get(v).map(|t| t.kind) {
+                Some(Tok::Str) => {
+                    self.scan_string(rec, v, edits, notes, st, crypt, true);
+                    false
+                }
+                Some(Tok::Object | Tok::Array) => true,
+                _ => false,
+            };
         }
-        let Some(val) = rec.tape.get(v) else { return };
+        let Some(val) = rec.tape.get(v) else { return false };
         // Strings act on their text; numbers and containers on their JSON text.
         match val.kind {
             Tok::Str => st.decode(rec, val),
@@ -299,16 +338,40 @@ impl Redactor {
         st.out.clear();
         render(action, kind.name(), kind.mask(), &st.text, self.hash_key.as_ref().map(Secret::expose), &mut st.out);
         edits.replace_str(v, std::str::from_utf8(&st.out).unwrap_or(kind.mask()));
+        false
     }
 
-    /// Replaces the value at `v` by its encryption envelope, made from its JSON text, or by
-    /// `mask` (and marks the record) when it cannot be encrypted.
+    /// Encrypts the value at `v` whole, or masks it as `mask` (and marks the record) when it
+    /// cannot be encrypted. Unless `encrypt_original`, the value is redacted first: a string
+    /// through the detectors now; a container is walked into (returns true) and encrypted when
+    /// the walk leaves it ([`Self::seal_pending`]).
     #[allow(clippy::too_many_arguments)]
-    fn encrypt(&self, rec: &Record, v: usize, mask: &str, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
+    fn encrypt(&self, rec: &Record, v: usize, mask: &'static str, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) -> bool {
+        let Some(val) = rec.tape.get(v) else { return false };
+        st.pending_path.clear();
+        st.pending_path.extend_from_slice(&st.walk.path);
+        st.pending = Some(Pending { v, end: val.next, mask });
+        if !self.encrypt_original {
+            match val.kind {
+                Tok::Object | Tok::Array => return true,
+                Tok::Str => self.scan_string(rec, v, edits, notes, st, crypt, true),
+                _ => {}
+            }
+        }
+        self.seal_pending(rec, edits, notes, st, crypt);
+        false
+    }
+
+    /// Replaces the pending value by its encryption envelope, made from its JSON text as
+    /// redaction left it (or as it came, with `encrypt_original`), or by its mask.
+    fn seal_pending(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
+        let Some(Pending { v, mask, .. }) = st.pending.take() else { return };
         let Some(val) = rec.tape.get(v) else { return };
-        let State { text, utf8, view: plain, out, walk, enc, .. } = st;
+        let State { text, utf8, view: plain, out, enc, pending_path, frames, .. } = st;
         plain.clear();
-        if val.kind == Tok::Str {
+        if !self.encrypt_original {
+            envelope::redacted_json(rec, edits, v, text, utf8, frames, plain);
+        } else if val.kind == Tok::Str {
             text.clear();
             decode(val.raw(rec.input), val.flags, text, utf8);
             plain.push(b'"');
@@ -321,15 +384,13 @@ impl Redactor {
         }
         out.clear();
         let sealed = match &self.encryptor {
-            Some(e) => e.seal(enc, &mut *crypt.random, crypt.place, &walk.path, plain, out),
+            Some(e) => e.seal(enc, &mut *crypt.random, crypt.place, pending_path, plain, out),
             None => Err(EncryptError::NoRandomness),
         };
         match sealed {
             Ok(()) => {
                 edits.replace_json(v, out);
-                notes.encrypted += 1;
-                notes.rid.clear();
-                notes.rid.push_str(&enc.rid);
+                encrypted(notes, enc);
             }
             Err(e) => {
                 edits.replace_str(v, mask);
@@ -338,13 +399,16 @@ impl Redactor {
         }
     }
 
-    /// Runs the detectors over the string at `v` and replaces what they find.
-    fn scan_string(&self, rec: &Record, v: usize, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
+    /// Runs the detectors over the string at `v` and replaces what they find. A span whose
+    /// action is `encrypt` becomes an inline envelope, or, `within` a value encrypted whole,
+    /// stays as it is (the envelope around it holds it).
+    #[allow(clippy::too_many_arguments)]
+    fn scan_string(&self, rec: &Record, v: usize, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt, within: bool) {
         let Some(tok) = rec.tape.get(v) else { return };
         if edits.get(v) != Edit::Keep {
             return; // already masked (allowlist mode): never replace a mask with something weaker
         }
-        let State { text: buf, utf8, view, map, spans, out, names, .. } = st;
+        let State { text: buf, utf8, view, map, spans, out, names, walk, enc, starts, .. } = st;
         // Plain strings are read in place; only escapes and bad UTF-8 need decoding.
         let decoded: &[u8] = if tok.flags & (crate::json::flag::ESCAPED | crate::json::flag::BAD_UTF8) == 0 {
             tok.raw(rec.input)
@@ -380,29 +444,10 @@ impl Redactor {
                 keep
             });
         }
-        let encrypts = |s: &Span| match self.rules.get(s.rule as usize) {
-            Some(rule) => rule.action == Action::Encrypt,
-            None => self.actions[s.kind.index()] == Action::Encrypt,
-        };
-        if let Some(first) = spans.iter().find(|s| encrypts(s)) {
-            let mask = match self.rules.get(first.rule as usize) {
-                Some(rule) => rule.mask.clone(),
-                None => first.kind.mask().to_string(),
-            };
-            // The whole value is encrypted: what was found is counted, nothing is rendered.
-            for s in spans.iter() {
-                match notes.rules.get_mut(s.rule as usize) {
-                    Some(n) if s.rule != NO_RULE => *n += 1,
-                    _ => notes.redacted[s.kind.index()] += 1,
-                }
-            }
-            notes.tags |= tag::SECRET_EXPOSED;
-            self.encrypt(rec, v, &mask, edits, notes, st, crypt);
-            return;
-        }
         // Map view positions back to the decoded text and write the replacement.
         let at = |p: usize| if has_view { map.get(p).copied().unwrap_or(decoded.len() as u32) as usize } else { p };
         out.clear();
+        starts.clear();
         let mut last = 0;
         for s in spans.iter() {
             let (start, end) = (at(s.start), at(s.end));
@@ -414,7 +459,29 @@ impl Redactor {
                 Some(rule) => (rule.action, rule.name.as_str(), rule.mask.as_str()),
                 None => (self.actions[s.kind.index()], s.kind.name(), s.kind.mask()),
             };
-            render(action, name, mask, &decoded[start..end], self.hash_key.as_ref().map(Secret::expose), out);
+            match action {
+                Action::Encrypt if within => out.extend_from_slice(&decoded[start..end]),
+                Action::Encrypt => {
+                    // Only the span goes into the envelope, bound to its place and ordinal.
+                    let from = out.len();
+                    let sealed = match &self.encryptor {
+                        Some(e) => e.seal_span(enc, &mut *crypt.random, crypt.place, &walk.path, starts.len() as u32, &decoded[start..end], out),
+                        None => Err(EncryptError::NoRandomness),
+                    };
+                    match sealed {
+                        Ok(()) => {
+                            starts.push(from);
+                            encrypted(notes, enc);
+                        }
+                        Err(e) => {
+                            out.truncate(from);
+                            out.extend_from_slice(mask.as_bytes());
+                            notes.error.get_or_insert(crate::notes::RecordError::Host(e.message()));
+                        }
+                    }
+                }
+                _ => render(action, name, mask, &decoded[start..end], self.hash_key.as_ref().map(Secret::expose), out),
+            }
             last = end;
             match notes.rules.get_mut(s.rule as usize) {
                 Some(n) if s.rule != NO_RULE => *n += 1,
@@ -422,9 +489,63 @@ impl Redactor {
             }
         }
         out.extend_from_slice(&decoded[last..]);
+        if !starts.is_empty() && neutralise_forged(out, starts, utf8) {
+            notes.tags |= tag::INJECTION_ATTEMPT;
+        }
         notes.tags |= tag::SECRET_EXPOSED;
         edits.replace_str(v, std::str::from_utf8(out).unwrap_or("[REDACTED]"));
     }
+}
+
+/// Counts an envelope made and names the record it is bound to.
+fn encrypted(notes: &mut Notes, enc: &crate::stage::encrypt::State) {
+    notes.encrypted += 1;
+    if notes.rid != enc.rid {
+        notes.rid.clear();
+        notes.rid.push_str(&enc.rid);
+    }
+}
+
+/// In text holding inline envelopes made at `starts`, turns every other `[ENC:` (text the
+/// record brought) into `[ENC\:`, so `decrypt` reads only logseal's envelopes there and an
+/// envelope's ordinal is its place among them. Returns true when something was changed.
+fn neutralise_forged(out: &mut Vec<u8>, starts: &[usize], tmp: &mut Vec<u8>) -> bool {
+    let forged = |out: &[u8], from: usize| {
+        let mut at = from;
+        while let Some(p) = find_inline(out, at) {
+            if !starts.contains(&p) {
+                return Some(p);
+            }
+            at = p + 1;
+        }
+        None
+    };
+    let Some(mut p) = forged(out, 0) else { return false };
+    tmp.clear();
+    let mut last = 0;
+    loop {
+        let cut = p + INLINE_OPEN.len() - 1;
+        tmp.extend_from_slice(&out[last..cut]);
+        tmp.push(b'\\');
+        last = cut;
+        match forged(out, p + 1) {
+            Some(next) => p = next,
+            None => break,
+        }
+    }
+    tmp.extend_from_slice(&out[last..]);
+    std::mem::swap(out, tmp);
+    true
+}
+
+/// A value to encrypt whole once the walk has redacted what is inside it.
+#[derive(Clone, Copy, Debug)]
+pub struct Pending {
+    v: usize,
+    /// The first token after it.
+    end: u32,
+    /// What it becomes when it cannot be encrypted.
+    mask: &'static str,
 }
 
 /// Reusable buffers and the key-class cache: allocation-free per record after warm-up.
@@ -439,6 +560,12 @@ pub struct State {
     walk: allowlist::Walk,
     names: ClassCache,
     enc: crate::stage::encrypt::State,
+    /// The value being encrypted whole, while the walk redacts inside it, and its path.
+    pending: Option<Pending>,
+    pending_path: Vec<u8>,
+    /// Where the current string's inline envelopes start in `out`.
+    starts: Vec<usize>,
+    frames: Vec<(u32, bool, u32)>,
 }
 
 impl State {
