@@ -19,7 +19,7 @@
 use std::hash::Hasher as _;
 
 /// Names per object compared without an index.
-pub const SMALL: usize = 8;
+pub const SMALL: usize = 32;
 const NONE: u32 = u32::MAX;
 /// Tags a tree link that points at an entry rather than a node.
 const LEAF: u32 = 1 << 31;
@@ -168,12 +168,14 @@ impl Names {
         let first = obj.first as usize;
         let fingerprint = fingerprint(self.text(loc, out));
         if obj.root == NONE && self.entries.len().saturating_sub(first) < SMALL {
-            for e in first..self.entries.len() {
+            let mut e = first;
+            while let Some(&entry) = self.entries.get(e) {
                 self.step();
-                let Some(&entry) = self.entries.get(e) else { break };
+                // Fingerprints first: the bytes only when they match.
                 if entry.fingerprint == fingerprint && self.text(entry.loc, out) == self.text(loc, out) {
                     return Claim::Taken(e as u32);
                 }
+                e += 1;
             }
             self.entries.push(Entry { loc, fingerprint, hash: 0, next_k: 2, same: NONE });
             return Claim::Free;
@@ -303,18 +305,22 @@ impl Names {
 }
 
 /// Length and a few bytes: O(1) whatever the length, enough to tell most distinct names apart.
+/// Built without a variable-length copy (a call to memcpy in wasm).
 #[inline]
 fn fingerprint(text: &[u8]) -> u64 {
     let n = text.len();
-    let mut head = [0u8; 4];
-    let k = n.min(4);
-    head[..k].copy_from_slice(&text[..k]);
-    let tail = match n {
-        0 => 0,
-        1 => text[0] as u64,
-        _ => u16::from_le_bytes([text[n - 2], text[n - 1]]) as u64,
+    let head = match text {
+        [a, b, c, d, ..] => u32::from_le_bytes([*a, *b, *c, *d]),
+        [a, b, c] => u32::from_le_bytes([*a, *b, *c, 0]),
+        [a, b] => u32::from_le_bytes([*a, *b, 0, 0]),
+        [a] => *a as u32,
+        [] => 0,
     };
-    (n as u64 & 0xffff) | (u32::from_le_bytes(head) as u64) << 16 | tail << 48
+    let tail = match text {
+        [.., y, z] => u16::from_le_bytes([*y, *z]) as u64,
+        _ => 0,
+    };
+    (n as u64 & 0xffff) | (head as u64) << 16 | tail << 48
 }
 
 /// SipHash with fixed keys (the standard library's): multi-collisions on 64 bits cannot be
