@@ -375,7 +375,8 @@ fn unique_keys_cost_linear_fuel_in_the_number_of_keys() {
     let policy = r#"{"version":1,"limits":{"max_record_bytes":16777216,"max_fields":1000000}}"#;
     let mut m = fuel::Metered::new(policy);
     let long = "p".repeat(300);
-    let shapes: Vec<(&str, Box<dyn Fn(usize) -> String>)> = vec![
+    type Shape = (&'static str, Box<dyn Fn(usize) -> String>);
+    let shapes: Vec<Shape> = vec![
         ("distinct", Box::new(|i| format!("key{i}"))),
         ("one name", Box::new(|_| "a".to_string())),
         ("names that numbering meets", Box::new(|i| if i % 2 == 0 { "a".to_string() } else { format!("a#{}", i / 2 + 2) })),

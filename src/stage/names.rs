@@ -399,7 +399,8 @@ mod tests {
 
     #[test]
     fn claiming_costs_a_bounded_number_of_steps_per_name() {
-        let shapes: [(&str, fn(usize) -> Vec<u8>); 4] = [
+        type Shape = (&'static str, fn(usize) -> Vec<u8>);
+        let shapes: [Shape; 4] = [
             ("distinct", |i| format!("key{i}").into_bytes()),
             ("one fingerprint", |i| format!("aaaa{i:08}zz").into_bytes()),
             ("same name", |_| b"a".to_vec()),

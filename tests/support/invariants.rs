@@ -76,10 +76,12 @@ pub fn duplicate_key(json: &str) -> Option<String> {
                 expect_key = true;
             }
             b'[' => open.push(c),
-            b'}' | b']' => {
-                if open.pop() == Some(b'{') {
-                    objects.pop();
-                }
+            b'}' => {
+                open.pop();
+                objects.pop();
+            }
+            b']' => {
+                open.pop();
             }
             b',' => expect_key = open.last() == Some(&b'{'),
             b'"' => {
