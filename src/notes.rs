@@ -50,7 +50,8 @@ impl fmt::Display for RecordError {
 pub mod tag {
     /// Escaping neutralised a control, invisible character or lookup in this record.
     pub const INJECTION_ATTEMPT: u32 = 1 << 0;
-    /// An object held the same key twice; later ones were renamed `key#2`, `key#3`, ...
+    /// Two keys of one object would have been written alike (a repeat, or equal after escaping,
+    /// cutting or a rename); later ones were numbered `key#2`, `key#3`, ...
     pub const DUPLICATE_KEYS: u32 = 1 << 1;
     /// Redaction removed something: a signal for the team that logged it.
     pub const SECRET_EXPOSED: u32 = 1 << 2;
@@ -142,8 +143,10 @@ fn visible(text: &str, out: &mut Vec<u8>) {
 #[derive(Default)]
 pub struct Notes {
     pub error: Option<RecordError>,
-    /// An incoming field was named like the reserved key and was renamed.
-    pub renamed_reserved: bool,
+    /// An incoming root field read like the reserved key and was renamed: 0 when none, 1 when
+    /// the first such field was written [`RENAMED_KEY`], k when `RENAMED_KEY#k` (that name
+    /// was taken).
+    pub renamed_reserved: u32,
     /// Bits of [`tag`].
     pub tags: u32,
     pub cut: Cut,
@@ -185,7 +188,7 @@ pub struct Labels<'a> {
 impl Notes {
     pub fn clear(&mut self) {
         self.error = None;
-        self.renamed_reserved = false;
+        self.renamed_reserved = 0;
         self.tags = 0;
         self.cut = Cut::default();
         self.redacted = [0; Kind::COUNT];
@@ -221,9 +224,15 @@ impl Notes {
             out.extend_from_slice(b",\"policy_error\":");
             visible(msg, out);
         }
-        if self.renamed_reserved {
-            out.extend_from_slice(b",\"renamed\":");
-            crate::json::string::encode(RENAMED_KEY, out);
+        if self.renamed_reserved > 0 {
+            // A fixed name and digits: nothing to escape.
+            out.extend_from_slice(b",\"renamed\":\"");
+            out.extend_from_slice(RENAMED_KEY.as_bytes());
+            if self.renamed_reserved > 1 {
+                out.push(b'#');
+                push_u64(out, self.renamed_reserved as u64);
+            }
+            out.push(b'"');
         }
         if let Some(ns) = labels.ingest_ns {
             out.extend_from_slice(b",\"ingest\":\"");

@@ -94,7 +94,7 @@ pub struct Filter {
     edits: Edits,
     notes: Notes,
     scratch: Scratch,
-    frames: Vec<write::Frame>,
+    writer: write::Buffers,
     walk: allowlist::Walk,
     redact: redact::State,
     /// Scratch for text stages compose (timestamps).
@@ -119,7 +119,7 @@ impl Filter {
             edits: Edits::default(),
             notes,
             scratch: Scratch::default(),
-            frames: Vec::new(),
+            writer: write::Buffers::default(),
             walk: allowlist::Walk::default(),
             redact: redact::State::default(),
             buf: Vec::new(),
@@ -209,7 +209,7 @@ impl Filter {
             max_key_bytes: self.plan.limits.max_key_bytes as usize,
             multiline: &self.plan.multiline_fields,
         };
-        let any = write::write_members(&rec, &self.edits, rules, &mut self.notes, &mut self.scratch, &mut self.frames, out);
+        let any = write::write_members(&rec, &self.edits, rules, &mut self.notes, &mut self.scratch, &mut self.writer, out);
         self.finish(any, ctx.time_ns, out)
     }
 

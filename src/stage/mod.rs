@@ -7,6 +7,7 @@ pub mod classify;
 pub mod encrypt;
 pub mod escape;
 pub mod fields;
+pub mod names;
 pub mod normalise;
 pub mod parse;
 pub mod redact;

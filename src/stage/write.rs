@@ -2,13 +2,21 @@
 //! every key and string (see [`super::escape`]) and cutting what is over a limit.
 //!
 //! Unchanged strings that need no attention are copied as they came; everything else is decoded,
-//! escaped and encoded again, so the output is always valid UTF-8 JSON. An incoming top-level
-//! field named like the reserved key is renamed, so nobody can spoof logseal's own annotations.
-//! A key repeated in one object is renamed `key#2`, `key#3`, ..., so every reader sees the same
-//! fields. Numbers a consumer could not read exactly (beyond f64, integers beyond 2^53) are
-//! written as strings holding their exact text.
+//! escaped and encoded again, so the output is always valid UTF-8 JSON. Numbers a consumer could
+//! not read exactly (beyond f64, integers beyond 2^53) are written as strings holding their
+//! exact text.
+//!
+//! Every object's keys come out unique as a reader sees them (decoded), whatever made two equal:
+//! a repeat, escaping (`"a\n"` and `"a\\n"` both read `a\n`), cutting to the key limit, a
+//! rename or an added member. Names are taken in the order they are written; a name already
+//! taken is written `name#k` with the smallest k >= 2 whose name is not taken at that point
+//! (so `{"a":1,"a":2,"a#2":3}` becomes `a`, `a#2`, `a#2#2`), and the record is tagged
+//! `duplicate_keys`. At the root, a name that reads like the reserved key (`logseal`) is
+//! written `logseal_original` first (numbered the same way when that is taken), so nobody can
+//! spoof logseal's own annotations. See [`super::names`] for the cost.
 
 use super::escape::encode_visible;
+use super::names::{Claim, Loc, Names};
 use super::redact::keyname::normalize_into;
 use crate::edits::{Edit, Edits};
 use crate::json::string::decode;
@@ -32,15 +40,28 @@ pub struct Rules<'p> {
 
 /// Where the writer is inside a container.
 #[derive(Clone, Copy)]
-pub struct Frame {
+struct Frame {
     array: bool,
     end: u32,
     count: u32,
     /// Objects: the object's token. Arrays: the key token the array belongs to (or NO_KEY).
     owner: u32,
-    /// Objects: a 64-bit filter of the keys seen, so duplicates cost a comparison only when
-    /// two keys share a bit.
-    seen: u64,
+}
+
+/// The writer's buffers, reused from record to record: the open containers and the names
+/// taken in each open object.
+#[derive(Default)]
+pub struct Buffers {
+    frames: Vec<Frame>,
+    names: Names,
+}
+
+impl Buffers {
+    /// Steps the name checks took in the records written so far (tests of the cost).
+    #[cfg(test)]
+    pub fn name_steps(&self) -> u64 {
+        self.names.steps
+    }
 }
 
 /// Writes `{` and the record's members to `out`, without the closing brace, so the reserved
@@ -51,13 +72,16 @@ pub fn write_members(
     rules: Rules,
     notes: &mut Notes,
     scratch: &mut Scratch,
-    frames: &mut Vec<Frame>,
+    bufs: &mut Buffers,
     out: &mut Vec<u8>,
 ) -> bool {
+    let Buffers { frames, names } = bufs;
     frames.clear();
+    names.reset();
     out.push(b'{');
     let Some(root) = rec.tape.first() else { return false };
-    frames.push(Frame { array: false, end: root.next, count: 0, owner: 0, seen: 0 });
+    frames.push(Frame { array: false, end: root.next, count: 0, owner: 0 });
+    names.open();
     let mut i = 1usize;
     loop {
         // Close every container that ends here; the root stays open for the reserved key.
@@ -66,21 +90,28 @@ pub fn write_members(
                 break;
             }
             if frames.len() == 1 {
-                // Members a stage added go last, escaped like everything else.
+                // Members a stage added go last, escaped and claimed like everything else.
                 let mut count = top.count;
                 for (name, value) in edits.appended() {
                     if count > 0 {
                         out.push(b',');
                     }
                     count += 1;
-                    write_text(name, false, rules.max_key_bytes, notes, out);
+                    let mark = out.len();
+                    write_name(name, rules.max_key_bytes, notes, out);
+                    claim_name(names, true, mark, true, notes, scratch, out);
                     out.push(b':');
                     write_text(value, false, rules.max_string_bytes, notes, out);
                 }
                 return count > 0;
             }
             frames.pop();
-            out.push(if top.array { b']' } else { b'}' });
+            if top.array {
+                out.push(b']');
+            } else {
+                names.close();
+                out.push(b'}');
+            }
         }
         let (Some(tok), Some(top)) = (rec.tape.get(i), frames.last_mut()) else {
             return false;
@@ -94,36 +125,87 @@ pub fn write_members(
                 continue;
             }
             top.count += 1;
-            let ordinal = duplicate_ordinal(rec, top, i, scratch);
-            if ordinal > 1 {
-                notes.tags |= tag::DUPLICATE_KEYS;
-            }
-            let mut altered = false;
-            if let Edit::RenameKey { at, len } = edits.get(i) {
-                write_text(edits.text(at, len), false, rules.max_key_bytes, notes, out);
-            } else if tok.depth == 1 && rec.key_is(tok, RESERVED_KEY.as_bytes(), scratch) {
-                notes.renamed_reserved = true;
-                out.push(b'"');
-                out.extend_from_slice(RENAMED_KEY.as_bytes());
-                out.push(b'"');
-            } else if !write_key(rec, tok, ordinal, rules, notes, scratch, out) {
-                // A name written differently from how it came (made visible, cut, numbered)
-                // does not make its value a multi-line field: readers judge the name they see.
-                altered = true;
-            }
+            let mark = out.len();
+            let (as_it_came, plain) = if let Edit::RenameKey { at, len } = edits.get(i) {
+                // A renamed field stays multi-line by its source name.
+                write_name(edits.text(at, len), rules.max_key_bytes, notes, out);
+                (true, false)
+            } else {
+                // A name written differently from how it came (made visible, cut) does not
+                // make its value a multi-line field: readers judge the name they see.
+                write_key(rec, tok, rules, notes, scratch, out)
+            };
+            let changed = claim_name(names, tok.depth == 1, mark, !plain, notes, scratch, out);
             out.push(b':');
             i += 1;
-            if altered {
-                NO_KEY
-            } else {
+            if as_it_came && !changed {
                 i as u32 - 1
+            } else {
+                NO_KEY
             }
         } else {
             top.count += 1;
             top.owner // an array element belongs to its array's key
         };
-        i = write_value(rec, i, value_key, edits, rules, notes, scratch, frames, out);
+        i = write_value(rec, i, value_key, edits, rules, notes, scratch, frames, names, out);
     }
+}
+
+/// Takes the name whose opening quote is at `out[mark]` (the body follows, the closing quote
+/// does not yet) in the innermost object and closes its quote. At the root a name that reads
+/// like the reserved key becomes [`RENAMED_KEY`]; a name already taken gets the smallest free
+/// `#k`. `may_escape` is false when the body is known to hold no backslash. Returns true when
+/// the name was changed.
+#[inline(always)] // run for every key
+fn claim_name(names: &mut Names, root: bool, mark: usize, may_escape: bool, notes: &mut Notes, scratch: &mut Scratch, out: &mut Vec<u8>) -> bool {
+    let body = mark + 1;
+    let mut loc = if may_escape { names.locate(out, body, &mut scratch.utf8) } else { Loc::Out { at: body as u32, len: out.len().saturating_sub(body) as u32 } };
+    let reserved = root && names.text(loc, out) == RESERVED_KEY.as_bytes();
+    if reserved {
+        out.truncate(body);
+        out.extend_from_slice(RENAMED_KEY.as_bytes());
+        loc = Loc::Out { at: body as u32, len: RENAMED_KEY.len() as u32 };
+    }
+    let mut k = 1;
+    if let Claim::Taken(holder) = names.claim(loc, out) {
+        notes.tags |= tag::DUPLICATE_KEYS;
+        // Each try either succeeds or meets a name taken earlier; the count kept per name
+        // means no `name#k` is tried twice, so numbering stays linear in the object's names.
+        k = names.next_k(holder);
+        loop {
+            let mut buf = [0u8; 11];
+            let suffix = ordinal_suffix(k, &mut buf);
+            let candidate = names.extend(loc, suffix, out);
+            if names.claim(candidate, out) == Claim::Free {
+                names.set_next_k(holder, k);
+                break;
+            }
+            names.shorten(candidate, suffix.len(), out);
+            k = k.saturating_add(1);
+        }
+    }
+    if reserved && notes.renamed_reserved == 0 {
+        notes.renamed_reserved = k;
+    }
+    out.push(b'"');
+    reserved || k > 1
+}
+
+/// `#k` in `buf`.
+fn ordinal_suffix(k: u32, buf: &mut [u8; 11]) -> &[u8] {
+    let mut n = buf.len();
+    let mut v = k;
+    loop {
+        n -= 1;
+        buf[n] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 || n == 1 {
+            break;
+        }
+    }
+    n -= 1;
+    buf[n] = b'#';
+    &buf[n..]
 }
 
 /// Writes the value at `i`, whose governing key token is `key`; returns the next token to visit.
@@ -138,6 +220,7 @@ fn write_value(
     notes: &mut Notes,
     scratch: &mut Scratch,
     frames: &mut Vec<Frame>,
+    names: &mut Names,
     out: &mut Vec<u8>,
 ) -> usize {
     let Some(tok) = rec.tape.get(i) else { return i + 1 };
@@ -158,11 +241,12 @@ fn write_value(
     match tok.kind {
         Kind::Object => {
             out.push(b'{');
-            frames.push(Frame { array: false, end: tok.next, count: 0, owner: i as u32, seen: 0 });
+            frames.push(Frame { array: false, end: tok.next, count: 0, owner: i as u32 });
+            names.open();
         }
         Kind::Array => {
             out.push(b'[');
-            frames.push(Frame { array: true, end: tok.next, count: 0, owner: key, seen: 0 });
+            frames.push(Frame { array: true, end: tok.next, count: 0, owner: key });
         }
         Kind::Str | Kind::Key => {
             let raw = tok.raw(rec.input);
@@ -191,14 +275,21 @@ fn write_value(
     i + 1
 }
 
-/// Writes a key, escaped and cut to the key limit, with `#N` when it repeats in its object.
-/// Returns true when a reader sees the name as it came (nothing made visible, cut or numbered).
+/// Writes a key's opening quote and body, escaped and cut to the key limit (the caller claims
+/// the name and closes the quote). Returns (whether a reader sees the name as it came, whether
+/// it was copied as it came: then its body holds no backslash).
 #[inline(always)] // one call site, run for every key
-fn write_key(rec: &Record, tok: &Token, ordinal: u32, rules: Rules, notes: &mut Notes, scratch: &mut Scratch, out: &mut Vec<u8>) -> bool {
+fn write_key(rec: &Record, tok: &Token, rules: Rules, notes: &mut Notes, scratch: &mut Scratch, out: &mut Vec<u8>) -> (bool, bool) {
     let raw = tok.raw(rec.input);
-    if tok.is_plain() && raw.len() <= rules.max_key_bytes && ordinal <= 1 {
-        write_quoted(rec, tok, raw, out);
-        return true;
+    if tok.is_plain() && raw.len() <= rules.max_key_bytes {
+        match tok.quoted(rec.input).and_then(|q| q.split_last()) {
+            Some((_, open)) => out.extend_from_slice(open),
+            None => {
+                out.push(b'"');
+                out.extend_from_slice(raw);
+            }
+        }
+        return (true, true);
     }
     scratch.text.clear();
     decode(raw, tok.flags, &mut scratch.text, &mut scratch.utf8);
@@ -209,16 +300,25 @@ fn write_key(rec: &Record, tok: &Token, ordinal: u32, rules: Rules, notes: &mut 
     if escaped.hostile {
         notes.tags |= tag::INJECTION_ATTEMPT;
     }
-    let as_it_came = !escaped.shown && keep == text.len() && ordinal <= 1;
     if keep < text.len() {
         notes.cut.keys += 1;
         let _ = write!(out, "…[TRUNCATED:{} bytes]", text.len());
     }
-    if ordinal > 1 {
-        let _ = write!(out, "#{ordinal}");
-    }
+    (!escaped.shown && keep == text.len(), false)
+}
+
+/// Writes the opening quote and body of a name a stage chose (a rename, an added member),
+/// escaped and cut like a key; the caller claims it and closes the quote.
+fn write_name(text: &[u8], limit: usize, notes: &mut Notes, out: &mut Vec<u8>) {
+    let keep = floor_char_boundary(text, limit);
     out.push(b'"');
-    as_it_came
+    if encode_visible(&text[..keep], false, out).hostile {
+        notes.tags |= tag::INJECTION_ATTEMPT;
+    }
+    if keep < text.len() {
+        notes.cut.keys += 1;
+        let _ = write!(out, "…[TRUNCATED:{} bytes]", text.len());
+    }
 }
 
 /// Writes a plain string or key token as it came, quotes included.
@@ -278,40 +378,11 @@ fn is_multiline(rec: &Record, key: u32, rules: Rules, scratch: &mut Scratch) -> 
     hit
 }
 
-/// 1 for the first occurrence of key `i` in its object, 2 for the second, and so on.
-#[inline(always)] // one call site, run for every key
-fn duplicate_ordinal(rec: &Record, object: &mut Frame, i: usize, scratch: &mut Scratch) -> u32 {
-    let Some(tok) = rec.tape.get(i) else { return 1 };
-    let bit = {
-        let text = rec.text(tok, scratch);
-        let (first, last) = (text.first().copied().unwrap_or(0) as u64, text.last().copied().unwrap_or(0) as u64);
-        1u64 << ((text.len() as u64 * 7 + first * 3 + last) & 63)
-    };
-    if object.seen & bit == 0 {
-        object.seen |= bit;
-        return 1;
-    }
-    // Two keys share a bit: compare this key with every earlier key of the object.
-    let mut name = std::mem::take(&mut scratch.key);
-    name.clear();
-    name.extend_from_slice(rec.text(tok, scratch));
-    let mut ordinal = 1;
-    let mut k = object.owner as usize + 1;
-    while k < i {
-        let Some(earlier) = rec.tape.get(k) else { break };
-        if rec.text(earlier, scratch) == name.as_slice() {
-            ordinal += 1;
-        }
-        k = rec.tape.get(k + 1).map_or(i, |v| v.next as usize);
-    }
-    scratch.key = name;
-    ordinal
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::json::{scan, ScanLimits};
+    use crate::stage::names::SMALL;
 
     const MULTI: &[&[u8]] = &[b"stacktrace"];
 
@@ -326,7 +397,7 @@ mod tests {
         let mut notes = Notes::default();
         notes.cut.depth = report.cut_depth;
         let mut out = Vec::new();
-        write_members(&rec, &edits, rules, &mut notes, &mut Scratch::default(), &mut Vec::new(), &mut out);
+        write_members(&rec, &edits, rules, &mut notes, &mut Scratch::default(), &mut Buffers::default(), &mut out);
         out.push(b'}');
         (String::from_utf8(out).expect("UTF-8"), notes)
     }
@@ -396,6 +467,58 @@ mod tests {
         let many: String = (0..64).map(|i| format!("\"k{i}\":{i},")).collect();
         let (out, notes) = write(&format!("{{{many}\"z\":0}}"), 100);
         assert_eq!(notes.tags, 0, "distinct keys sharing filter bits are not duplicates: {out}");
+    }
+
+    #[test]
+    fn names_equal_as_written_are_numbered_past_later_originals() {
+        let (out, notes) = write(r##"{"a":1,"a":2,"a#2":3,"b\n":4,"b\\n":5,"logseal_original":6,"logseal":7}"##, 100);
+        assert_eq!(out, r##"{"a":1,"a#2":2,"a#2#2":3,"b\\n":4,"b\\n#2":5,"logseal_original":6,"logseal_original#2":7}"##);
+        assert_eq!(notes.tags, tag::DUPLICATE_KEYS | tag::INJECTION_ATTEMPT);
+        assert_eq!(notes.renamed_reserved, 2);
+        // Cut to the same 16 bytes: the marker holds the same length, the second is numbered.
+        let (out, _) = write(r#"{"aaaaaaaaaaaaaaaaaaax":{"aaaaaaaaaaaaaaaaaaay":1,"aaaaaaaaaaaaaaaaaaaz":2},"aaaaaaaaaaaaaaaaaaay":3}"#, 100);
+        assert_eq!(out, r##"{"aaaaaaaaaaaaaaaa…[TRUNCATED:20 bytes]":{"aaaaaaaaaaaaaaaa…[TRUNCATED:20 bytes]":1,"aaaaaaaaaaaaaaaa…[TRUNCATED:20 bytes]#2":2},"aaaaaaaaaaaaaaaa…[TRUNCATED:20 bytes]#2":3}"##);
+    }
+
+    /// Name-check steps for one record of `n` members named by `key`.
+    fn name_steps(n: usize, key: &dyn Fn(usize) -> String) -> u64 {
+        let members: Vec<String> = (0..n).map(|i| format!("\"{}\":1", key(i))).collect();
+        let input = format!("{{{}}}", members.join(","));
+        let mut tape = Vec::new();
+        scan(input.as_bytes(), ScanLimits { max_depth: 4, max_fields: 100_000 }, &mut tape, &mut Vec::new()).unwrap();
+        let rec = Record { input: input.as_bytes(), tape: &tape };
+        let mut edits = Edits::default();
+        edits.reset(tape.len());
+        let rules = Rules { max_string_bytes: 100, max_key_bytes: 16, multiline: &[] };
+        let (mut walk, mut out) = (Buffers::default(), Vec::new());
+        write_members(&rec, &edits, rules, &mut Notes::default(), &mut Scratch::default(), &mut walk, &mut out);
+        out.push(b'}');
+        let text = String::from_utf8(out).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), n, "every member kept under its own name");
+        walk.name_steps()
+    }
+
+    #[test]
+    fn numbering_costs_a_bounded_number_of_steps_per_key() {
+        let shapes: [(&str, &dyn Fn(usize) -> String); 5] = [
+            ("distinct", &|i| format!("k{i}")),
+            ("one name", &|_| "a".to_string()),
+            ("names numbering meets", &|i| if i % 2 == 0 { "a".to_string() } else { format!("a#{}", i / 2 + 2) }),
+            ("equal once cut", &|i| format!("cccccccccccccccccc{i}")),
+            ("equal once made visible", &|i| if i % 2 == 0 { r"a\n".to_string() } else { r"a\\n".to_string() }),
+        ];
+        // Per claim: the small object's comparisons, two walks of at most 64 tree levels; a
+        // numbered key claims once more per try, and the tries of an object are at most its
+        // keys. So at most 3 claims per key, whatever the keys (a quadratic check would take
+        // millions of steps here).
+        let per_key = 3 * (SMALL as u64 + 2 * 64 + 1);
+        for (shape, key) in shapes {
+            for n in [3000, 6000] {
+                let steps = name_steps(n, key);
+                assert!(steps <= per_key * n as u64, "{shape}: {steps} steps for {n} keys");
+            }
+        }
     }
 
     #[test]

@@ -54,6 +54,55 @@ pub fn check_output(out: &[u8]) {
     assert!(v.is_object(), "output is an object");
     assert_eq!(v["logseal"]["v"], 1, "output carries the reserved key");
     check_strings(&v);
+    if let Some(key) = duplicate_key(text) {
+        panic!("key {key:?} appears twice in one object: {text}");
+    }
+}
+
+/// The first key that appears twice in one object of `json` (valid JSON), decoded, as a
+/// reader that keeps duplicates sees it. Its own walk over the text (serde_json's `Value`
+/// keeps one of each key and would hide the duplicate).
+pub fn duplicate_key(json: &str) -> Option<String> {
+    let b = json.as_bytes();
+    let mut objects: Vec<std::collections::HashSet<String>> = Vec::new();
+    let mut open: Vec<u8> = Vec::new();
+    let mut expect_key = false;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'{' => {
+                objects.push(Default::default());
+                open.push(c);
+                expect_key = true;
+            }
+            b'[' => open.push(c),
+            b'}' => {
+                open.pop();
+                objects.pop();
+            }
+            b']' => {
+                open.pop();
+            }
+            b',' => expect_key = open.last() == Some(&b'{'),
+            b'"' => {
+                let mut end = i + 1;
+                while b[end] != b'"' {
+                    end += if b[end] == b'\\' { 2 } else { 1 };
+                }
+                if expect_key {
+                    let key: String = serde_json::from_str(&json[i..=end]).expect("a JSON string");
+                    if !objects.last_mut().expect("a key is inside an object").insert(key.clone()) {
+                        return Some(key);
+                    }
+                    expect_key = false;
+                }
+                i = end;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Runs `data` (NDJSON) through a verifier holding the fixed test seal key (bytes 0..32), as

@@ -176,7 +176,9 @@ impl Normaliser {
             }
         }
         for (name, value) in &self.enrich {
-            if top_member(rec, name, scratch).is_none() {
+            // A field renamed to the name is present too.
+            let renamed = std::str::from_utf8(name).is_ok_and(|n| edits.renames_to(n));
+            if top_member(rec, name, scratch).is_none() && !renamed {
                 edits.append(std::str::from_utf8(name).unwrap_or(""), value);
             }
         }

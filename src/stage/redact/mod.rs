@@ -603,7 +603,7 @@ mod tests {
         r.apply(&rec, &mut edits, &mut notes, &mut State::default(), &mut crypt);
         let mut out = Vec::new();
         let rules = crate::stage::write::Rules { max_string_bytes: 1 << 20, max_key_bytes: 256, multiline: &[] };
-        crate::stage::write::write_members(&rec, &edits, rules, &mut notes, &mut Default::default(), &mut Vec::new(), &mut out);
+        crate::stage::write::write_members(&rec, &edits, rules, &mut notes, &mut Default::default(), &mut Default::default(), &mut out);
         out.push(b'}');
         (serde_json::from_slice(&out).unwrap(), notes)
     }
