@@ -80,6 +80,7 @@ pub fn run(args: &[String]) -> i32 {
         global += 1;
         if n == 1 {
             places.push((file.to_string(), global));
+            verifier.next_input();
         }
         verifier.line(global, line, &mut findings);
         problems += report(&mut out, &places, &findings, json);
