@@ -335,6 +335,34 @@ mod tests {
     }
 
     #[test]
+    fn cover_tag_seals_the_hosts_tag_and_a_forged_wrapper_is_reported() {
+        let secret = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
+        let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{secret}"}},"seal":{{"cover_tag":true}}}}"#);
+        let mut f = Filter::new(Plan::load(&policy, &crate::policy::NoEnvironment, None).unwrap());
+        f.start_chain(&[1; CHAIN_RANDOM_BYTES]);
+        let ctx = Context { time_ns: 1_764_237_600_000_000_000, tag: b"app.log", ..Context::default() };
+        let mut out = Vec::new();
+        f.process(br#"{"msg":"login ok"}"#, &ctx, &mut out);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(r#""tag":"app.log","seal":{"#), "{text}");
+        // Fluent Bit's `file` output wraps the record: `tag: [time, {...}]`.
+        let wrapped = |tag: &str| vec![format!("{tag}: [1764237600.0, {text}]").into_bytes()];
+        assert_eq!(verify(&wrapped("app.log")), Vec::<&str>::new());
+        assert_eq!(verify(&wrapped("audit.admin")), vec!["tag_mismatch"]);
+        // The sealed tag itself cannot be changed.
+        let changed = vec![text.replace(r#""tag":"app.log""#, r#""tag":"audit.admin""#).into_bytes()];
+        assert_eq!(verify(&changed), vec!["modified"]);
+        // Without the option the wrapper is not covered: a forged tag is not noticed.
+        let mut plain = sealing_filter(0);
+        let out = run(&mut plain, &[r#"{"msg":"login ok"}"#]);
+        let text = String::from_utf8(out[0].clone()).unwrap();
+        assert!(!text.contains(r#""tag":"#), "{text}");
+        assert_eq!(verify(&[format!("audit.admin: [1764237600.0, {text}]").into_bytes()]), Vec::<&str>::new());
+        let err = crate::policy::Policy::parse(r#"{"version":1,"seal":{"cover_tag":"yes"}}"#).unwrap_err();
+        assert!(err.to_string().starts_with("$.seal.cover_tag: "), "{err}");
+    }
+
+    #[test]
     fn gap_records_declare_what_the_host_dropped() {
         let mut f = sealing_filter(0);
         let mut out = run(&mut f, &[r#"{"a":1}"#, r#"{"a":2}"#, r#"{"a":3}"#]);
