@@ -58,7 +58,7 @@ enum Frame {
 /// scan(record, limits, &mut tape, &mut stack).unwrap();
 /// let mut out = Vec::new();
 /// write(record, &tape, &mut canon, |_, _| true, &mut out);
-/// assert_eq!(std::str::from_utf8(&out).unwrap(), r#"{"a":"é/","b":[1,0,25],"c":{"x":true,"y":null}}"#);
+/// assert_eq!(std::str::from_utf8(&out).unwrap(), r#"{"a":"é/","b":[1,-0,25],"c":{"x":true,"y":null}}"#);
 /// ```
 pub fn write(input: &[u8], tape: &[Token], canon: &mut Canon, include: impl FnMut(usize, &[u8]) -> bool, out: &mut Vec<u8>) {
     write_object(input, tape, 0, canon, include, out)
