@@ -115,6 +115,18 @@ fn push_seconds_ms(out: &mut Vec<u8>, ns: i64) {
     out.extend_from_slice(&[b'.', b'0' + (frac / 100) as u8, b'0' + (frac / 10 % 10) as u8, b'0' + (frac % 10) as u8]);
 }
 
+/// Appends the number `write` writes, as a string when f64 shippers would print it back with
+/// another value (Fluent Bit prints `9567784.277` as `9567784.277000001`), as logseal writes
+/// every number ([`crate::json::number::needs_quotes`]): a sealed note must survive them too.
+fn push_exact(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
+    let start = out.len();
+    write(out);
+    if out.get(start..).is_some_and(crate::json::number::needs_quotes) {
+        out.insert(start, b'"');
+        out.push(b'"');
+    }
+}
+
 pub(crate) fn push_u64(out: &mut Vec<u8>, n: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
@@ -241,11 +253,14 @@ impl Notes {
         }
         if let Some(skew) = self.skew_ns {
             out.extend_from_slice(b",\"skew_s\":");
-            push_seconds_ms(out, skew);
+            push_exact(out, |out| push_seconds_ms(out, skew));
         }
         if let Some(rate) = self.sample_rate {
             use std::io::Write;
-            let _ = write!(out, ",\"sample_rate\":{rate}");
+            out.extend_from_slice(b",\"sample_rate\":");
+            push_exact(out, |out| {
+                let _ = write!(out, "{rate}");
+            });
         }
         if let Some(n) = self.gap {
             out.extend_from_slice(b",\"gap\":{\"dropped\":");
@@ -377,5 +392,18 @@ mod tests {
             assert_eq!(String::from_utf8(out).unwrap(), text);
             assert_eq!(format!("{:.3}", ns as f64 / 1e9), text, "as the float formatting wrote it");
         }
+    }
+
+    #[test]
+    fn notes_write_numbers_f64_shippers_print_back_unchanged() {
+        let note = |ns: i64| {
+            let mut out = Vec::new();
+            super::push_exact(&mut out, |o| push_seconds_ms(o, ns));
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(note(-600_000_000_000), "-600.000");
+        assert_eq!(note(1_234_567_890_123), "1234.568");
+        // %.16g prints 9567784.277 as 9567784.277000001: written as a string instead.
+        assert_eq!(note(9_567_784_277_000_000), "\"9567784.277\"");
     }
 }

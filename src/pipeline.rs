@@ -164,7 +164,7 @@ impl Filter {
         self.notes.clear();
         self.notes.gap = Some(dropped);
         out.push(b'{');
-        self.finish(false, time_ns, out)
+        self.finish(false, time_ns, None, out)
     }
 
     /// Filters one record (one line, with or without its line end) into `out`, which is
@@ -210,7 +210,7 @@ impl Filter {
             multiline: &self.plan.multiline_fields,
         };
         let any = write::write_members(&rec, &self.edits, rules, &mut self.notes, &mut self.scratch, &mut self.writer, out);
-        self.finish(any, ctx.time_ns, out)
+        self.finish(any, ctx.time_ns, Some(ctx.tag), out)
     }
 
     /// Emits an error-marked record for input the host could not hand over at all.
@@ -219,10 +219,12 @@ impl Filter {
         self.notes.clear();
         self.notes.error = Some(RecordError::Host(reason));
         out.push(b'{');
-        self.finish(false, time_ns, out)
+        self.finish(false, time_ns, None, out)
     }
 
-    fn finish(&mut self, any_member: bool, time_ns: i64, out: &mut Vec<u8>) -> Outcome {
+    /// Writes the reserved object and seals. `tag` is the host's tag for the record (None for
+    /// records the host did not hand over).
+    fn finish(&mut self, any_member: bool, time_ns: i64, tag: Option<&[u8]>, out: &mut Vec<u8>) -> Outcome {
         if any_member {
             out.push(b',');
         }
@@ -240,7 +242,7 @@ impl Filter {
         out.push(b'}');
         let mut seal_failed = false;
         if let (Some(sealer), Some(chain)) = (&self.plan.sealer, &mut self.chain) {
-            match sealer.seal(chain, &mut self.seal, out) {
+            match sealer.seal(chain, &mut self.seal, tag, out) {
                 Ok(()) => self.counters.sealed += 1,
                 Err(_) => seal_failed = true,
             }

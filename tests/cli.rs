@@ -101,7 +101,7 @@ fn schema_names_exactly_the_keys_the_parser_accepts() {
         k
     };
     assert_eq!(props(&schema), ["classify", "escape", "keys", "limits", "normalise", "redact", "sample", "seal", "version"]);
-    assert_eq!(props(&schema["properties"]["seal"]), ["checkpoint_every", "instance"]);
+    assert_eq!(props(&schema["properties"]["seal"]), ["checkpoint_every", "cover_tag", "instance"]);
     assert_eq!(
         props(&schema["properties"]["sample"]),
         ["by", "dedup", "default_rate", "levels", "max_keys", "missing", "rate_limit", "rules"]
@@ -128,7 +128,8 @@ fn schema_names_exactly_the_keys_the_parser_accepts() {
         "classify":{"builtin":true,"rules":[{"when":{"field":"a","exists":true},"tag":"t"}]},
         "sample":{"by":["request_id"],"missing":"keep","default_rate":1,"levels":{"info":1},
           "rules":[{"when":{"field":"a","exists":true},"rate":1}],"rate_limit":{"by":"ip","records":10,"per_seconds":1},
-          "dedup":{"by":["msg"],"window_seconds":5},"max_keys":100}}"#;
+          "dedup":{"by":["msg"],"window_seconds":5},"max_keys":100},
+        "seal":{"instance":"web-1","checkpoint_every":5,"cover_tag":true}}"#;
     assert!(logseal::Policy::parse(all).is_ok());
 }
 

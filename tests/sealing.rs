@@ -327,3 +327,129 @@ fn verify_never_prints_key_material_and_documents_its_exit_codes() {
     let (code, out, _) = logseal(&["verify", "--keys", KEYS], lines[..5].join("\n").as_bytes());
     assert_eq!(code, 1, "{}", String::from_utf8_lossy(&out));
 }
+
+/// Writes `lines` (raw bytes, one record each) to a file in a fresh directory.
+fn write_lines(name: &str, lines: &[Vec<u8>]) -> std::path::PathBuf {
+    let path = tempdir().join(name);
+    let mut bytes = Vec::new();
+    for l in lines {
+        bytes.extend_from_slice(l);
+        bytes.push(b'\n');
+    }
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+fn kinds(r: &Report) -> Vec<&str> {
+    r.problems.iter().map(|p| p.0.as_str()).collect()
+}
+
+#[test]
+fn a_number_changed_to_another_exact_value_is_modified_even_when_f64_reads_one() {
+    let records: Vec<Vec<u8>> = (0..4).map(|i| format!(r#"{{"message":"paid","amount":10,"fee":0.10,"n":{i}}}"#).into_bytes()).collect();
+    let lines = seal(&records, SEED);
+    assert!(lines[1].contains(r#""amount":10,"#), "{}", lines[1]);
+    // An f64 reader sees 10 either way; an arbitrary-precision reader does not.
+    let mut forged = lines.clone();
+    forged[1] = forged[1].replace(r#""amount":10,"#, r#""amount":10.0000000000000000001,"#);
+    let r = verify(&forged, &[]);
+    assert_eq!(r.problems, vec![("modified".to_string(), 2)], "{}", r.text);
+    let mut forged = lines.clone();
+    forged[2] = forged[2].replace(r#""fee":0.10,"#, r#""fee":0.10000000000000001,"#);
+    assert_eq!(verify(&forged, &[]).problems, vec![("modified".to_string(), 3)]);
+    // Spellings of the same exact value, as shippers re-print numbers, still verify.
+    let mut shipped = lines.clone();
+    shipped[1] = shipped[1].replace(r#""amount":10,"#, r#""amount":10.0,"#).replace(r#""fee":0.10,"#, r#""fee":0.1,"#);
+    shipped[2] = shipped[2].replace(r#""amount":10,"#, r#""amount":1e1,"#).replace(r#""fee":0.10,"#, r#""fee":1.0E-1,"#);
+    let r = verify(&shipped, &[]);
+    assert_eq!(r.code, 0, "{}", r.text);
+}
+
+#[test]
+fn numbers_f64_shippers_would_change_are_sealed_as_strings() {
+    let record = br#"{"message":"m","a":0.10000000000000001,"b":1234567890.123456789,"c":0.30000000000000004,"d":-0,"e":1e-400,"f":12.5}"#;
+    let lines = seal(&[record.to_vec()], SEED);
+    let v: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(v["a"], "0.10000000000000001");
+    assert_eq!(v["b"], "1234567890.123456789");
+    assert_eq!(v["c"], "0.30000000000000004");
+    assert_eq!(v["d"], "-0");
+    assert_eq!(v["e"], "1e-400");
+    assert_eq!(v["f"], 12.5);
+}
+
+#[test]
+fn text_that_is_not_unicode_in_a_sealed_record_is_invalid_text() {
+    let records = vec![br#"{"message":"bad byte \ufffd here","who":"ann"}"#.to_vec(), br#"{"message":"ok"}"#.to_vec(), br#"{"message":"ok"}"#.to_vec()];
+    let lines = seal(&records, SEED);
+    assert!(lines[0].contains('\u{FFFD}'), "{}", lines[0]);
+    let genuine: Vec<Vec<u8>> = lines.iter().map(|l| l.clone().into_bytes()).collect();
+    assert_eq!(verify_files(&[&write_lines("ok.ndjson", &genuine)], &[]).code, 0);
+    let forgeries: Vec<Vec<u8>> = vec![
+        lines[0].replace('\u{FFFD}', r"\ud800").into_bytes(),
+        lines[0].replace('\u{FFFD}', r"\udfff").into_bytes(),
+    ];
+    for forged in forgeries {
+        let mut stream = genuine.clone();
+        stream[0] = forged;
+        let r = verify_files(&[&write_lines("f.ndjson", &stream)], &[]);
+        assert_eq!(kinds(&r), ["invalid_text", "modified"], "{}", r.text);
+    }
+    // Raw invalid UTF-8 in place of U+FFFD, in a value, a name and in the logseal object.
+    let raw = |line: &str, at: &str| -> Vec<u8> {
+        let mut b = line.as_bytes().to_vec();
+        let i = line.find(at).expect("marker");
+        b.splice(i..i + at.len(), at.replace('\u{FFFD}', "\u{1}").bytes().map(|c| if c == 1 { 0xff } else { c }));
+        b
+    };
+    let mut stream = genuine.clone();
+    stream[0] = raw(&lines[0], "\u{FFFD}");
+    let r = verify_files(&[&write_lines("raw.ndjson", &stream)], &[]);
+    assert_eq!(kinds(&r), ["invalid_text", "modified"], "{}", r.text);
+    assert!(r.text.contains("field `message` holds invalid UTF-8"), "{}", r.text);
+    let mut stream = genuine.clone();
+    let mut bytes = lines[1].clone().into_bytes();
+    let at = lines[1].find("\"v\":1").unwrap();
+    // `"v":1` in the logseal object becomes `"\xc3":1`.
+    bytes.splice(at + 1..at + 2, [0xc3]);
+    stream[1] = bytes;
+    let r = verify_files(&[&write_lines("raw2.ndjson", &stream)], &[]);
+    assert_eq!(kinds(&r), ["invalid_text", "modified"], "{}", r.text);
+}
+
+#[test]
+fn a_whole_chain_from_another_run_is_a_replayed_chain() {
+    let a: Vec<Vec<u8>> = corpus_stream().into_iter().map(String::into_bytes).collect();
+    let other: Vec<Vec<u8>> = corpus_records("pii-public.ndjson").into_iter().skip(100).take(10).collect();
+    let x: Vec<Vec<u8>> = seal(&other, "ffeeddccbbaa99887766554433221100").into_iter().map(String::into_bytes).collect();
+    let x_file = write_lines("x.ndjson", &x);
+    let appended = write_lines("a.ndjson", &[a.clone(), x.clone()].concat());
+
+    // Legitimate: several hosts' files together; a file re-read with --state; chains
+    // interleaved in one stream (per-worker chains); a chain continued in the next file.
+    assert_eq!(verify_files(&[&x_file, &write_lines("a.ndjson", &a)], &[]).code, 0);
+    let interleaved: Vec<Vec<u8>> = a.iter().take(20).zip(x.iter()).flat_map(|(p, q)| [p.clone(), q.clone()]).collect();
+    let r = verify_files(&[&write_lines("i.ndjson", &interleaved)], &[]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    let split = [write_lines("1.ndjson", &a[..30]), write_lines("2.ndjson", &[a[28..30].to_vec(), a[30..].to_vec()].concat())];
+    let r = verify_files(&[&split[0], &split[1]], &[]);
+    assert_eq!(r.code, 0, "a redelivery across a rotation is not a replay: {}", r.text);
+
+    // The chain seen in an earlier file reappears after this file moved on.
+    let r = verify_files(&[&x_file, &appended], &[]);
+    assert_eq!(r.problems, vec![("replayed_chain".to_string(), 61)], "{}", r.text);
+
+    // The same with a state file that remembers the chain from an earlier run.
+    let state = tempdir().join("state.json").display().to_string();
+    assert_eq!(verify_files(&[&x_file], &["--state", &state]).code, 0);
+    let r = verify_files(&[&appended], &["--state", &state]);
+    assert_eq!(r.problems, vec![("replayed_chain".to_string(), 61)], "{}", r.text);
+    // ...while re-reading a grown file is not a replay.
+    let grown = write_lines("x.ndjson", &[x.clone(), a.clone()].concat());
+    assert_eq!(verify_files(&[&grown], &["--state", &state]).code, 0);
+
+    // In one file: the chain starts again from record 1 after a later chain started.
+    let restarted = write_lines("r.ndjson", &[a.clone(), x.clone(), a[..5].to_vec()].concat());
+    let r = verify_files(&[&restarted], &[]);
+    assert_eq!(r.problems, vec![("replayed_chain".to_string(), 71)], "{}", r.text);
+}

@@ -1,4 +1,6 @@
-//! Any lines through the verifier: it reports, it never panics. Inputs are NDJSON; seeds are
+//! Any lines through the verifier: it reports, it never panics, and text that is not Unicode
+//! never passes; the same lines sealed verify, also after a JSON library or Fluent Bit
+//! re-prints them. Inputs are NDJSON; seeds are
 //! sealed records, so mutations reach deep into seals, canonical forms and chain tracking.
 #![no_main]
 
@@ -8,5 +10,7 @@ mod invariants;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    invariants::verify_lines(data);
+    let findings = invariants::verify_lines(data);
+    invariants::check_findings(data, &findings);
+    invariants::check_seal_verifies(data);
 });

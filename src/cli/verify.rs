@@ -17,7 +17,10 @@ and `stdout` outputs in json_lines format are read as they are. Records are grou
 chain; every problem is reported with its file and line:
   modified, inserted (bad MAC), deleted (sequence gap), reordered, replayed, chain_break,
   unknown_key, unsealed, unreadable, malformed, covered_field_missing, uncovered_field,
-  duplicate_field, truncated and rollback (with --state).
+  duplicate_field, invalid_text (not Unicode), replayed_chain (records of a chain an earlier
+  file or run saw reappear after this file moved on, or its record 1 again after a later
+  chain started), tag_mismatch (wrapper tag vs the sealed tag), truncated and rollback
+  (with --state).
 Notes, which do not fail: duplicate (identical redelivery), declared_gap, after_checkpoint,
 chain_not_seen, and transport fields a shipper added (date, @timestamp, ...).
 
@@ -80,6 +83,7 @@ pub fn run(args: &[String]) -> i32 {
         global += 1;
         if n == 1 {
             places.push((file.to_string(), global));
+            verifier.next_input();
         }
         verifier.line(global, line, &mut findings);
         problems += report(&mut out, &places, &findings, json);

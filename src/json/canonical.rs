@@ -4,20 +4,24 @@
 //! a shipper parses and re-serialises them:
 //! - object members are sorted by the UTF-8 bytes of their decoded names; no white space;
 //! - strings are decoded, then written with only `"`, `\` and control characters escaped
-//!   (`\u00XX`, lower-case hex), everything else as raw UTF-8;
-//! - numbers are read as f64: integral values below 2^53 are written as integers (`1.0` -> `1`,
-//!   `-0` -> `0`), others in Rust's shortest round-trip exponent form (`0.5` -> `5e-1`).
-//!   logseal writes integers beyond 2^53 and numbers beyond f64 as strings, so every number it
-//!   emits survives a round trip through a f64 reader exactly.
+//!   (`\u00XX`, lower-case hex), everything else as raw UTF-8; invalid UTF-8 stays as it came
+//!   and a lone surrogate escape becomes its generalised UTF-8 bytes, never U+FFFD, so text
+//!   that is not Unicode cannot take the place of text that is (logseal writes neither);
+//! - numbers are spelt by their exact decimal value ([`super::number::canonical`]): integers
+//!   below 2^53 as integers (`1.0` -> `1`, `-0` stays `-0`), others in exponent form without
+//!   leading or trailing zeros (`0.50` -> `5e-1`). Not via f64: `10` and
+//!   `10.0000000000000000001` are one f64 but not one value for an exact reader, so they
+//!   must not share a form. logseal writes as strings every number an f64 reader would write
+//!   back with another value ([`super::number::needs_quotes`]), so a shipper that re-prints
+//!   what logseal wrote (`0.10` as `0.1`, `5` as `5.0`) keeps the exact value and the seal.
 //!
 //! The walk is iterative (an explicit stack), so deep records cannot overflow the host's stack.
 
-use super::string::decode;
+use super::string::decode_exact;
 use super::tape::{flag, Kind, Token};
 
 /// String flags under which the raw text differs from its canonical form.
 const NOT_CANONICAL: u8 = flag::ESCAPED | flag::CONTROL | flag::BAD_UTF8 | flag::RAW_TEXT;
-use std::io::Write as _;
 
 /// Reusable buffers for [`write`]: after warm-up a canonical form allocates nothing.
 #[derive(Default)]
@@ -29,7 +33,6 @@ pub struct Canon {
     keys: Vec<u8>,
     frames: Vec<Frame>,
     text: Vec<u8>,
-    scratch: Vec<u8>,
 }
 
 #[derive(Clone, Copy)]
@@ -55,7 +58,7 @@ enum Frame {
 /// scan(record, limits, &mut tape, &mut stack).unwrap();
 /// let mut out = Vec::new();
 /// write(record, &tape, &mut canon, |_, _| true, &mut out);
-/// assert_eq!(std::str::from_utf8(&out).unwrap(), r#"{"a":"é/","b":[1,0,25],"c":{"x":true,"y":null}}"#);
+/// assert_eq!(std::str::from_utf8(&out).unwrap(), r#"{"a":"é/","b":[1,-0,25],"c":{"x":true,"y":null}}"#);
 /// ```
 pub fn write(input: &[u8], tape: &[Token], canon: &mut Canon, include: impl FnMut(usize, &[u8]) -> bool, out: &mut Vec<u8>) {
     write_object(input, tape, 0, canon, include, out)
@@ -138,8 +141,8 @@ pub fn write_object(
                 out.push(b'[');
                 first = true;
             }
-            Kind::Str => token_string(input, tok, &mut canon.text, &mut canon.scratch, out),
-            Kind::Num => number(tok.raw(input), out),
+            Kind::Str => token_string(input, tok, &mut canon.text, out),
+            Kind::Num => super::number::canonical(tok.raw(input), out),
             Kind::True => out.extend_from_slice(b"true"),
             Kind::False => out.extend_from_slice(b"false"),
             Kind::Null | Kind::Cut | Kind::Key => out.extend_from_slice(b"null"),
@@ -156,7 +159,7 @@ fn open_object(input: &[u8], tape: &[Token], obj: usize, canon: &mut Canon, incl
     while i < o.next as usize {
         let Some(k) = tape.get(i) else { break };
         let start = canon.keys.len();
-        decode(k.raw(input), k.flags, &mut canon.keys, &mut canon.scratch);
+        decode_exact(k.raw(input), k.flags, &mut canon.keys);
         if include(i, &canon.keys[start..]) {
             canon.members.push((i as u32, start as u32, canon.keys.len() as u32));
         } else {
@@ -174,15 +177,16 @@ fn open_object(input: &[u8], tape: &[Token], obj: usize, canon: &mut Canon, incl
 
 /// Appends the canonical form of string or key token `tok`. Without an escape, a control or
 /// invalid UTF-8 the raw text is already canonical and is copied; otherwise it is decoded
-/// into `text` (with `scratch`) and written.
-pub fn token_string(input: &[u8], tok: &Token, text: &mut Vec<u8>, scratch: &mut Vec<u8>, out: &mut Vec<u8>) {
+/// into `text` and written. Invalid UTF-8 and lone surrogates are not repaired
+/// ([`decode_exact`]): their form differs from that of every valid text, U+FFFD included.
+pub fn token_string(input: &[u8], tok: &Token, text: &mut Vec<u8>, out: &mut Vec<u8>) {
     if tok.flags & NOT_CANONICAL == 0 {
         out.push(b'"');
         out.extend_from_slice(tok.raw(input));
         out.push(b'"');
     } else {
         text.clear();
-        decode(tok.raw(input), tok.flags, text, scratch);
+        decode_exact(tok.raw(input), tok.flags, text);
         string(text, out);
     }
 }
@@ -212,28 +216,6 @@ pub fn string(text: &[u8], out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
-/// Writes a number's canonical spelling (see the module documentation).
-fn number(raw: &[u8], out: &mut Vec<u8>) {
-    // Small plain integers (most numbers in logs) are canonical as written; `-0` is not.
-    let digits = raw.strip_prefix(b"-").unwrap_or(raw);
-    if !digits.is_empty() && digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit) && digits != b"0" || raw == b"0" {
-        out.extend_from_slice(raw);
-        return;
-    }
-    let value = std::str::from_utf8(raw).ok().and_then(|t| t.parse::<f64>().ok());
-    match value {
-        Some(v) if v.is_finite() => {
-            if v == v.trunc() && v.abs() < 9_007_199_254_740_992.0 {
-                let _ = write!(out, "{}", v as i64);
-            } else {
-                let _ = write!(out, "{v:e}");
-            }
-        }
-        // Not representable: the spelling is all there is.
-        _ => out.extend_from_slice(raw),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,17 +239,49 @@ mod tests {
     }
 
     #[test]
-    fn numbers_that_survive_a_round_trip_have_one_spelling() {
-        assert_eq!(canonical(r#"{"n":[1,1.0,1e0,10E-1,-0,0.0]}"#), r#"{"n":[1,1,1,1,0,0]}"#);
-        assert_eq!(canonical(r#"{"n":[0.1,1.5,1e300,-2.5e-7]}"#), r#"{"n":[1e-1,1.5e0,1e300,-2.5e-7]}"#);
-        // 0.1 written with 17 significant digits (as some shippers do) reads as the same f64.
-        assert_eq!(canonical(r#"{"n":0.10000000000000001}"#), canonical(r#"{"n":0.1}"#));
+    fn numbers_are_spelt_by_their_exact_value() {
+        assert_eq!(canonical(r#"{"n":[1,1.0,1e0,10E-1,0,0.0]}"#), r#"{"n":[1,1,1,1,0,0]}"#);
+        assert_eq!(canonical(r#"{"n":[0.1,0.10,1.5,1e300,-2.5e-7]}"#), r#"{"n":[1e-1,1e-1,1.5e0,1e300,-2.5e-7]}"#);
         assert_eq!(canonical(r#"{"n":9007199254740991}"#), r#"{"n":9007199254740991}"#);
+        // One f64, other exact values: an arbitrary-precision reader would see the change.
+        assert_ne!(canonical(r#"{"amount":10.0000000000000000001}"#), canonical(r#"{"amount":10}"#));
+        assert_ne!(canonical(r#"{"n":0.10000000000000001}"#), canonical(r#"{"n":0.1}"#));
+        assert_ne!(canonical(r#"{"n":-0}"#), canonical(r#"{"n":0}"#));
     }
 
     #[test]
     fn strings_escape_only_what_json_requires() {
         assert_eq!(canonical(r#"{"s":"a\tb\u0001\\ \u2028"}"#), "{\"s\":\"a\\u0009b\\u0001\\\\ \u{2028}\"}");
+    }
+
+    /// Bytes through the same scan and form as a sealed record (raw bytes allowed).
+    fn canonical_bytes(record: &[u8]) -> Vec<u8> {
+        let limits = ScanLimits { max_depth: 64, max_fields: 10_000 };
+        let (mut tape, mut stack) = (Vec::new(), Vec::new());
+        scan(record, limits, &mut tape, &mut stack).expect("scans");
+        let mut out = Vec::new();
+        write(record, &tape, &mut Canon::default(), |_, _| true, &mut out);
+        out
+    }
+
+    #[test]
+    fn text_that_is_not_unicode_never_takes_the_form_of_text_that_is() {
+        let genuine = canonical_bytes("{\"s\":\"\u{FFFD}\",\"\u{FFFD}\":1}".as_bytes());
+        let escaped = canonical_bytes(br#"{"s":"\ufffd","\ufffd":1}"#);
+        assert_eq!(genuine, escaped);
+        for forged in [
+            &br#"{"s":"\ud800","\ufffd":1}"#[..],
+            br#"{"s":"\udfff","\ufffd":1}"#,
+            b"{\"s\":\"\xff\",\"\xef\xbf\xbd\":1}",
+            b"{\"s\":\"\xef\xbf\xbd\",\"\xff\":1}",
+            b"{\"s\":\"\xed\xa0\x80\",\"\xef\xbf\xbd\":1}",
+        ] {
+            let form = canonical_bytes(forged);
+            assert_ne!(form, genuine, "{}", String::from_utf8_lossy(forged));
+            assert!(std::str::from_utf8(&form).is_err(), "the form of invalid text is not UTF-8");
+        }
+        // A paired surrogate escape is a character like any other.
+        assert_eq!(canonical_bytes(br#"{"s":"\ud83d\ude00"}"#), canonical_bytes("{\"s\":\"😀\"}".as_bytes()));
     }
 
     #[test]

@@ -557,10 +557,12 @@ fn number(input: &[u8], pos: usize) -> Result<(usize, bool), ScanError> {
         exponent = true;
     }
     // The common shapes are decided by length; the edges by the exact test.
+    // Integers by length (and `-0`); decimals by the exact test, whose fast path is one more
+    // look at the digits.
     let unsafe_number = if plain_integer && !exponent {
-        int_digits > 16 || (int_digits == 16 && crate::json::number::needs_quotes(&input[pos..i]))
-    } else if !exponent && i - pos < 300 {
-        false
+        int_digits > 16
+            || (int_digits == 16 && crate::json::number::needs_quotes(&input[pos..i]))
+            || (int_digits == 1 && input.get(pos) == Some(&b'-') && input.get(pos + 1) == Some(&b'0'))
     } else {
         crate::json::number::needs_quotes(&input[pos..i])
     };
@@ -658,6 +660,7 @@ mod tests {
         for n in [
             "0", "-0", "42", "3.14", "1e308", "-2.5E-300", "9007199254740992", "-9007199254740992", "9007199254740993",
             "-9007199254740993", "12345678901234567890", "1e309", "-1E999", &long_decimal, &big, "1234567890123456",
+            "0.10000000000000001", "10.0000000000000000001", "0.10", "-0.0", "1e-400", "8.00000000000001",
         ] {
             let t = tape_of(&format!("{{\"n\":{n}}}")).unwrap();
             let flagged = t[2].flags & flag::UNSAFE_NUMBER != 0;

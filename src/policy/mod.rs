@@ -166,12 +166,15 @@ pub struct Seal {
     pub instance: Option<String>,
     /// Every this many records a seal carries a checkpoint; 0 for none.
     pub checkpoint_every: u64,
+    /// Write the host's tag (Fluent Bit's) into the reserved object as `tag`, so the seal
+    /// covers it; the transport wrapper around a record is not sealed otherwise.
+    pub cover_tag: bool,
     /// Where the section is, for errors found at compile time.
     pub path: String,
 }
 
 const TOP: &[&str] = &["version", "limits", "keys", "normalise", "classify", "sample", "redact", "escape", "seal"];
-const SEAL: &[&str] = &["instance", "checkpoint_every"];
+const SEAL: &[&str] = &["instance", "checkpoint_every", "cover_tag"];
 const SAMPLE: &[&str] = &["by", "missing", "default_rate", "levels", "rules", "rate_limit", "dedup", "max_keys"];
 const MISSING: &[&str] = &["keep", "content", "drop"];
 const LEVEL_NAMES: &[&str] = &["trace", "debug", "info", "warn", "error", "fatal"];
@@ -418,7 +421,7 @@ fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
 
 fn seal(v: &serde_json::Value, p: &str) -> Result<Seal, PolicyError> {
     let o = Field::new(v, p).object(SEAL)?;
-    let mut s = Seal { instance: None, checkpoint_every: 1000, path: p.to_string() };
+    let mut s = Seal { instance: None, checkpoint_every: 1000, cover_tag: false, path: p.to_string() };
     if let Some((v, p)) = o.get("instance") {
         let label = Field::new(v, &p).str()?;
         let ok = !label.is_empty() && label.len() <= 64 && label.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
@@ -429,6 +432,9 @@ fn seal(v: &serde_json::Value, p: &str) -> Result<Seal, PolicyError> {
     }
     if let Some((v, p)) = o.get("checkpoint_every") {
         s.checkpoint_every = Field::new(v, &p).uint(0, 1 << 40)?;
+    }
+    if let Some((v, p)) = o.get("cover_tag") {
+        s.cover_tag = Field::new(v, &p).bool()?;
     }
     Ok(s)
 }

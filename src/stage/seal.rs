@@ -50,6 +50,8 @@ pub struct Sealer {
     key: Key,
     instance: Option<String>,
     checkpoint_every: u64,
+    /// Seal the host's tag: written as `logseal.tag` before the seal.
+    cover_tag: bool,
 }
 
 /// One hash chain: its id, key and position.
@@ -82,7 +84,6 @@ pub struct Buffers {
     body: Vec<u8>,
     seal: Vec<u8>,
     text: Vec<u8>,
-    scratch: Vec<u8>,
 }
 
 /// Why a record could not be sealed.
@@ -105,8 +106,8 @@ impl SealError {
 
 impl Sealer {
     /// A sealer signing with the active key of `keys`; None when the set has no active key.
-    pub fn new(keys: &KeySet, instance: Option<String>, checkpoint_every: u64) -> Option<Sealer> {
-        Some(Sealer { key: keys.active()?.clone(), instance, checkpoint_every })
+    pub fn new(keys: &KeySet, instance: Option<String>, checkpoint_every: u64, cover_tag: bool) -> Option<Sealer> {
+        Some(Sealer { key: keys.active()?.clone(), instance, checkpoint_every, cover_tag })
     }
 
     /// One line for `logseal check`.
@@ -116,7 +117,8 @@ impl Sealer {
             n => format!("a checkpoint every {n} records"),
         };
         let instance = self.instance.as_deref().map_or(String::new(), |i| format!(", chains labelled .{i}"));
-        format!("key {}, {ckpt}{instance}", self.key.id)
+        let tag = if self.cover_tag { ", the host's tag sealed" } else { "" };
+        format!("key {}, {ckpt}{instance}{tag}", self.key.id)
     }
 
     /// Starts a chain from 16 random bytes the host drew.
@@ -130,10 +132,22 @@ impl Sealer {
     }
 
     /// Seals `out`, which holds one record as logseal writes it (ending with the reserved
-    /// object): adds `logseal.seal` and advances the chain.
-    pub fn seal(&self, chain: &mut Chain, buf: &mut Buffers, out: &mut Vec<u8>) -> Result<(), SealError> {
+    /// object): adds `logseal.seal` and advances the chain. With `seal.cover_tag`, `tag` (the
+    /// host's tag for the record; None for records the host did not hand over, such as gap
+    /// records) is written as `logseal.tag` first, so the MAC covers it.
+    pub fn seal(&self, chain: &mut Chain, buf: &mut Buffers, tag: Option<&[u8]>, out: &mut Vec<u8>) -> Result<(), SealError> {
         if !out.ends_with(b"}}") {
             return Err(SealError::Unreadable);
+        }
+        if let (true, Some(tag)) = (self.cover_tag, tag) {
+            // `...}}` -> `...,"tag":"..."}}`; the tag made visible like every name logseal writes.
+            out.truncate(out.len() - 2);
+            if !out.ends_with(b"{") {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"tag\":\"");
+            crate::stage::escape::encode_visible(String::from_utf8_lossy(tag).as_bytes(), false, out);
+            out.extend_from_slice(b"\"}}");
         }
         let limits = ScanLimits { max_depth: u16::MAX, max_fields: u32::MAX };
         scan(out, limits, &mut buf.tape, &mut buf.stack).map_err(|_| SealError::Unreadable)?;
@@ -161,7 +175,7 @@ impl Sealer {
                     buf.seal.push(b',');
                 }
                 first = false;
-                canonical::token_string(out, tok, &mut buf.text, &mut buf.scratch, &mut buf.seal);
+                canonical::token_string(out, tok, &mut buf.text, &mut buf.seal);
             }
             i = tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
         }
@@ -318,6 +332,34 @@ mod tests {
             })
             .collect();
         assert_eq!(verify(&shipped), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn cover_tag_seals_the_hosts_tag_and_a_forged_wrapper_is_reported() {
+        let secret = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
+        let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{secret}"}},"seal":{{"cover_tag":true}}}}"#);
+        let mut f = Filter::new(Plan::load(&policy, &crate::policy::NoEnvironment, None).unwrap());
+        f.start_chain(&[1; CHAIN_RANDOM_BYTES]);
+        let ctx = Context { time_ns: 1_764_237_600_000_000_000, tag: b"app.log", ..Context::default() };
+        let mut out = Vec::new();
+        f.process(br#"{"msg":"login ok"}"#, &ctx, &mut out);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(r#""tag":"app.log","seal":{"#), "{text}");
+        // Fluent Bit's `file` output wraps the record: `tag: [time, {...}]`.
+        let wrapped = |tag: &str| vec![format!("{tag}: [1764237600.0, {text}]").into_bytes()];
+        assert_eq!(verify(&wrapped("app.log")), Vec::<&str>::new());
+        assert_eq!(verify(&wrapped("audit.admin")), vec!["tag_mismatch"]);
+        // The sealed tag itself cannot be changed.
+        let changed = vec![text.replace(r#""tag":"app.log""#, r#""tag":"audit.admin""#).into_bytes()];
+        assert_eq!(verify(&changed), vec!["modified"]);
+        // Without the option the wrapper is not covered: a forged tag is not noticed.
+        let mut plain = sealing_filter(0);
+        let out = run(&mut plain, &[r#"{"msg":"login ok"}"#]);
+        let text = String::from_utf8(out[0].clone()).unwrap();
+        assert!(!text.contains(r#""tag":"#), "{text}");
+        assert_eq!(verify(&[format!("audit.admin: [1764237600.0, {text}]").into_bytes()]), Vec::<&str>::new());
+        let err = crate::policy::Policy::parse(r#"{"version":1,"seal":{"cover_tag":"yes"}}"#).unwrap_err();
+        assert!(err.to_string().starts_with("$.seal.cover_tag: "), "{err}");
     }
 
     #[test]

@@ -60,6 +60,15 @@ pub enum FindingKind {
     Truncated,
     /// The record at the remembered head differs from the one verified before.
     Rollback,
+    /// A string or name that is not Unicode (invalid UTF-8, a lone surrogate escape):
+    /// logseal never writes one, so it was put there after sealing.
+    InvalidText,
+    /// Records of a chain that already ended reappear: copies of records verified in an
+    /// earlier file or run, after this file moved on; or the chain's first record again after
+    /// a later chain started (see [`Verifier`] for the rule).
+    ReplayedChain,
+    /// The transport wrapper's tag differs from the tag sealed in `logseal.tag`.
+    TagMismatch,
     // Notes: reported, not problems.
     /// An identical copy of a record already verified (a shipper's retry).
     Duplicate,
@@ -90,6 +99,9 @@ impl FindingKind {
             FindingKind::DuplicateField => "duplicate_field",
             FindingKind::Truncated => "truncated",
             FindingKind::Rollback => "rollback",
+            FindingKind::InvalidText => "invalid_text",
+            FindingKind::ReplayedChain => "replayed_chain",
+            FindingKind::TagMismatch => "tag_mismatch",
             FindingKind::Duplicate => "duplicate",
             FindingKind::DeclaredGap { .. } => "declared_gap",
             FindingKind::AfterCheckpoint { .. } => "after_checkpoint",
@@ -149,13 +161,30 @@ struct ChainState {
     last_mac: Option<String>,
     /// Missing sequence ranges (start -> (end, line where the jump was seen)).
     missing: BTreeMap<u64, (u64, u64)>,
-    recent: VecDeque<(u64, u64)>,
+    /// Recent verified records: (seq, MAC fingerprint, input number it was seen in).
+    recent: VecDeque<(u64, u64, u32)>,
     /// A bad-MAC record waiting for the next record to tell modified from inserted.
     pending: Option<(u64, u64)>,
     /// The head remembered in `--state`, if any.
     remembered: Option<Head>,
     summary: ChainSummary,
     after_checkpoint: u64,
+    /// Where the chain last took a new record: the input, and the chain starts seen in it
+    /// then (counting its own).
+    last_new: (u32, u64),
+    /// The input in which a replay of this chain was reported (once per input).
+    replay_reported: Option<u32>,
+}
+
+/// Where the verifier is in its input, for telling a replayed chain from a live one.
+#[derive(Clone, Copy, Debug, Default)]
+struct Place {
+    /// The input (file) number, from [`Verifier::next_input`].
+    input: u32,
+    /// This input has held a record new to the verifier (not a copy of one verified before).
+    moved_on: bool,
+    /// Chains that started (their record 1, new) in this input so far.
+    starts: u64,
 }
 
 /// Verifies records against a keyring of seal keys.
@@ -166,6 +195,7 @@ pub struct Verifier {
     order: Vec<String>,
     remembered: HashMap<String, Head>,
     reader: Reader,
+    place: Place,
     /// Transport fields seen outside coverage, with counts.
     pub transport: BTreeMap<String, u64>,
     pub records: u64,
@@ -179,6 +209,7 @@ impl Verifier {
             order: Vec::new(),
             remembered: HashMap::new(),
             reader: Reader::default(),
+            place: Place::default(),
             transport: BTreeMap::new(),
             records: 0,
         }
@@ -187,6 +218,12 @@ impl Verifier {
     /// Heads from an earlier run, so truncation and rollback are found.
     pub fn remember(&mut self, heads: impl IntoIterator<Item = (String, Head)>) {
         self.remembered.extend(heads);
+    }
+
+    /// Starts the next input (file). Chains seen in earlier inputs must not reappear in it
+    /// as copies once it has moved on (`replayed_chain`).
+    pub fn next_input(&mut self) {
+        self.place = Place { input: self.place.input + 1, moved_on: false, starts: 0 };
     }
 
     /// Verifies one line; findings are appended to `out`.
@@ -215,6 +252,15 @@ impl Verifier {
         if s.duplicate_fields {
             out.push(at(FindingKind::DuplicateField, "a root field appears twice".into()));
         }
+        if let Some(field) = &s.invalid_text {
+            let place = if field.is_empty() { "the transport wrapper".to_string() } else { format!("field `{}`", visible(field)) };
+            out.push(at(FindingKind::InvalidText, format!("{place} holds invalid UTF-8 or a lone surrogate escape; logseal writes neither")));
+        }
+        if let (Some(sealed), Some(wrapper)) = (&s.tag, &s.wrapper_tag) {
+            if sealed != wrapper {
+                out.push(at(FindingKind::TagMismatch, format!("the wrapper's tag `{}` is not the sealed tag `{}`", visible(wrapper), visible(sealed))));
+            }
+        }
         let Some(key) = self.keys.by_id(&s.kid) else {
             return out.push(at(FindingKind::UnknownKey, format!("key id `{}` is not in the keyring", visible(&s.kid))));
         };
@@ -231,6 +277,8 @@ impl Verifier {
                 remembered,
                 summary: ChainSummary { chain: s.chain.clone(), kid: s.kid.clone(), ..ChainSummary::default() },
                 after_checkpoint: 0,
+                last_new: (self.place.input, 0),
+                replay_reported: None,
             };
             self.chains.insert(s.chain.clone(), state);
             self.order.push(s.chain.clone());
@@ -252,7 +300,7 @@ impl Verifier {
             return;
         }
         settle_pending(chain, Some(s.seq), out);
-        chain.accept(&s, line_no, out);
+        chain.accept(&s, line_no, &mut self.place, out);
     }
 
     /// Ends the input: open gaps become deletions, and each chain's summary is returned.
@@ -328,38 +376,70 @@ impl ChainState {
         true
     }
 
-    fn remember_recent(&mut self, seq: u64, mac: &str) {
+    fn remember_recent(&mut self, seq: u64, mac: &str, input: u32) {
         if self.recent.len() == RECENT_WINDOW {
             self.recent.pop_front();
         }
-        self.recent.push_back((seq, fingerprint(mac)));
+        self.recent.push_back((seq, fingerprint(mac), input));
+    }
+
+    /// Reports a replay of this chain, once per input.
+    fn replay(&mut self, at: impl Fn(FindingKind, String) -> Finding, place: &Place, detail: &str, out: &mut Vec<Finding>) {
+        if self.replay_reported != Some(place.input) {
+            self.replay_reported = Some(place.input);
+            out.push(at(FindingKind::ReplayedChain, format!("{detail}: a replayed chain (further copies in this file are not listed)")));
+        }
     }
 
     /// Takes a record whose MAC holds.
-    fn accept(&mut self, s: &Sealed, line: u64, out: &mut Vec<Finding>) {
+    ///
+    /// A copy of a record verified before is a shipper's redelivery (`duplicate`) unless the
+    /// chain already ended where the verifier saw it: the copy's original was verified in an
+    /// earlier input (file) or an earlier run (`--state`), and this input has moved on (held a
+    /// record new to the verifier) before the copy; or the copy is the chain's record 1, in the
+    /// input where the chain last advanced (beyond record 1), after another chain started there
+    /// since: the chain starting again after its end. Copies at
+    /// the top of an input (a re-read of an appended file, a redelivery across a rotation) and
+    /// interleaved live chains are not replays.
+    fn accept(&mut self, s: &Sealed, line: u64, place: &mut Place, out: &mut Vec<Finding>) {
         let at = |kind, detail: String| Finding { kind, line, chain: Some(s.chain.clone()), seq: Some(s.seq), detail };
         let fp = fingerprint(&s.mac);
         if s.seq < self.next && !self.missing_contains(s.seq) {
             // Seen before (or before the remembered head).
-            if let Some(&(_, seen)) = self.recent.iter().rev().find(|(q, _)| *q == s.seq) {
-                if seen == fp {
-                    self.summary.duplicates += 1;
-                    return out.push(at(FindingKind::Duplicate, "identical copy of a record already verified".into()));
+            if let Some(&(_, seen, input)) = self.recent.iter().rev().find(|(q, _, _)| *q == s.seq) {
+                if seen != fp {
+                    return out.push(at(FindingKind::Replayed, "another validly sealed record holds this sequence number".into()));
                 }
-                return out.push(at(FindingKind::Replayed, "another validly sealed record holds this sequence number".into()));
+                if input < place.input && place.moved_on {
+                    return self.replay(at, place, "a copy of a record verified in an earlier file, after this file moved on", out);
+                }
+                if s.seq == 1 && self.next > 2 && self.last_new.0 == place.input && place.starts > self.last_new.1 {
+                    return self.replay(at, place, "the chain starts again after a later chain started", out);
+                }
+                self.summary.duplicates += 1;
+                return out.push(at(FindingKind::Duplicate, "identical copy of a record already verified".into()));
             }
             if let Some(head) = &self.remembered {
                 if s.seq == head.seq && s.mac != head.mac {
                     return out.push(at(FindingKind::Rollback, "differs from the record an earlier run verified here".into()));
                 }
                 if s.seq <= head.seq {
-                    // Verified by an earlier run; its MAC still holds.
-                    self.count(s);
+                    if place.moved_on {
+                        return self.replay(at, place, "a copy of a record an earlier run verified, after this file moved on", out);
+                    }
+                    // Verified by an earlier run (a re-read of the file); its MAC still holds.
+                    self.count(s, place.input);
                     return;
                 }
             }
             return out.push(at(FindingKind::Replayed, "sequence number seen before, outside the duplicate window".into()));
         }
+        // A record new to the verifier.
+        if s.seq == 1 {
+            place.starts += 1;
+        }
+        place.moved_on = true;
+        self.last_new = (place.input, place.starts);
         if s.seq < self.next {
             self.fill(s.seq);
             out.push(at(FindingKind::Reordered, "arrived after later records of its chain".into()));
@@ -393,12 +473,12 @@ impl ChainState {
         } else if self.summary.last_checkpoint.is_some_and(|c| s.seq > c) {
             self.after_checkpoint += 1;
         }
-        self.count(s);
+        self.count(s, place.input);
     }
 
     /// Counts a verified record and remembers it for redelivery checks.
-    fn count(&mut self, s: &Sealed) {
-        self.remember_recent(s.seq, &s.mac);
+    fn count(&mut self, s: &Sealed, input: u32) {
+        self.remember_recent(s.seq, &s.mac, input);
         if self.summary.verified == 0 || s.seq < self.summary.first_seq {
             self.summary.first_seq = s.seq;
         }

@@ -2,7 +2,7 @@
 
 use crate::json::canonical::{self, Canon};
 use crate::json::lookup::Lookup;
-use crate::json::{scan, string, Kind, ScanLimits, Token};
+use crate::json::{flag, scan, string, Kind, ScanLimits, Token};
 use crate::notes::RESERVED_KEY;
 use crate::stage::seal::{self, HmacSha256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -34,6 +34,14 @@ pub struct Sealed {
     pub missing: Vec<String>,
     /// The record names a root field twice: readers may disagree about its value.
     pub duplicate_fields: bool,
+    /// Where the line holds text that is not Unicode (invalid UTF-8 or a lone surrogate
+    /// escape): the root field's name, or `""` for the transport wrapper. logseal never writes
+    /// such text, so it was put there after sealing.
+    pub invalid_text: Option<String>,
+    /// `logseal.tag`: the host's tag, sealed (policy `seal.cover_tag`).
+    pub tag: Option<String>,
+    /// The tag of the unsealed transport wrapper (`tag: [time, {...}]`), when the line has one.
+    pub wrapper_tag: Option<String>,
 }
 
 /// Why a line is not a sealed record.
@@ -73,11 +81,15 @@ pub struct Reader {
 impl Reader {
     /// Reads the seal of `line` and prepares the canonical form its MAC covers.
     pub fn read(&mut self, line: &[u8]) -> Result<Sealed, ReadError> {
-        let line = object_of(line).ok_or(ReadError::NotJson)?;
+        let (line, wrapper) = object_of(line).ok_or(ReadError::NotJson)?;
         let limits = ScanLimits { max_depth: 1024, max_fields: u32::MAX };
         if scan(line, limits, &mut self.tape, &mut self.stack).is_err() {
             return Err(ReadError::NotJson);
         }
+        let invalid_text = match &wrapper {
+            Some(w) if !w.valid => Some(String::new()),
+            _ => self.invalid_text(line),
+        };
         let reserved = self.look.member(line, &self.tape, 0, RESERVED_KEY.as_bytes()).ok_or(ReadError::Unsealed)?;
         let seal_key = self.look.member(line, &self.tape, reserved + 1, b"seal").ok_or(ReadError::Unsealed)?;
         let seal_obj = seal_key + 1;
@@ -90,6 +102,9 @@ impl Reader {
             prev: self.look.str_member(line, &self.tape, seal_obj, b"prev").ok_or(ReadError::Malformed("prev"))?,
             kid: self.look.str_member(line, &self.tape, seal_obj, b"kid").ok_or(ReadError::Malformed("kid"))?,
             mac: self.look.str_member(line, &self.tape, seal_obj, b"mac").ok_or(ReadError::Malformed("mac"))?,
+            invalid_text,
+            tag: self.look.str_member(line, &self.tape, reserved + 1, b"tag"),
+            wrapper_tag: wrapper.map(|w| String::from_utf8_lossy(w.tag).into_owned()),
             ..Sealed::default()
         };
         if self.look.uint_member(line, &self.tape, seal_obj, b"v") != Some(seal::SEAL_VERSION as u64) {
@@ -117,7 +132,7 @@ impl Reader {
                 return Err(ReadError::Malformed("cov holds a non-string"));
             }
             let mut name = Vec::new();
-            string::decode(t.raw(line), t.flags, &mut name, &mut self.scratch);
+            string::decode_exact(t.raw(line), t.flags, &mut name);
             self.cov.push(name);
             i = t.next as usize;
         }
@@ -127,7 +142,7 @@ impl Reader {
         let mut i = 1;
         while let Some(k) = self.tape.get(i).copied() {
             let mut name = Vec::new();
-            string::decode(k.raw(line), k.flags, &mut name, &mut self.scratch);
+            string::decode_exact(k.raw(line), k.flags, &mut name);
             if seen.contains(&name) {
                 s.duplicate_fields = true;
             }
@@ -166,6 +181,25 @@ impl Reader {
         Ok(s)
     }
 
+    /// The root field (its name) holding the first string or name that is not Unicode.
+    fn invalid_text(&mut self, line: &[u8]) -> Option<String> {
+        let mut root_key = None;
+        for (i, t) in self.tape.iter().enumerate() {
+            if t.kind == Kind::Key && t.depth == 1 {
+                root_key = Some(i);
+            }
+            let text = matches!(t.kind, Kind::Str | Kind::Key);
+            if text && (t.flags & flag::BAD_UTF8 != 0 || (t.flags & flag::ESCAPED != 0 && string::has_lone_surrogate(t.raw(line)))) {
+                let mut name = Vec::new();
+                if let Some(k) = root_key.and_then(|k| self.tape.get(k)) {
+                    string::decode(k.raw(line), k.flags, &mut name, &mut self.scratch);
+                }
+                return Some(String::from_utf8_lossy(&name).into_owned());
+            }
+        }
+        None
+    }
+
     /// Whether the MAC of the record last read holds under the chain key `key`. Constant time.
     pub fn mac_holds(&self, key: &HmacSha256, mac_b64: &str) -> bool {
         let Ok(tag) = URL_SAFE_NO_PAD.decode(mac_b64) else { return false };
@@ -184,18 +218,27 @@ impl Reader {
     }
 }
 
+/// The transport wrapper around a record: Fluent Bit's `file` output form `tag: [time, {...}]`.
+struct Wrapper<'a> {
+    tag: &'a [u8],
+    /// The wrapper's own bytes are valid UTF-8.
+    valid: bool,
+}
+
 /// The JSON object in a line: the whole line (NDJSON, Fluent Bit `json_lines`), or the object
-/// of Fluent Bit's `file` output form `tag: [time, {...}]`.
-fn object_of(line: &[u8]) -> Option<&[u8]> {
+/// of Fluent Bit's `file` output form `tag: [time, {...}]` with that wrapper.
+fn object_of(line: &[u8]) -> Option<(&[u8], Option<Wrapper<'_>>)> {
     let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
     let line = &line[start..];
     if line.first() == Some(&b'{') {
-        return Some(line);
+        return Some((line, None));
     }
     // `tag: [1700000000.123, {...}]`
     let open = line.windows(2).position(|w| w == b": ")?;
     let rest = line.get(open + 2..)?.strip_prefix(b"[")?;
     let obj = rest.iter().position(|&b| b == b'{')?;
     let end = rest.iter().rposition(|&b| b == b']')?;
-    rest.get(obj..end)
+    let object = rest.get(obj..end)?;
+    let valid = std::str::from_utf8(&line[..open + 3 + obj]).is_ok() && std::str::from_utf8(&rest[end..]).is_ok();
+    Some((object, Some(Wrapper { tag: &line[..open], valid })))
 }

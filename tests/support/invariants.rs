@@ -118,3 +118,133 @@ pub fn verify_lines(data: &[u8]) -> Vec<logseal::verify::Finding> {
     v.finish(&mut findings);
     findings
 }
+
+/// True when a JSON text holds a lone surrogate escape (`\ud800` without its pair); written
+/// apart from logseal's own check, as the oracle.
+fn lone_surrogate(text: &[u8]) -> bool {
+    let hex = |at: usize| text.get(at..at + 4).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u32::from_str_radix(h, 16).ok());
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match (text.get(i + 1), hex(i + 2)) {
+            (Some(b'u'), Some(u)) if (0xDC00..0xE000).contains(&u) => return true,
+            (Some(b'u'), Some(u)) if (0xD800..0xDC00).contains(&u) => {
+                let low = text.get(i + 6) == Some(&b'\\') && text.get(i + 7) == Some(&b'u') && hex(i + 8).is_some_and(|l| (0xDC00..0xE000).contains(&l));
+                if !low {
+                    return true;
+                }
+                i += 12;
+            }
+            _ => i += 2,
+        }
+    }
+    false
+}
+
+/// The verifier's promises over any input: every finding says why, and no line holding text
+/// that is not Unicode (invalid UTF-8, a lone surrogate escape) passes without a problem.
+pub fn check_findings(data: &[u8], findings: &[logseal::verify::Finding]) {
+    assert!(findings.iter().all(|f| !f.detail.is_empty()), "a finding without a reason");
+    for (i, line) in data.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if std::str::from_utf8(line).is_err() || lone_surrogate(line) {
+            let n = i as u64 + 1;
+            assert!(findings.iter().any(|f| f.line == n && f.kind.is_problem()), "line {n} holds invalid text and passed: {findings:?}");
+        }
+    }
+}
+
+/// Re-prints a JSON value as Fluent Bit's JSON outputs do: integers as integers, integral
+/// doubles with `%.1f`, other doubles with 16 significant digits (`%.16g`, here in the
+/// equal-valued `{:.15e}` spelling).
+fn fluent_bit_print(v: &Value, out: &mut String) {
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(0.0);
+            if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                out.push_str(&format!("{f:.1}"));
+            } else {
+                out.push_str(&format!("{f:.15e}"));
+            }
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                fluent_bit_print(x, out);
+            }
+            out.push(']');
+        }
+        Value::Object(o) => {
+            out.push('{');
+            for (i, (k, x)) in o.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                fluent_bit_print(x, out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// Seals every line of `data` with a sealing policy (the test key of [`verify_lines`], the
+/// host's tag covered) and checks the seal-verifies promise: the stream verifies without a
+/// problem as written, re-serialised by a JSON library (serde_json: shortest round-trip
+/// numbers, keys reordered), re-printed as Fluent Bit prints (`%.16g`), and inside Fluent
+/// Bit's `tag: [time, {...}]` wrapper; and a forged wrapper tag is reported.
+pub fn check_seal_verifies(data: &[u8]) {
+    use logseal::{Context, Filter, Plan};
+    let secret: Vec<u8> = (0..32).collect();
+    let b64 = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&secret)
+    };
+    let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{b64}"}},"seal":{{"cover_tag":true,"checkpoint_every":3}}}}"#);
+    let Ok(plan) = Plan::load(&policy, &logseal::policy::NoEnvironment, None) else { panic!("the test policy loads") };
+    let mut filter = Filter::new(plan);
+    filter.start_chain(&[7; 16]);
+    let ctx = Context { time_ns: 1_764_237_600_000_000_000, tag: b"app.log", ..Context::default() };
+    let mut sealed = Vec::new();
+    for line in data.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).take(64) {
+        let mut out = Vec::new();
+        filter.process(line, &ctx, &mut out);
+        check_output(&out);
+        sealed.push(out);
+    }
+    // Any problem breaks the promise: logseal's output names every key once.
+    let problems = |stream: &[Vec<u8>], what: &str| {
+        let joined = stream.join(&b'\n');
+        let found: Vec<_> = verify_lines(&joined).into_iter().filter(|f| f.kind.is_problem()).collect();
+        assert!(found.is_empty(), "{what}: {found:?}\n{}", String::from_utf8_lossy(&joined));
+    };
+    problems(&sealed, "as sealed");
+    let values: Vec<Value> = sealed.iter().map(|l| serde_json::from_slice(l).expect("sealed output is JSON")).collect();
+    let library: Vec<Vec<u8>> = values.iter().map(|v| v.to_string().into_bytes()).collect();
+    problems(&library, "re-serialised by serde_json");
+    let fluent: Vec<Vec<u8>> = values
+        .iter()
+        .map(|v| {
+            let mut s = String::new();
+            fluent_bit_print(v, &mut s);
+            s.into_bytes()
+        })
+        .collect();
+    problems(&fluent, "re-printed as Fluent Bit does");
+    let wrapped: Vec<Vec<u8>> = fluent.iter().map(|l| [b"app.log: [1764237600.0, ".as_slice(), l, b"]"].concat()).collect();
+    problems(&wrapped, "in Fluent Bit's file wrapper");
+    if let Some(first) = fluent.first() {
+        let forged = [b"audit.admin: [1764237600.0, ".as_slice(), first, b"]"].concat();
+        assert!(verify_lines(&forged).iter().any(|f| f.kind.name() == "tag_mismatch"), "a forged wrapper tag passed");
+    }
+}
