@@ -23,6 +23,7 @@ pub mod jwt;
 pub mod keyname;
 pub mod kind;
 pub mod kv;
+pub mod memo;
 pub mod national_id;
 pub mod pem;
 pub mod scan;
@@ -343,7 +344,7 @@ impl Redactor {
         if edits.get(v) != Edit::Keep {
             return; // already masked (allowlist mode): never replace a mask with something weaker
         }
-        let State { text: buf, utf8, view, map, spans, out, names, .. } = st;
+        let State { text: buf, utf8, view, map, spans, out, names, memo, .. } = st;
         // Plain strings are read in place; only escapes and bad UTF-8 need decoding.
         let decoded: &[u8] = if tok.flags & (crate::json::flag::ESCAPED | crate::json::flag::BAD_UTF8) == 0 {
             tok.raw(rec.input)
@@ -358,7 +359,7 @@ impl Redactor {
         let text: &[u8] = if has_view { view } else { decoded };
         spans.clear();
         if !shape::harmless(text) {
-            scan::find_all(text, spans, names);
+            scan::find_all(text, spans, names, memo);
         }
         for (idx, rule) in self.rules.iter().enumerate() {
             rule.find(idx as u16, text, spans);
@@ -437,6 +438,7 @@ pub struct State {
     out: Vec<u8>,
     walk: allowlist::Walk,
     names: ClassCache,
+    memo: memo::Memo,
     enc: crate::stage::encrypt::State,
 }
 
