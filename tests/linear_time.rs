@@ -228,7 +228,7 @@ fn ordinary_records_cost_little_per_byte() {
     let g = growth(&mut runner, &|| meter().instance(None), Place::Msg, prose, size());
     println!("prose: {:?} -> {:?}, ratio {:.2?}, {:.1?}/byte", g.small, g.large, g.ratio(), g.per_byte());
     assert!(g.ok(), "{g:?}");
-    assert!(g.per_byte().is_some_and(|f| f * 100.0 < MAX_FUEL_PER_BYTE as f64), "prose stays cheap: {g:?}");
+    assert!(g.per_byte().is_some_and(|f| f * 10.0 < MAX_FUEL_PER_BYTE as f64), "the bound is far over prose: {g:?}");
 }
 
 #[test]
