@@ -3,19 +3,20 @@
 //! and stays under a fixed bound per input byte (see `tests/support/linear.rs`). Each shape
 //! aims at one detector's trigger or look-ahead; every shape goes in every place a record can
 //! carry text (a message, a plain-text line, a key name, ...), under the default policy and a
-//! sealing one.
+//! sealing one, with strings never cut (cutting is a fixed step that would blur the ratio).
 
 mod common;
 #[path = "support/linear.rs"]
 mod linear;
 
-use linear::{growth, Meter, Place, Runner, MAX_FUEL_PER_BYTE, MAX_RATIO, PLACES};
+use linear::{growth, Meter, Place, Runner, DEFAULT_UNCUT, MAX_FUEL_PER_BYTE, MAX_RATIO, PLACES};
 use std::sync::OnceLock;
 
-/// 64 KiB and 128 KiB: large enough that a record's fixed cost (about 20k fuel) cannot hide
-/// quadratic growth, small enough for a quick debug test. `LOGSEAL_LINEAR_SIZE` overrides it.
+/// 32 KiB and 64 KiB: large enough that a record's fixed cost (about 20k fuel, against some
+/// 170 per byte of text) cannot hide quadratic growth, small enough for a quick debug test.
+/// `LOGSEAL_LINEAR_SIZE` overrides it.
 fn size() -> usize {
-    std::env::var("LOGSEAL_LINEAR_SIZE").ok().and_then(|s| s.parse().ok()).unwrap_or(64 << 10)
+    std::env::var("LOGSEAL_LINEAR_SIZE").ok().and_then(|s| s.parse().ok()).unwrap_or(32 << 10)
 }
 
 fn meter() -> &'static Meter {
@@ -24,8 +25,8 @@ fn meter() -> &'static Meter {
 }
 
 /// A sealing policy with an inline key (the module reads no files), plus a custom regex rule
-/// and a keyword rule, so every stage runs.
-const SEALED: &str = r#"{"version":1,"keys":{"seal":"base64:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="},"seal":{"checkpoint_every":1000},"normalise":{"timestamps":true},"redact":{"rules":[{"name":"emp","regex":"EMP-[0-9]{6}"},{"name":"code","keywords":["falcon","project-x"]}]}}"#;
+/// and a keyword rule, so every stage runs. Strings are not cut (see `linear::DEFAULT_UNCUT`).
+const SEALED: &str = r#"{"version":1,"limits":{"max_string_bytes":1073741824},"keys":{"seal":"base64:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="},"seal":{"checkpoint_every":1000},"normalise":{"timestamps":true},"redact":{"rules":[{"name":"emp","regex":"EMP-[0-9]{6}"},{"name":"code","keywords":["falcon","project-x"]}]}}"#;
 
 /// Shapes that each repeat a detector's trigger, or a prefix it reads forward from.
 fn shapes() -> Vec<(&'static str, Vec<u8>)> {
@@ -146,20 +147,20 @@ struct Case {
     growth: linear::Growth,
 }
 
-fn measure_raw(policy: Option<&'static str>, shapes: Vec<(&'static str, Place, Vec<u8>)>, cases: &mut Vec<Case>) {
-    let fresh = || meter().instance(policy);
+fn measure_raw(policy: &'static str, shapes: Vec<(&'static str, Place, Vec<u8>)>, cases: &mut Vec<Case>) {
+    let fresh = || meter().instance(Some(policy));
     let mut runner: Runner = fresh();
-    let label = if policy.is_some() { "sealed" } else { "default" };
+    let label = if policy == SEALED { "sealed" } else { "default" };
     for (name, place, seed) in shapes {
         let growth = growth(&mut runner, &fresh, place, &seed, size());
         cases.push(Case { policy: label, name: name.to_string(), place, growth });
     }
 }
 
-fn measure(policy: Option<&'static str>, cases: &mut Vec<Case>) {
-    let fresh = || meter().instance(policy);
+fn measure(policy: &'static str, cases: &mut Vec<Case>) {
+    let fresh = || meter().instance(Some(policy));
     let mut runner: Runner = fresh();
-    let label = if policy.is_some() { "sealed" } else { "default" };
+    let label = if policy == SEALED { "sealed" } else { "default" };
     for (name, seed) in shapes() {
         for place in PLACES.into_iter().filter(|p| !matches!(p, Place::MsgRaw | Place::Members)) {
             let growth = growth(&mut runner, &fresh, place, &seed, size());
@@ -196,8 +197,8 @@ fn report(cases: &[Case]) -> Vec<String> {
 #[test]
 fn pathological_shapes_cost_linear_time() {
     let mut cases = Vec::new();
-    measure(None, &mut cases);
-    measure(Some(SEALED), &mut cases);
+    measure(DEFAULT_UNCUT, &mut cases);
+    measure(SEALED, &mut cases);
     let bad = report(&cases);
     assert!(
         bad.is_empty(),
@@ -225,7 +226,8 @@ fn ordinary_records_cost_little_per_byte() {
     assert!(mean * 20.0 < MAX_FUEL_PER_BYTE as f64, "the bound is far over ordinary records ({mean:.1}/byte)");
     // A long ordinary message: the cost per byte of plain prose.
     let prose = b"user alice logged in from 10.1.2.3 via https://example.com/login?next=/home status=200 took 12ms; ";
-    let g = growth(&mut runner, &|| meter().instance(None), Place::Msg, prose, size());
+    let fresh = || meter().instance(Some(DEFAULT_UNCUT));
+    let g = growth(&mut fresh(), &fresh, Place::Msg, prose, size());
     println!("prose: {:?} -> {:?}, ratio {:.2?}, {:.1?}/byte", g.small, g.large, g.ratio(), g.per_byte());
     assert!(g.ok(), "{g:?}");
     assert!(g.per_byte().is_some_and(|f| f * 10.0 < MAX_FUEL_PER_BYTE as f64), "the bound is far over prose: {g:?}");
@@ -235,8 +237,8 @@ fn ordinary_records_cost_little_per_byte() {
 #[ignore = "the writer's duplicate-key check compares a key with every earlier key of its object once its 64-bit filter is full (src/stage/write.rs, duplicate_ordinal): quadratic in the member count; its linear rewrite comes with the unique-keys work (issue 14, item 2)"]
 fn many_members_cost_linear_time() {
     let mut cases = Vec::new();
-    measure_raw(None, duplicate_shapes(), &mut cases);
-    measure_raw(Some(SEALED), duplicate_shapes(), &mut cases);
+    measure_raw(DEFAULT_UNCUT, duplicate_shapes(), &mut cases);
+    measure_raw(SEALED, duplicate_shapes(), &mut cases);
     let bad = report(&cases);
     assert!(bad.is_empty(), "{} shapes are not linear:\n{}", bad.len(), bad.join("\n"));
 }

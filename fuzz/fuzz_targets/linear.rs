@@ -11,7 +11,7 @@
 mod linear;
 
 use libfuzzer_sys::fuzz_target;
-use linear::{check_seed, Meter, Runner, SEALING};
+use linear::{check_seed, Meter, Runner, DEFAULT_UNCUT, SEALING};
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -31,7 +31,7 @@ thread_local! {
 fuzz_target!(|data: &[u8]| {
     RUNNERS.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let runners = slot.get_or_insert_with(|| [meter().instance(None), meter().instance(Some(SEALING))]);
+        let runners = slot.get_or_insert_with(|| [meter().instance(Some(DEFAULT_UNCUT)), meter().instance(Some(SEALING))]);
         if let Some((place, sealed, g)) = check_seed(meter(), runners, data) {
             assert!(g.ok(), "slow input ({place:?}, sealing {sealed}): {g:?}, ratio {:?}, {:?}/byte", g.ratio(), g.per_byte());
         }

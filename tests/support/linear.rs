@@ -246,10 +246,15 @@ pub fn growth(runner: &mut Runner, fresh: &dyn Fn() -> Runner, place: Place, see
 
 /// The sealing policy the `linear` fuzz target and its corpus replay use (an inline key: the
 /// module reads no files).
-pub const SEALING: &str = r#"{"version":1,"keys":{"seal":"base64:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="},"seal":{"checkpoint_every":1000},"normalise":{"timestamps":true}}"#;
+pub const SEALING: &str = r#"{"version":1,"limits":{"max_string_bytes":1073741824},"keys":{"seal":"base64:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="},"seal":{"checkpoint_every":1000},"normalise":{"timestamps":true}}"#;
 
 /// The size a fuzz seed is repeated to (and twice that).
 pub const SEED_SIZE: usize = 16 << 10;
+
+/// The default policy with strings never cut: cutting is a fixed extra step at
+/// `max_string_bytes` (32 KiB by default) that would pass for growth between two sizes on
+/// either side of it; uncut, every byte of every string goes through every stage.
+pub const DEFAULT_UNCUT: &str = r#"{"version":1,"limits":{"max_string_bytes":1073741824}}"#;
 
 /// A fuzz input for the `linear` target: its first byte chooses the place (low nibble) and the
 /// policy (bit 4: sealing), the rest is the seed. None when there is no seed or it is over
@@ -263,11 +268,11 @@ pub fn decode(data: &[u8]) -> Option<(Place, bool, &[u8])> {
     Some((SEED_PLACES[(how & 0x0f) as usize % SEED_PLACES.len()], how & 0x10 != 0, seed))
 }
 
-/// Runs one fuzz input on `runners` (default policy, sealing policy); the growth, or None
+/// Runs one fuzz input on `runners` ([`DEFAULT_UNCUT`], [`SEALING`]); the growth, or None
 /// when the input is out of shape.
 pub fn check_seed(meter: &Meter, runners: &mut [Runner; 2], data: &[u8]) -> Option<(Place, bool, Growth)> {
     let (place, sealed, seed) = decode(data)?;
-    let policy = if sealed { Some(SEALING) } else { None };
-    let g = growth(&mut runners[sealed as usize], &|| meter.instance(policy), place, seed, SEED_SIZE);
+    let policy = if sealed { SEALING } else { DEFAULT_UNCUT };
+    let g = growth(&mut runners[sealed as usize], &|| meter.instance(Some(policy)), place, seed, SEED_SIZE);
     Some((place, sealed, g))
 }
