@@ -1,8 +1,11 @@
 //! Replays the fuzz corpora and every crash artifact as ordinary stable tests, so what the
 //! fuzzers found stays fixed. Run the fuzzers themselves by hand (README, "Fuzzing").
 
+mod common;
 #[path = "support/invariants.rs"]
 mod invariants;
+#[path = "support/linear.rs"]
+mod linear;
 
 use logseal::{Context, Filter, Plan};
 use std::path::PathBuf;
@@ -73,4 +76,24 @@ fn verify_corpus_is_reported_never_a_panic() {
             assert!(findings.iter().all(|f| !f.kind.is_problem()), "{findings:?}");
         }
     }
+}
+
+#[test]
+fn linear_corpus_costs_linear_time() {
+    // Seeds the `linear` target kept, and any slow input it found: each replays with the same
+    // deterministic fuel measure, in the generic module.
+    let inputs = files("linear");
+    assert!(inputs.len() >= 10, "the linear corpus is committed under fuzz/corpus/linear");
+    let meter = linear::Meter::new(&common::wasm_module("logseal.wasm"));
+    let mut runners = [meter.instance(Some(linear::DEFAULT_UNCUT)), meter.instance(Some(linear::SEALING))];
+    let mut bad = Vec::new();
+    for path in inputs {
+        let data = std::fs::read(&path).unwrap();
+        if let Some((place, sealed, g)) = linear::check_seed(&meter, &mut runners, &data) {
+            if !g.ok() {
+                bad.push(format!("{}: {place:?}, sealing {sealed}: {g:?}", path.display()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "slow inputs:\n{}", bad.join("\n"));
 }

@@ -23,14 +23,50 @@ pub fn find_in(text: &[u8], at: usize, digits: &[u8; 19], ends: &[usize; 20], n:
     if n < 13 {
         return None;
     }
+    // The issuer prefixes are read once; the cheap tests go first (a run of digit groups asks
+    // at every group).
+    let prefixes = Prefixes::of(digits);
     // Longest first: a card followed by another group ("... 1111 2026") still counts.
     for len in (13..=n.min(19)).rev() {
         let end = ends[len];
-        if word_end(text, end) && dots_card_shaped(&text[at..end]) && issuer(&digits[..len]) && luhn(&digits[..len]) {
+        if prefixes.issuer(len) && word_end(text, end) && luhn(&digits[..len]) && dots_card_shaped(&text[at..end]) {
             return Some(end);
         }
     }
     None
+}
+
+/// True when a card number may start with digit `d` (every issuer's range starts with 2-6).
+pub fn may_start(d: u8) -> bool {
+    (b'2'..=b'6').contains(&d)
+}
+
+/// The first 1, 2, 3, 4 and 6 digits of a number, as numbers.
+struct Prefixes {
+    p1: u32,
+    p2: u32,
+    p3: u32,
+    p4: u32,
+    p6: u32,
+}
+
+impl Prefixes {
+    fn of(d: &[u8]) -> Prefixes {
+        let prefix = |k: usize| -> u32 { d.iter().take(k).fold(0, |a, &c| a * 10 + (c.wrapping_sub(b'0')) as u32) };
+        Prefixes { p1: prefix(1), p2: prefix(2), p3: prefix(3), p4: prefix(4), p6: prefix(6) }
+    }
+
+    /// True when a number of `len` digits with these prefixes belongs to a card issuer.
+    fn issuer(&self, len: usize) -> bool {
+        let Prefixes { p1, p2, p3, p4, p6 } = *self;
+        (p1 == 4 && matches!(len, 13 | 16 | 19))
+            || (((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16)
+            || ((p2 == 34 || p2 == 37) && len == 15)
+            || ((p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6)) && (16..=19).contains(&len))
+            || ((3528..=3589).contains(&p4) && (16..=19).contains(&len))
+            || (((300..=305).contains(&p3) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39) && (14..=19).contains(&len))
+            || (p2 == 62 && (16..=19).contains(&len))
+    }
 }
 
 /// Dots separate card groups only in the shapes cards are printed in.
@@ -54,16 +90,7 @@ fn dots_card_shaped(span: &[u8]) -> bool {
 
 /// True when the number's prefix and length belong to a card issuer.
 pub fn issuer(d: &[u8]) -> bool {
-    let len = d.len();
-    let prefix = |k: usize| -> u32 { d.iter().take(k).fold(0, |a, &c| a * 10 + (c - b'0') as u32) };
-    let (p1, p2, p3, p4, p6) = (prefix(1), prefix(2), prefix(3), prefix(4), prefix(6));
-    (p1 == 4 && matches!(len, 13 | 16 | 19))
-        || (((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16)
-        || ((p2 == 34 || p2 == 37) && len == 15)
-        || ((p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6)) && (16..=19).contains(&len))
-        || ((3528..=3589).contains(&p4) && (16..=19).contains(&len))
-        || (((300..=305).contains(&p3) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39) && (14..=19).contains(&len))
-        || (p2 == 62 && (16..=19).contains(&len))
+    Prefixes::of(d).issuer(d.len())
 }
 
 #[cfg(test)]
@@ -102,6 +129,21 @@ mod tests {
             "4111111111111.111",   // a decimal, not a card grouping
         ] {
             assert_eq!(found(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn every_issuer_starts_with_two_to_six() {
+        // `may_start` lets the detector pass skip the card check: it must never skip a card.
+        for first in b'0'..=b'9' {
+            for rest in 0..100_000u32 {
+                let d = format!("{}{rest:05}0000000000000", first as char);
+                for len in 13..=19 {
+                    if issuer(&d.as_bytes()[..len]) {
+                        assert!(may_start(first), "{d} {len}");
+                    }
+                }
+            }
         }
     }
 

@@ -3,9 +3,9 @@
 //! (`?token=`, `&sig=`, `&code=`), and bare `Bearer`/`Basic` credentials. The key is judged
 //! like a field name (see [`super::keyname`]); the value is what is removed, the key stays.
 
-use super::entropy::looks_random;
 use super::keyname::{ClassCache, KeyClass};
 use super::kind::Kind;
+use super::memo::Memo;
 use super::text::starts_with_ci;
 
 /// Query parameter names that carry secrets even though they are not secret words elsewhere.
@@ -20,8 +20,10 @@ fn key_byte(b: u8) -> bool {
 }
 
 /// At a separator (`=` or `:`) at `at`, the secret value it introduces: (start, end, kind).
-/// Never looks back past `floor`.
-pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache) -> Option<(usize, usize, Kind)> {
+/// Never looks back past `floor`. Keys never overlap (a key ends at a separator and starts
+/// after one); unquoted values under ambiguous keys can (`key=key=key=...`), and are read
+/// through `memo`.
+pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
     let sep = *text.get(at)?;
     let mut k_end = at;
     let mut spaces = 0;
@@ -63,14 +65,14 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache) -> Opt
             let close = text.get(v + 1..)?.iter().position(|&b| b == q).map_or(text.len(), |p| v + 1 + p);
             (v + 1, close)
         }
-        _ => (v, value_end(text, v, kind, in_query)),
+        _ => (v, value_end(text, v, kind, in_query, memo)),
     };
     if end <= start {
         return None;
     }
     let kind = match kind {
         Some(k) => k,
-        None if looks_random(&text[start..end]) => Kind::Secret,
+        None if memo.random[in_query as usize].looks_random(text, start, end) => Kind::Secret,
         None => return None,
     };
     if kind == Kind::Phone && text[start..end].iter().filter(|b| b.is_ascii_digit()).count() < 7 {
@@ -80,32 +82,59 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache) -> Opt
 }
 
 /// Where an unquoted value ends.
-fn value_end(text: &[u8], v: usize, kind: Option<Kind>, in_query: bool) -> usize {
+fn value_end(text: &[u8], v: usize, kind: Option<Kind>, in_query: bool, memo: &mut Memo) -> usize {
     let line_end = |from: usize| text.get(from..).and_then(|r| r.iter().position(|&b| b == b'\n' || b == b'\r')).map_or(text.len(), |p| from + p);
     match kind {
         // Everything after `Authorization:` or `Cookie:` on that line is credential.
         Some(Kind::Authorization | Kind::Cookie) => line_end(v),
         Some(Kind::Phone) => super::text::run(text, v, |b| b.is_ascii_digit() || matches!(b, b' ' | b'+' | b'(' | b')' | b'-' | b'.')),
         _ => {
+            // Values that start inside the last one read end where it ends: the run and its
+            // trimmed end are remembered (the trimmed end of a later start is the same, or the
+            // start itself when only punctuation is left).
+            let slot = &mut memo.values[in_query as usize];
+            let (from, run_end, trimmed) = *slot;
+            if from <= v && v <= run_end {
+                return trimmed.max(v);
+            }
             let stop = |b: u8| b.is_ascii_whitespace() || b == b'"' || b == b'\'' || (in_query && matches!(b, b'&' | b'#'));
-            let mut end = super::text::run(text, v, |b| !stop(b));
+            let run_end = super::text::run(text, v, |b| !stop(b));
+            let mut end = run_end;
             // Punctuation that closes the surrounding text is not part of the value.
             while end > v && matches!(text[end - 1], b',' | b';' | b')' | b']' | b'}' | b'.' | b'>') {
                 end -= 1;
             }
+            *slot = (v, run_end, end);
             end
         }
     }
 }
 
 /// At the `>` of an XML-style element `<name>value</name>` whose name is a secret: the value.
-pub fn xml(text: &[u8], at: usize, floor: usize, names: &mut ClassCache) -> Option<(usize, usize, Kind)> {
-    let open = text.get(floor..at)?.iter().rposition(|&b| b == b'<')? + floor;
-    let name_end = super::text::run(text, open + 1, key_byte);
+/// `at` only grows from call to call on one text: the last `<` and its name are remembered in
+/// `memo`, so a run of `>` reads neither again.
+pub fn xml(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
+    if at < memo.lt_seen {
+        (memo.lt_seen, memo.last_lt) = (0, None);
+    }
+    if let Some(p) = text.get(memo.lt_seen..at)?.iter().rposition(|&b| b == b'<') {
+        memo.last_lt = Some(memo.lt_seen + p);
+    }
+    memo.lt_seen = at;
+    let open = memo.last_lt.filter(|&p| p >= floor)?;
+    let (name_end, class) = match memo.element {
+        Some((o, end, class)) if o == open => (end, class),
+        _ => {
+            let end = super::text::run(text, open + 1, key_byte);
+            let class = if end == open + 1 || end > at { KeyClass::Plain } else { names.classify(&text[open + 1..end]) };
+            memo.element = Some((open, end, class));
+            (end, class)
+        }
+    };
     if name_end == open + 1 || name_end > at {
         return None;
     }
-    let KeyClass::Secret(kind) = names.classify(&text[open + 1..name_end]) else { return None };
+    let KeyClass::Secret(kind) = class else { return None };
     let start = at + 1;
     let end = text.get(start..)?.iter().position(|&b| b == b'<').map_or(text.len(), |p| start + p);
     (end > start).then_some((start, end, kind))
@@ -113,11 +142,27 @@ pub fn xml(text: &[u8], at: usize, floor: usize, names: &mut ClassCache) -> Opti
 
 /// At a command-line flag `--name value` (the first `-` at `at`) whose name is a secret: the
 /// value. (`--name=value` is found at the `=`.)
-pub fn flag(text: &[u8], at: usize, names: &mut ClassCache) -> Option<(usize, usize, Kind)> {
+///
+/// A `--` inside the name of a flag that found nothing (`--a--b--c value`) finds nothing
+/// either: its name is a tail of that name made of whole words (a `-` precedes it), and a name
+/// is judged by its last words, so a tail is secret only if the whole name is; the value is
+/// the same. `memo` keeps that name's end, so a run of `--` is read once.
+pub fn flag(text: &[u8], at: usize, names: &mut ClassCache, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
     if text.get(at..at + 2)? != b"--" {
         return None;
     }
-    let name_end = super::text::run(text, at + 2, key_byte);
+    if at + 2 <= memo.flag_miss_end {
+        return None;
+    }
+    let found = flag_at(text, at, names, memo);
+    if found.is_none() {
+        memo.flag_miss_end = memo.flag_name.run(text, at + 2, key_byte);
+    }
+    found
+}
+
+fn flag_at(text: &[u8], at: usize, names: &mut ClassCache, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
+    let name_end = memo.flag_name.run(text, at + 2, key_byte);
     if name_end - at < 4 || text.get(name_end) != Some(&b' ') {
         return None;
     }
@@ -151,7 +196,7 @@ mod tests {
     /// The secret found at the first separator of `s`, as text.
     fn value(s: &str, sep: char) -> Option<(&str, Kind)> {
         let at = s.find(sep)?;
-        find(s.as_bytes(), at, 0, &mut ClassCache::default()).map(|(a, b, k)| (&s[a..b], k))
+        find(s.as_bytes(), at, 0, &mut ClassCache::default(), &mut Memo::default()).map(|(a, b, k)| (&s[a..b], k))
     }
 
     #[test]
@@ -159,7 +204,7 @@ mod tests {
         assert_eq!(value("login user=u9 password=QYDB%7296 failed", '=').map(|v| v.0), None, "first `=` is user");
         let s = "login user=u9 password=QYDB%7296 failed";
         let at = s.rfind('=').unwrap();
-        assert_eq!(find(s.as_bytes(), at, 0, &mut ClassCache::default()).map(|(a, b, _)| &s[a..b]), Some("QYDB%7296"));
+        assert_eq!(find(s.as_bytes(), at, 0, &mut ClassCache::default(), &mut Memo::default()).map(|(a, b, _)| &s[a..b]), Some("QYDB%7296"));
         assert_eq!(value("api_key: sk_abc123XYZ", ':'), Some(("sk_abc123XYZ", Kind::Token)));
         assert_eq!(value("--db-password=p@ss,word;", '='), Some(("p@ss,word", Kind::Password)));
         assert_eq!(value("secret = 'two words'", '='), Some(("two words", Kind::Secret)));
@@ -171,14 +216,14 @@ mod tests {
     fn json_inside_a_string() {
         let s = r#"payload {"user":"bob","password":"hunter2 x","n":1}"#;
         let at = s.find(r#"":"hunter2"#).unwrap() + 1;
-        assert_eq!(find(s.as_bytes(), at, 0, &mut ClassCache::default()).map(|(a, b, _)| &s[a..b]), Some("hunter2 x"));
+        assert_eq!(find(s.as_bytes(), at, 0, &mut ClassCache::default(), &mut Memo::default()).map(|(a, b, _)| &s[a..b]), Some("hunter2 x"));
     }
 
     #[test]
     fn query_parameters_with_secret_names() {
         let s = "/reset?user=258&token=uk2oDpOVBz&next=/home";
         let at = s.find("token=").unwrap() + 5;
-        assert_eq!(find(s.as_bytes(), at, 0, &mut ClassCache::default()).map(|(a, b, _)| &s[a..b]), Some("uk2oDpOVBz"));
+        assert_eq!(find(s.as_bytes(), at, 0, &mut ClassCache::default(), &mut Memo::default()).map(|(a, b, _)| &s[a..b]), Some("uk2oDpOVBz"));
         let s = "/cb?code=4/0AX4XfWh&state=xyz";
         assert_eq!(value(s, '='), Some(("4/0AX4XfWh", Kind::Token)));
         assert_eq!(value("status code=200 ok", '='), None, "code is a secret only in a query");
@@ -204,13 +249,13 @@ mod tests {
     fn xml_elements_and_command_line_flags() {
         let s = "<user>bob</user><password>hunter2</password>";
         let at = s.find("<password>").unwrap() + 9;
-        assert_eq!(xml(s.as_bytes(), at, 0, &mut ClassCache::default()).map(|(a, b, _)| &s[a..b]), Some("hunter2"));
-        assert_eq!(xml(b"<user>bob</user>", 5, 0, &mut ClassCache::default()), None);
+        assert_eq!(xml(s.as_bytes(), at, 0, &mut ClassCache::default(), &mut Memo::default()).map(|(a, b, _)| &s[a..b]), Some("hunter2"));
+        assert_eq!(xml(b"<user>bob</user>", 5, 0, &mut ClassCache::default(), &mut Memo::default()), None);
         let s = "mysql -u root --password s3cr3t! --host db";
         let at = s.find("--password").unwrap();
-        assert_eq!(flag(s.as_bytes(), at, &mut ClassCache::default()).map(|(a, b, _)| &s[a..b]), Some("s3cr3t!"));
-        assert_eq!(flag(b"--password --next", 0, &mut ClassCache::default()), None);
-        assert_eq!(flag(b"--verbose yes", 0, &mut ClassCache::default()), None);
+        assert_eq!(flag(s.as_bytes(), at, &mut ClassCache::default(), &mut Memo::default()).map(|(a, b, _)| &s[a..b]), Some("s3cr3t!"));
+        assert_eq!(flag(b"--password --next", 0, &mut ClassCache::default(), &mut Memo::default()), None);
+        assert_eq!(flag(b"--verbose yes", 0, &mut ClassCache::default(), &mut Memo::default()), None);
     }
 
     #[test]

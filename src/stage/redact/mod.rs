@@ -24,6 +24,7 @@ pub mod jwt;
 pub mod keyname;
 pub mod kind;
 pub mod kv;
+pub mod memo;
 pub mod national;
 pub mod national_id;
 pub mod pem;
@@ -408,7 +409,7 @@ impl Redactor {
         if edits.get(v) != Edit::Keep {
             return; // already masked (allowlist mode): never replace a mask with something weaker
         }
-        let State { text: buf, utf8, view, map, spans, out, names, walk, enc, starts, .. } = st;
+        let State { text: buf, utf8, view, map, spans, out, names, walk, enc, starts, memo, .. } = st;
         // Plain strings are read in place; only escapes and bad UTF-8 need decoding.
         let decoded: &[u8] = if tok.flags & (crate::json::flag::ESCAPED | crate::json::flag::BAD_UTF8) == 0 {
             tok.raw(rec.input)
@@ -423,7 +424,7 @@ impl Redactor {
         let text: &[u8] = if has_view { view } else { decoded };
         spans.clear();
         if !shape::harmless(text) {
-            scan::find_all(text, spans, names);
+            scan::find_all(text, spans, names, memo);
         }
         for (idx, rule) in self.rules.iter().enumerate() {
             rule.find(idx as u16, text, spans);
@@ -559,6 +560,7 @@ pub struct State {
     out: Vec<u8>,
     walk: allowlist::Walk,
     names: ClassCache,
+    memo: memo::Memo,
     enc: crate::stage::encrypt::State,
     /// The value being encrypted whole, while the walk redacts inside it, and its path.
     pending: Option<Pending>,

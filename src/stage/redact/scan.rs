@@ -2,9 +2,15 @@
 //! match arm; detectors run only where their trigger is: a digit or letter starting a word, an
 //! `@`, `=`, `:`, `$` or `-`. After a finding, scanning resumes past it, and no later finding
 //! may reach back into it.
+//!
+//! Linear on any input: every detector either stops within a bounded window (the longest
+//! thing it can match), or hands its finding's end back so scanning resumes past what it
+//! read, or reads through [`Memo`], which remembers runs so that no start inside one reads it
+//! again. `tests/linear_time.rs` checks it with a deterministic cost measure.
 
 use super::keyname::ClassCache;
 use super::kind::Kind;
+use super::memo::Memo;
 use super::text::{grouped_digits, is_alnum, run};
 use super::text::{Span, NO_RULE};
 use super::{card, credhash, email, iban, jwt, kv, national_id, pem, tokens, url};
@@ -44,8 +50,9 @@ const CLASS: [u8; 256] = {
 };
 
 /// Appends every secret found in `text` to `spans`, in order, without overlaps. `names`
-/// caches what field names mean, for `key=value` text.
-pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache) {
+/// caches what field names mean, for `key=value` text; `memo` is scratch space, reused.
+pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo: &mut Memo) {
+    memo.reset();
     let mut i = 0;
     let mut floor = 0;
     // The end of the token run (alphanumerics, `_`, `-`, `.`) the last letter word belongs
@@ -63,27 +70,27 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache) {
                 let hit = if i > 0 && is_alnum(text[i - 1]) {
                     None // inside a word (a finding ended mid-word)
                 } else if class == DIGIT {
-                    digits(text, i, word_end)
+                    digits(text, i, word_end, memo)
                 } else {
                     if tok_end <= i {
                         tok_end = run(text, word_end, token_byte);
                     }
-                    word(text, i, word_end, tok_end)
+                    word(text, i, word_end, tok_end, memo)
                 };
                 (hit, word_end)
             }
             AT => (email::find(text, i, floor).map(|(s, e)| (s, e, Kind::Email)), i + 1),
-            EQUALS => (kv::find(text, i, floor, names), i + 1),
+            EQUALS => (kv::find(text, i, floor, names, memo), i + 1),
             COLON => {
-                let url = if text.get(i + 1) == Some(&b'/') { url::find(text, i) } else { None };
-                (url.map(|(s, e)| (s, e, Kind::Password)).or_else(|| kv::find(text, i, floor, names)), i + 1)
+                let url = if text.get(i + 1) == Some(&b'/') { url::find(text, i, memo) } else { None };
+                (url.map(|(s, e)| (s, e, Kind::Password)).or_else(|| kv::find(text, i, floor, names, memo)), i + 1)
             }
             DOLLAR => (credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)), i + 1),
             // PEM blocks and `--flags` both start with two dashes; UUIDs and dates have one.
             DASH if text.get(i + 1) == Some(&b'-') => {
-                (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names)), i + 1)
+                (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names, memo)), i + 1)
             }
-            GT => (kv::xml(text, i, floor, names), i + 1),
+            GT => (kv::xml(text, i, floor, names, memo), i + 1),
             _ => (None, i + 1),
         };
         match hit {
@@ -98,7 +105,7 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache) {
 }
 
 /// Detectors triggered by a digit that starts a word ending at `word_end`.
-fn digits(text: &[u8], i: usize, word_end: usize) -> Option<(usize, usize, Kind)> {
+fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
     // Every digit detector needs at least 8 digits, in this word or in groups after it. Most
     // digit words in logs (times, ports, statuses, amounts, addresses) have fewer: count them
     // cheaply, without the buffers the detectors need (in an interpreter, setting those up on
@@ -106,9 +113,18 @@ fn digits(text: &[u8], i: usize, word_end: usize) -> Option<(usize, usize, Kind)
     if word_end - i < 8 && !matches!(text.get(word_end), Some(b' ' | b'-' | b'.')) {
         return None;
     }
+    // No detector needs more than 19 digits: counting stops at 20 ("too many"), so a long run
+    // of digit groups (`00 00 00 ...`) is not counted to its end from every group. A card
+    // starts with 2-6; after any other digit only the nine-digit IDs remain, and counting stops
+    // at 10.
+    let card = card::may_start(text[i]);
+    let most = if card { 19 } else { 9 };
     let mut n = 0;
     let mut j = i;
     while let Some(&b) = text.get(j) {
+        if n > most {
+            break;
+        }
         if b.is_ascii_digit() {
             n += 1;
         } else if !(card::SEPARATORS.contains(&b) && text.get(j + 1).is_some_and(u8::is_ascii_digit)) {
@@ -121,15 +137,19 @@ fn digits(text: &[u8], i: usize, word_end: usize) -> Option<(usize, usize, Kind)
     if n < 13 && n != 9 && !telegram {
         return None;
     }
-    digit_detectors(text, i)
+    digit_detectors(text, i, card, n, memo)
 }
 
+/// The digit detectors at `i`, where `n` grouped digits start (counted up to 20, or to 10 when
+/// no card can start here).
 #[inline(never)]
-fn digit_detectors(text: &[u8], i: usize) -> Option<(usize, usize, Kind)> {
-    let (mut d, mut ends) = ([0u8; 19], [0usize; 20]);
-    let n = grouped_digits(text, i, card::SEPARATORS, &mut d, &mut ends);
-    if let Some(e) = card::find_in(text, i, &d, &ends, n) {
-        return Some((i, e, Kind::Card));
+fn digit_detectors(text: &[u8], i: usize, card: bool, n: usize, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
+    if card && n >= 13 {
+        let (mut d, mut ends) = ([0u8; 19], [0usize; 20]);
+        let n = grouped_digits(text, i, card::SEPARATORS, &mut d, &mut ends);
+        if let Some(e) = card::find_in(text, i, &d, &ends, n) {
+            return Some((i, e, Kind::Card));
+        }
     }
     if n == 9 {
         if let Some(e) = national_id::ssn(text, i) {
@@ -139,7 +159,7 @@ fn digit_detectors(text: &[u8], i: usize) -> Option<(usize, usize, Kind)> {
             return Some((i, e, Kind::NationalId));
         }
     }
-    tokens::telegram(text, i).map(|e| (i, e, Kind::VendorToken))
+    tokens::telegram(text, i, memo).map(|e| (i, e, Kind::VendorToken))
 }
 
 /// Bytes a token, JWT or IBAN word may hold.
@@ -151,7 +171,7 @@ fn token_byte(b: u8) -> bool {
 /// run ending at `tok_end`. Most words in logs are short, and every long-word detector has a
 /// minimum length, so a short word costs a few comparisons; each detector's cheapest
 /// necessary condition is tested before it is called.
-fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize) -> Option<(usize, usize, Kind)> {
+fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
     let first = text[i];
     let at = |k: usize| text.get(i + k).copied().unwrap_or(0);
     // `Bearer ` and `Basic ` are short words followed by a space.
@@ -170,12 +190,12 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize) -> Option<(usize
         };
     }
     if len >= 18 {
-        if let Some((e, _)) = tokens::find(text, i) {
+        if let Some((e, _)) = tokens::find_in(text, i, memo) {
             return Some((i, e, Kind::VendorToken));
         }
     }
     match first {
-        b'e' if at(1) == b'y' && at(2) == b'J' => jwt::find(text, i).map(|e| (i, e, Kind::Jwt)),
+        b'e' if at(1) == b'y' && at(2) == b'J' => jwt::find(text, i, memo).map(|e| (i, e, Kind::Jwt)),
         b'B' | b'b' if scheme => kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization)),
         b'h' if at(1) == b'o' => tokens::slack_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken)),
         b'A'..=b'Z' if capitals => {
@@ -194,7 +214,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<(&str, &'static str)> {
         let mut spans = Vec::new();
-        find_all(text.as_bytes(), &mut spans, &mut ClassCache::default());
+        find_all(text.as_bytes(), &mut spans, &mut ClassCache::default(), &mut Memo::default());
         spans.iter().map(|s| (&text[s.start..s.end], s.kind.name())).collect()
     }
 

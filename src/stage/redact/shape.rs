@@ -144,7 +144,7 @@ mod tests {
 
     fn found(text: &str) -> usize {
         let mut spans = Vec::new();
-        find_all(text.as_bytes(), &mut spans, &mut ClassCache::default());
+        find_all(text.as_bytes(), &mut spans, &mut ClassCache::default(), &mut super::super::memo::Memo::default());
         spans.len()
     }
 

@@ -2,6 +2,8 @@
 //! alphabet within a length range. Found at word starts, so they are caught in any text
 //! (`calling upstream with key sk_live_...`) and under any key.
 
+use super::memo::Memo;
+
 /// The alphabet after a prefix.
 #[derive(Clone, Copy)]
 enum Alphabet {
@@ -18,6 +20,11 @@ enum Alphabet {
 }
 
 impl Alphabet {
+    /// Its slot in `Memo::alphabets`.
+    fn slot(self) -> usize {
+        self as usize
+    }
+
     fn has(self, b: u8) -> bool {
         match self {
             Alphabet::Upper => b.is_ascii_uppercase() || b.is_ascii_digit(),
@@ -127,13 +134,19 @@ const INDEX: [(u8, u8); 256] = {
 
 /// The vendor token starting at `at` (a word start); returns (end, vendor).
 pub fn find(text: &[u8], at: usize) -> Option<(usize, &'static str)> {
+    find_in(text, at, &mut Memo::default())
+}
+
+/// As [`find`], with the runs already read in `memo` (the detector pass's).
+pub fn find_in(text: &[u8], at: usize, memo: &mut Memo) -> Option<(usize, &'static str)> {
     let (from, to) = INDEX[*text.get(at)? as usize];
     for shape in SHAPES.get(from as usize..to as usize)? {
         if text.get(at..at + shape.prefix.len()) != Some(shape.prefix) {
             continue;
         }
         let body = at + shape.prefix.len();
-        let end = super::text::run(text, body, |b| shape.alphabet.has(b));
+        // Every start inside one run of the alphabet shares its end (`glpat-glpat-...`).
+        let end = memo.alphabets[shape.alphabet.slot()].run(text, body, |b| shape.alphabet.has(b));
         let n = end - body;
         // A fixed-length shape must not run on into more word characters.
         if (shape.min..=shape.max).contains(&n) && !text.get(end).copied().is_some_and(|b| b.is_ascii_alphanumeric()) {
@@ -155,13 +168,18 @@ pub fn slack_webhook(text: &[u8], at: usize) -> Option<(usize, usize)> {
     (end - start >= 20).then_some((start, end))
 }
 
+/// The run of base64url bytes (`A-Z a-z 0-9 _ -`) from `at`, shared with the JWT detector.
+pub fn url_run(text: &[u8], at: usize, memo: &mut Memo) -> usize {
+    memo.alphabets[Url.slot()].run(text, at, |b| Url.has(b))
+}
+
 /// A Telegram bot token `123456789:AA...` (35 characters after the colon) at `at`.
-pub fn telegram(text: &[u8], at: usize) -> Option<usize> {
+pub fn telegram(text: &[u8], at: usize, memo: &mut Memo) -> Option<usize> {
     let digits = super::text::run(text, at, |b| b.is_ascii_digit());
     if !(8..=10).contains(&(digits - at)) || text.get(digits) != Some(&b':') {
         return None;
     }
-    let end = super::text::run(text, digits + 1, |b| Url.has(b));
+    let end = url_run(text, digits + 1, memo);
     (end - digits - 1 == 35).then_some(end)
 }
 
@@ -225,6 +243,15 @@ mod tests {
     }
 
     #[test]
+    fn one_memo_answers_at_every_start_as_a_fresh_read() {
+        let text = b"glpat-glpat-xxxxxxxxxxxxxxxxxxxxxxxx sk-ant-sk-ant-abcdefghijklmnopqrstu AKIAAKIAIOSFODNN7EXAMPLE ya29.ya29.abcdefghijklmnopqrstuv";
+        let mut memo = Memo::default();
+        for at in 0..text.len() {
+            assert_eq!(find_in(text, at, &mut memo), find(text, at), "at {at}");
+        }
+    }
+
+    #[test]
     fn ignores_look_alikes() {
         for s in ["AKIAEXAMPLE", "AKIAIOSFODNN7EXAMPLEX", "ghp_short", "sk-short", "sk_live_", "skip-this", "SKYLINE", "key-value", "AIzaShort"] {
             assert_eq!(vendor(s), None, "{s}");
@@ -236,7 +263,7 @@ mod tests {
         let hook = "hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX";
         assert_eq!(slack_webhook(hook.as_bytes(), 0), Some((25, hook.len())));
         let tg = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq";
-        assert_eq!(telegram(tg.as_bytes(), 0), Some(tg.len()));
-        assert_eq!(telegram(b"12:30:45", 0), None);
+        assert_eq!(telegram(tg.as_bytes(), 0, &mut Memo::default()), Some(tg.len()));
+        assert_eq!(telegram(b"12:30:45", 0, &mut Memo::default()), None);
     }
 }

@@ -2,14 +2,23 @@
 //! should have encoded (`?`, `&`, `#`, `@`), so the userinfo runs to the LAST `@` before the URL
 //! ends; the user name and host are kept.
 
+use super::memo::Memo;
+
 /// At the `:` of `://` at `at`: the span of the password in the URL's userinfo.
-pub fn find(text: &[u8], at: usize) -> Option<(usize, usize)> {
+pub fn find(text: &[u8], at: usize, memo: &mut Memo) -> Option<(usize, usize)> {
     if text.get(at..at + 3)? != b"://" || at == 0 || !text.get(at - 1)?.is_ascii_alphanumeric() {
         return None;
     }
     let start = at + 3;
-    let url_end = super::text::run(text, start, |b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'<' | b'>'));
-    let userinfo_end = start + text.get(start..url_end)?.iter().rposition(|&b| b == b'@')?;
+    // Every `://` inside one URL run shares its end and its last `@` (`a://a://...`): both
+    // are read once per run, through `memo`.
+    let url_end = memo.url.run(text, start, |b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'<' | b'>'));
+    let (from, end, _) = memo.url_at;
+    if end != url_end || start < from {
+        let last = text.get(start..url_end)?.iter().rposition(|&b| b == b'@').map(|p| start + p);
+        memo.url_at = (start, url_end, last);
+    }
+    let userinfo_end = memo.url_at.2.filter(|&p| p >= start)?;
     let userinfo = &text[start..userinfo_end];
     let colon = userinfo.iter().position(|&b| b == b':')?;
     if colon == 0 || userinfo[..colon].contains(&b'/') || colon + 1 == userinfo.len() {
@@ -30,7 +39,7 @@ mod tests {
 
     fn pw(s: &str) -> Option<&str> {
         let at = s.find("://")?;
-        find(s.as_bytes(), at).map(|(a, b)| &s[a..b])
+        find(s.as_bytes(), at, &mut Memo::default()).map(|(a, b)| &s[a..b])
     }
 
     #[test]
@@ -39,6 +48,15 @@ mod tests {
         assert_eq!(pw("postgres://app:BQNOwqixN?9125@db.internal:5432/x"), Some("BQNOwqixN?9125"));
         assert_eq!(pw("redis://:s3cret@cache:6379"), None, "no user: nothing before the colon");
         assert_eq!(pw("amqp://guest:p@ss@rabbit/"), Some("p@ss"));
+    }
+
+    #[test]
+    fn one_memo_answers_at_every_start_as_a_fresh_read() {
+        let text = b"a://b:c@d a://a://x:y@z:1/p http://http://u:p@h x://@ q://r:s";
+        let mut memo = Memo::default();
+        for at in 0..text.len() {
+            assert_eq!(find(text, at, &mut memo), find(text, at, &mut Memo::default()), "at {at}");
+        }
     }
 
     #[test]
