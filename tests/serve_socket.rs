@@ -166,10 +166,18 @@ impl Server {
             .unwrap_or_else(|| panic!("no metric {name} in {text}"))
     }
 
-    /// SIGTERM, then the exit code (bounded wait).
-    fn terminate(&mut self) -> i32 {
+    fn sigterm(&self) {
         let ok = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap().success();
         assert!(ok);
+    }
+
+    /// SIGTERM, then the exit code (bounded wait).
+    fn terminate(&mut self) -> i32 {
+        self.sigterm();
+        self.wait()
+    }
+
+    fn wait(&mut self) -> i32 {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -462,13 +470,17 @@ fn a_100_mb_line_and_a_slow_loris_get_defined_answers_while_others_are_served() 
 fn records_held_when_the_drain_times_out_are_counted_lost() {
     // Nothing listens on the downstream port.
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = Server::start(&config(port, r#","drain_timeout_ms":300"#), &[]);
+    let mut server = Server::start(&config(port, r#","drain_timeout_ms":1500"#), &[]);
     let mut c = server.connect();
     c.write_all(&records(0, 10)).unwrap();
     c.shutdown(Shutdown::Write).unwrap();
     wait_until("the records to be read", Duration::from_secs(10), || server.metric("records_in_total") == 10);
     assert_eq!(server.metric("queue_records"), 10);
-    assert_eq!(server.terminate(), 4);
+    assert_eq!(http_get(server.admin, "/healthz").0, "HTTP/1.1 200 OK");
+    server.sigterm();
+    wait_until("healthz to say draining", Duration::from_secs(1), || http_get(server.admin, "/healthz").0 == "HTTP/1.1 503 Service Unavailable");
+    assert_eq!(server.metric("draining"), 1);
+    assert_eq!(server.wait(), 4);
     let stderr = server.stderr();
     assert!(stderr.contains(r#""lost":10"#), "{stderr}");
     assert!(stderr.contains("10 records could not be forwarded"), "{stderr}");

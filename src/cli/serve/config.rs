@@ -253,6 +253,13 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_example_is_valid() {
+        let c = parse(include_str!("../../../host-examples/vector/serve.json")).unwrap();
+        assert_eq!(c.forward, Endpoint::Tcp("127.0.0.1:9001".parse().unwrap()));
+        assert_eq!(c.admin, Some("127.0.0.1:9100".parse().unwrap()));
+    }
+
+    #[test]
     fn plaintext_on_a_reachable_address_is_refused() {
         for text in [
             r#"{"version":1,"forward":"127.0.0.1:1","listen":"0.0.0.0:9000"}"#,
