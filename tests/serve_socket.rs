@@ -139,8 +139,9 @@ impl Server {
         wait_until("serve to listen", Duration::from_secs(20), || {
             let text = server.stderr();
             let port = |marker: &str| text.split(marker).nth(1).and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next()).and_then(|p| p.parse().ok());
-            if let (Some(p), Some(a)) = (port("listening on 127.0.0.1:"), port("metrics on http://127.0.0.1:")) {
-                server.port = p;
+            if let (true, Some(a)) = (text.contains("listening on "), port("metrics on http://127.0.0.1:")) {
+                // 0 when listening on a unix socket.
+                server.port = port("listening on 127.0.0.1:").unwrap_or(0);
                 server.admin = a;
                 return true;
             }
@@ -493,4 +494,52 @@ fn plaintext_on_a_non_loopback_address_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing a plaintext listener on 0.0.0.0:0"));
     let out = Command::new(BIN).args(["serve", "--listen", "127.0.0.1:0"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "no downstream is a configuration error");
+}
+
+#[test]
+fn unix_sockets_in_and_out() {
+    use std::os::unix::net::{UnixListener, UnixStream};
+    let dir = std::env::temp_dir().join(format!("logseal-serve-unix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (inp, out) = (dir.join("in.sock"), dir.join("out.sock"));
+    let _ = std::fs::remove_file(&out);
+    let down = UnixListener::bind(&out).unwrap();
+    let reader = thread::spawn(move || {
+        let (conn, _) = down.accept().unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        BufReader::new(conn).lines().map(|l| l.unwrap()).collect::<Vec<String>>()
+    });
+    let cfg = format!(r#"{{"version":1,"forward":"unix:{}","workers":1}}"#, out.display());
+    let listen = format!("unix:{}", inp.display());
+    let mut server = Server::start(&cfg, &["--listen", &listen]);
+    let mut c = UnixStream::connect(&inp).unwrap();
+    c.write_all(&records(7, 50)).unwrap();
+    c.shutdown(Shutdown::Write).unwrap();
+    wait_until("the records", Duration::from_secs(10), || server.metric("records_out_total") == 50);
+    assert_eq!(server.terminate(), 0, "{}", server.stderr());
+    assert_eq!(reader.join().unwrap(), filter(&records(7, 50), None));
+    assert!(!inp.exists(), "the listening socket is removed at exit");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn connections_beyond_max_connections_are_closed_and_counted() {
+    let down = Downstream::start(0);
+    let mut server = Server::start(&config(down.port, r#","max_connections":2"#), &[]);
+    let mut a = server.connect();
+    let mut b = server.connect();
+    a.write_all(b"{\"a\":1}\n").unwrap();
+    b.write_all(b"{\"b\":1}\n").unwrap();
+    wait_until("two open connections", Duration::from_secs(10), || server.metric("connections_open") == 2);
+    let mut extra = server.connect();
+    extra.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 8];
+    assert_eq!(extra.read(&mut buf).unwrap_or(0), 0, "the third connection is closed");
+    assert_eq!(server.metric("connections_refused_total"), 1);
+    // The first two are still served.
+    a.write_all(b"{\"a\":2}\n").unwrap();
+    a.shutdown(Shutdown::Write).unwrap();
+    b.shutdown(Shutdown::Write).unwrap();
+    wait_until("three records", Duration::from_secs(10), || down.count() == 3);
+    assert_eq!(server.terminate(), 0);
 }
