@@ -543,3 +543,27 @@ fn connections_beyond_max_connections_are_closed_and_counted() {
     wait_until("three records", Duration::from_secs(10), || down.count() == 3);
     assert_eq!(server.terminate(), 0);
 }
+
+#[test]
+fn shutdown_with_a_full_queue_and_no_downstream_ends_and_counts_every_loss() {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let cfg = config(port, r#","queue_bytes":65536,"shutdown_grace_ms":200,"drain_timeout_ms":200"#);
+    let mut server = Server::start(&cfg, &[]);
+    let mut c = server.connect();
+    // Far more than the queue holds: the client is held back.
+    let writer = thread::spawn(move || {
+        let _ = c.write_all(&records(0, 20_000));
+        c
+    });
+    wait_until("a full queue", Duration::from_secs(10), || server.metric("records_in_total") > 0);
+    thread::sleep(Duration::from_millis(200));
+    let start = Instant::now();
+    assert_eq!(server.terminate(), 4, "{}", server.stderr());
+    assert!(start.elapsed() < Duration::from_secs(5), "shutdown hung");
+    drop(writer);
+    let stderr = server.stderr();
+    let summary: serde_json::Value = serde_json::from_str(stderr.split("stopped: ").nth(1).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(summary["records_out"], 0);
+    assert!(summary["lost"].as_u64().unwrap() > 0);
+    assert_eq!(summary["lost"], summary["records_in"], "every record read is counted lost: {stderr}");
+}

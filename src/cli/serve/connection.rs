@@ -156,14 +156,24 @@ pub async fn serve<R: AsyncRead + Unpin>(stream: R, to_worker: mpsc::Sender<Batc
     metrics.connections_open.fetch_sub(1, Relaxed);
 }
 
-/// Waits for queue room, then hands the batch to the worker. False when the worker is gone.
+/// Waits for queue room, then hands the batch to the worker. False when the worker is gone,
+/// or the shutdown grace ended while the queue was still full (a downstream that stays away):
+/// then the batch's records are counted read and lost, so shutdown cannot hang on them.
 async fn dispatch(mut batch: Batch, to_worker: &mpsc::Sender<Batch>, shared: &Shared) -> bool {
     let want = batch.buf.len().clamp(1, shared.queue_bytes) as u32;
-    let Ok(permit) = shared.queue.clone().acquire_many_owned(want).await else {
+    let n = batch.lines.len() as u64;
+    let mut cut = shared.cut.clone();
+    let room = tokio::select! {
+        biased;
+        p = shared.queue.clone().acquire_many_owned(want) => p.ok(),
+        _ = cut.wait_for(|c| *c) => None,
+    };
+    let Some(permit) = room else {
+        shared.metrics.records_in.fetch_add(n, Relaxed);
+        shared.metrics.lost.fetch_add(n, Relaxed);
         return false;
     };
     batch.permit = Some(permit);
-    let n = batch.lines.len() as u64;
     shared.metrics.records_in.fetch_add(n, Relaxed);
     shared.metrics.queue_records.fetch_add(n as i64, Relaxed);
     if to_worker.send(batch).await.is_err() {
