@@ -38,10 +38,10 @@ pub struct Metrics {
 impl Metrics {
     /// Adds what a worker's filter counted since `last` (its previous snapshot).
     pub fn add_filter(&self, now: &Counters, last: &Counters) {
-        self.sampled_out.fetch_add(now.dropped - last.dropped, Relaxed);
-        self.errors.fetch_add(now.errors - last.errors, Relaxed);
-        self.cut.fetch_add(now.cut - last.cut, Relaxed);
-        self.sealed.fetch_add(now.sealed - last.sealed, Relaxed);
+        self.sampled_out.fetch_add(now.dropped.saturating_sub(last.dropped), Relaxed);
+        self.errors.fetch_add(now.errors.saturating_sub(last.errors), Relaxed);
+        self.cut.fetch_add(now.cut.saturating_sub(last.cut), Relaxed);
+        self.sealed.fetch_add(now.sealed.saturating_sub(last.sealed), Relaxed);
     }
 
     /// The Prometheus text exposition.
