@@ -6,6 +6,8 @@ mod env;
 mod decrypt;
 mod filter;
 mod keygen;
+#[cfg(feature = "serve")]
+mod serve;
 mod verify;
 
 use logseal::policy::builtin;
@@ -35,6 +37,7 @@ commands:
   verify --keys KEYRING FILE...  check sealed records: modified, deleted, reordered, replayed
   decrypt --keys KEYRING FILE... restore encrypted fields for an authorised analyst
   keygen --purpose P FILE        add a new active key to a keyring (mode 0600)
+  serve --config FILE            run as a sidecar: filter NDJSON from a socket to a socket
 
 Run `logseal <command> --help` for a command's options.
 
@@ -44,6 +47,8 @@ exit codes:
      verify: problems were found; decrypt: some fields could not be restored
   2  usage error
   3  input or output failed
+  4  serve: records were lost (the count is on stderr)
+  5  serve: refused a plaintext listener on a non-loopback address
 ";
 
 const POLICY_HELP: &str = "\
@@ -69,6 +74,13 @@ pub fn run(args: &[String]) -> i32 {
         "verify" => verify::run(rest),
         "decrypt" => decrypt::run(rest),
         "keygen" => keygen::run(rest),
+        #[cfg(feature = "serve")]
+        "serve" => serve::run(rest),
+        #[cfg(not(feature = "serve"))]
+        "serve" => {
+            eprintln!("logseal: this build has no `serve` (built without the serve feature)");
+            exit::USAGE
+        }
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             exit::OK
