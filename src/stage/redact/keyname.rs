@@ -231,6 +231,10 @@ const SECRET_PAIRS: &[(&str, &str, Kind)] = &[
     ("aba", "number", Kind::BankAccount),
     ("aba", "routing", Kind::BankAccount),
     ("bank", "number", Kind::BankAccount),
+    ("resident", "id", Kind::NationalId),
+    ("citizen", "id", Kind::NationalId),
+    ("identity", "number", Kind::NationalId),
+    ("personal", "code", Kind::NationalId),
 ];
 
 /// Heads long and distinct enough to name a secret at the end of a run-together word

@@ -13,7 +13,7 @@ use super::kind::Kind;
 use super::memo::Memo;
 use super::text::{grouped_digits, is_alnum, run};
 use super::text::{Span, NO_RULE};
-use super::{card, credhash, email, iban, jwt, kv, national_id, pem, tokens, url};
+use super::{card, credhash, email, iban, jwt, kv, national, national_id, pem, tokens, url};
 
 // What a byte can start, for the one pass. Most bytes are `NONE` or inside a word, and cost a
 // table load and a branch.
@@ -106,6 +106,9 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
 
 /// Detectors triggered by a digit that starts a word ending at `word_end`.
 fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
+    if let Some(hash) = mysql_hash(text, i, word_end) {
+        return Some(hash);
+    }
     // Every digit detector needs at least 8 digits, in this word or in groups after it. Most
     // digit words in logs (times, ports, statuses, amounts, addresses) have fewer: count them
     // cheaply, without the buffers the detectors need (in an interpreter, setting those up on
@@ -115,10 +118,9 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
     }
     // No detector needs more than 19 digits: counting stops at 20 ("too many"), so a long run
     // of digit groups (`00 00 00 ...`) is not counted to its end from every group. A card
-    // starts with 2-6; after any other digit only the nine-digit IDs remain, and counting stops
-    // at 10.
+    // starts with 2-6; national IDs (up to 18 digits) start with any digit.
     let card = card::may_start(text[i]);
-    let most = if card { 19 } else { 9 };
+    let most = 19;
     let mut n = 0;
     let mut j = i;
     while let Some(&b) = text.get(j) {
@@ -132,16 +134,18 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
         }
         j += 1;
     }
-    // Cards need 13 digits, SSN and SIN 9, a Telegram token 8-10 before its `:`.
+    // Cards need 13 digits, SSN, SIN and ITIN 9, a Telegram token 8-10 before its `:`; the
+    // national IDs of `national/` 8 (DNI, with its letter), 11 (CPF), 12 (Aadhaar), 13 (RRN),
+    // 17-18 (China), or an 11-character word with a letter inside (HETU).
     let telegram = (8..=10).contains(&(word_end - i)) && text.get(word_end) == Some(&b':');
-    if n < 13 && n != 9 && !telegram {
+    let id = matches!(n, 8 | 11 | 12) || word_end - i == 11;
+    if n < 13 && n != 9 && !telegram && !id {
         return None;
     }
     digit_detectors(text, i, card, n, memo)
 }
 
-/// The digit detectors at `i`, where `n` grouped digits start (counted up to 20, or to 10 when
-/// no card can start here).
+/// The digit detectors at `i`, where `n` grouped digits start (counted up to 20).
 #[inline(never)]
 fn digit_detectors(text: &[u8], i: usize, card: bool, n: usize, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
     if card && n >= 13 {
@@ -159,7 +163,18 @@ fn digit_detectors(text: &[u8], i: usize, card: bool, n: usize, memo: &mut Memo)
             return Some((i, e, Kind::NationalId));
         }
     }
+    if let Some(e) = national::find_digit_start(text, i) {
+        return Some((i, e, Kind::NationalId));
+    }
     tokens::telegram(text, i, memo).map(|e| (i, e, Kind::VendorToken))
+}
+
+/// A MySQL hash: a 40-character word just after a `*` (one compare for every other word).
+fn mysql_hash(text: &[u8], i: usize, word_end: usize) -> Option<(usize, usize, Kind)> {
+    if word_end - i != 40 || i == 0 || text[i - 1] != b'*' {
+        return None;
+    }
+    credhash::mysql(text, i - 1).map(|e| (i - 1, e, Kind::CredentialHash))
 }
 
 /// Bytes a token, JWT or IBAN word may hold.
@@ -173,12 +188,21 @@ fn token_byte(b: u8) -> bool {
 /// necessary condition is tested before it is called.
 fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
     let first = text[i];
+    if let Some(hash) = mysql_hash(text, i, word_end) {
+        return Some(hash);
+    }
     let at = |k: usize| text.get(i + k).copied().unwrap_or(0);
     // `Bearer ` and `Basic ` are short words followed by a space.
     let scheme = matches!(first, b'B' | b'b') && matches!(word_end - i, 5 | 6) && at(word_end - i) == b' ';
     // NINOs and IBANs start with two capitals.
     let capitals = first.is_ascii_uppercase() && at(1).is_ascii_uppercase();
     let len = tok_end - i;
+    // LDAP `{SSHA}...`: a capital word just after a `{`.
+    if capitals && i > 0 && text[i - 1] == b'{' {
+        if let Some(e) = credhash::ldap(text, i - 1) {
+            return Some((i - 1, e, Kind::CredentialHash));
+        }
+    }
     if len < 9 {
         // Only the NINO (9 with spaces) and Bearer/Basic (a short word before a token) remain.
         return if scheme {
@@ -198,6 +222,7 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
         b'e' if at(1) == b'y' && at(2) == b'J' => jwt::find(text, i, memo).map(|e| (i, e, Kind::Jwt)),
         b'B' | b'b' if scheme => kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization)),
         b'h' if at(1) == b'o' => tokens::slack_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken)),
+        b'X' | b'Y' | b'Z' if at(1).is_ascii_digit() => national::es::nie(text, i).map(|e| (i, e, Kind::NationalId)),
         b'A'..=b'Z' if capitals => {
             let iban = if at(2).is_ascii_digit() && at(3).is_ascii_digit() { iban::find(text, i) } else { None };
             iban.map(|e| (i, e, Kind::Iban)).or_else(|| national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)))
@@ -245,6 +270,35 @@ mod tests {
                     2026-08-01T06:51:55.065Z epoch_ms=1721625608312 from 2001:db8::2f46 and 10.1.2.3 \
                     ua Mozilla/5.0 (X11; Linux x86_64) path /api/v1/users/user-25806 req c196c5c2-ff2e-dc17-9d4c-712e801b43bf \
                     event password_reset_requested";
+        assert_eq!(found(text), []);
+    }
+
+    #[test]
+    fn national_ids_are_found_in_their_written_shapes() {
+        let text = "cpf 529.982.247-25 dni 12345678Z nie X1234567L aadhaar 2345 6789 0124 \
+                    id 11010519491231002X hetu 131052-308T rrn 800101-1234560 itin 912-70-1234";
+        let kinds: Vec<&str> = found(text).iter().map(|&(t, k)| {
+            assert_eq!(k, "national_id", "{t}");
+            t
+        }).collect();
+        assert_eq!(
+            kinds,
+            ["529.982.247-25", "12345678Z", "X1234567L", "2345 6789 0124", "11010519491231002X", "131052-308T", "800101-1234560", "912-70-1234"]
+        );
+    }
+
+    #[test]
+    fn ldap_and_mysql_hashes_are_found_whole() {
+        assert_eq!(
+            found("ldap {SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=xy grant *6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9 done"),
+            [("{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=xy", "credential_hash"), ("*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9", "credential_hash")]
+        );
+    }
+
+    #[test]
+    fn numbers_shaped_like_ids_but_failing_their_checks_stay() {
+        let text = "ref 529.982.247-26 build 12345678A batch 2345 6789 0123 code 110105194912310021 \
+                    at 131052-308U num 800101-1234564 ticket 912-45-1234 date 20261201 x";
         assert_eq!(found(text), []);
     }
 

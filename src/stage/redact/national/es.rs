@@ -39,6 +39,7 @@ mod tests {
         assert_eq!(dni(b"dni 12345678-Z.", 4), Some(14));
         assert_eq!(dni(b"12345678A", 0), None);
         assert_eq!(dni(b"123456789Z", 0), None);
+        assert_eq!(dni(b"00:00:00.55011414Z", 9), None, "a timestamp's fraction");
         assert_eq!(nie(b"X1234567L", 0), Some(9));
         assert_eq!(nie(b"Y1234567X", 0), Some(9));
         assert_eq!(nie(b"X1234567A", 0), None);

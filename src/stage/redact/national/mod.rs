@@ -25,7 +25,18 @@ pub(super) fn shaped(text: &[u8], at: usize, pattern: &[u8]) -> Option<usize> {
         _ => c == p,
     });
     let end = at + pattern.len();
-    (fits && word_end(text, end) && (at == 0 || !text[at - 1].is_ascii_alphanumeric())).then_some(end)
+    (fits && word_end(text, end) && !continues_a_number(text, at)).then_some(end)
+}
+
+/// Whether `at` continues a word or a number (`12:00:00.55011414Z`, `1.234`, `x9`): an ID is
+/// never the tail of one.
+fn continues_a_number(text: &[u8], at: usize) -> bool {
+    match at.checked_sub(1).map(|p| text[p]) {
+        None => false,
+        Some(b) if b.is_ascii_alphanumeric() => true,
+        Some(b'.' | b',' | b':' | b'-' | b'/') => at >= 2 && text[at - 2].is_ascii_digit(),
+        Some(_) => false,
+    }
 }
 
 /// The digits of `s` as numbers (other bytes skipped), into `out`; returns how many.
