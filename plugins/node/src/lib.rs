@@ -168,6 +168,19 @@ impl Core {
         self.filter.counters().to_json()
     }
 
+    /// An error-marked record (nothing of the original) for a record the wrapper could not
+    /// hand over: `code` 0, not serialisable to JSON (circular, BigInt); 1, not a string or
+    /// an object. Counted like every record.
+    pub fn host_error(&mut self, code: u32) -> String {
+        let reason = match code {
+            0 => "the record could not be serialised to JSON (circular reference or BigInt)",
+            _ => "the record was neither a string nor an object",
+        };
+        let time_ns = self.now();
+        self.filter.host_error(reason, time_ns, &mut self.out);
+        self.out_text(time_ns)
+    }
+
     /// Whether the policy seals and its hash chain is running.
     pub fn sealing(&self) -> bool {
         self.filter.chain().is_some()

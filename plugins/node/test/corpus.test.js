@@ -1,0 +1,58 @@
+'use strict';
+// Both public corpora through the package give the bytes `logseal filter` gives, for the same
+// policy, time and chain seed: filterBatch, filterLine and filter (objects) alike.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { root, TIME_NS, SEED, load, cliFilter } = require('./helpers.js');
+const { LogSeal } = load();
+
+const corpora = ['pii-public.ndjson', 'injection-public.ndjson'].map((f) => path.join(root, 'tests/corpus', f));
+const policies = path.join(root, 'host-examples/policies');
+// Seals without encrypting (nonces are random), so both sides must agree byte for byte.
+const sealOnly = path.join(__dirname, 'fixtures/seal-only.json');
+
+for (const corpus of corpora) {
+  const input = fs.readFileSync(corpus, 'utf8');
+  const name = path.basename(corpus);
+
+  test(`${name}: default policy, byte-identical to logseal filter`, () => {
+    const want = cliFilter(input);
+    const seal = new LogSeal(undefined, { timeNs: TIME_NS });
+    assert.equal(seal.filterBatch(input), want);
+    const one = new LogSeal(undefined, { timeNs: TIME_NS });
+    const lines = input.split('\n').filter((l) => l !== '');
+    assert.equal(lines.map((l) => one.filterLine(l) + '\n').join(''), want);
+    assert.equal(one.stats().records, lines.length);
+  });
+
+  test(`${name}: sampling policy, same records kept and same bytes`, () => {
+    const file = path.join(policies, 'sampling.json');
+    const want = cliFilter(input, { policy: file });
+    const seal = LogSeal.fromFile(file, { timeNs: TIME_NS });
+    const got = seal.filterBatch(input);
+    assert.equal(got, want);
+    const s = seal.stats();
+    assert.ok(s.dropped > 0, 'the sampling policy drops some corpus records');
+    assert.equal(s.emitted, want.split('\n').length - 1);
+  });
+
+  test(`${name}: sealing policy with a fixed chain seed, byte-identical`, () => {
+    const want = cliFilter(input, { policy: sealOnly, seed: SEED });
+    const seal = LogSeal.fromFile(sealOnly, { timeNs: TIME_NS, chainSeed: SEED });
+    assert.equal(seal.sealing, true);
+    assert.equal(seal.filterBatch(input), want);
+    assert.equal(seal.stats().sealed, input.split('\n').filter((l) => l !== '').length);
+  });
+}
+
+test('objects through filter() come out as the records logseal filter writes', () => {
+  const input = fs.readFileSync(corpora[0], 'utf8');
+  const objects = input.split('\n').filter((l) => l !== '').slice(0, 300).map((l) => JSON.parse(l));
+  const want = cliFilter(objects.map((o) => JSON.stringify(o)).join('\n') + '\n').split('\n').filter((l) => l !== '');
+  assert.equal(want.length, objects.length);
+  const seal = new LogSeal(undefined, { timeNs: TIME_NS });
+  objects.forEach((o, i) => assert.deepEqual(seal.filter(o), JSON.parse(want[i]), `record ${i}`));
+});
