@@ -57,5 +57,5 @@ if [ "$node_ok" = 1 ]; then
   printf '{"name":"app","version":"1.0.0","private":true}\n' >"$tmp/app/package.json"
   (cd "$tmp/app" && npm install --offline --no-audit --no-fund "$tmp/$tarball")
   LOGSEAL_PACKAGE_DIR="$tmp/app/node_modules/logseal" LOGSEAL_BIN="$PWD/target/debug/logseal" \
-    node --test plugins/node/test/
+    node --test plugins/node/test/*.test.js
 fi

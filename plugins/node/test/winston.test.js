@@ -59,7 +59,7 @@ test('a format placed before json() still cannot let a redacted value out', asyn
 
 test('records the policy samples away are dropped, not written', async () => {
   const { lines, stream } = capture();
-  const policy = { version: 1, keys: { sample: 'env:LOGSEAL_TEST_SAMPLE' }, sample: { levels: { debug: 0.0 } } };
+  const policy = { version: 1, keys: { sample: 'env:LOGSEAL_TEST_SAMPLE' }, sample: { by: ['message'], levels: { debug: 0.0 } } };
   const keys = { LOGSEAL_TEST_SAMPLE: Buffer.alloc(32, 7).toString('base64') };
   const logger = winston.createLogger({
     level: 'debug',
