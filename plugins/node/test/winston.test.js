@@ -52,9 +52,16 @@ test('a format placed before json() still cannot let a redacted value out', asyn
     transports: [new winston.transports.Stream({ stream })],
   });
   logger.info('x', { password: 'hunter2-secret' });
+  // A policy that drops the field: a later json() must not find the raw value on `info`.
+  const dropping = winston.createLogger({
+    format: winston.format.combine(winstonFormat({ policy: { version: 1, redact: { actions: { default: 'drop' } } } }), winston.format.json()),
+    transports: [new winston.transports.Stream({ stream })],
+  });
+  dropping.info('y', { password: 'hunter2-secret' });
   await new Promise((r) => setImmediate(r));
-  assert.equal(lines.length, 1);
-  assert.ok(!lines[0].includes('hunter2-secret'), lines[0]);
+  assert.equal(lines.length, 2);
+  for (const l of lines) assert.ok(!l.includes('hunter2-secret'), l);
+  assert.equal('password' in JSON.parse(lines[1]), false, lines[1]);
 });
 
 test('records the policy samples away are dropped, not written', async () => {
