@@ -189,8 +189,9 @@ impl Core {
 
 impl Core {
     fn now(&self) -> i64 {
-        // Date.now() is whole milliseconds; a clock before 1970 or beyond i64 saturates.
-        self.time_ns.unwrap_or_else(|| (date_now_ms() * 1e6) as i64)
+        // Date.now() is whole milliseconds (an f64 product would write ...737999872 ns);
+        // a clock beyond i64 saturates.
+        self.time_ns.unwrap_or_else(|| (date_now_ms() as i64).saturating_mul(1_000_000))
     }
 
     fn process(&mut self, line: &[u8], time_ns: i64) -> Outcome {

@@ -157,3 +157,12 @@ test('if the wasm module fails, the record is withheld, counted, and a fresh fil
   assert.ok(!batch.includes('hunter2-secret'));
   assert.equal(seal.stats().failures, 2);
 });
+
+test('without timeNs the host time is the clock, in whole milliseconds', () => {
+  const before = Date.now();
+  const { ingest } = new LogSeal().filter({ a: 1 }).logseal;
+  const after = Date.now();
+  assert.match(ingest, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}000000Z$/);
+  const ms = Date.parse(ingest.replace(/000000Z$/, 'Z'));
+  assert.ok(ms >= before && ms <= after, `${ingest} within [${before}, ${after}]`);
+});

@@ -68,3 +68,14 @@ test('objects through filter() come out as the records logseal filter writes', (
   const seal = new LogSeal(undefined, { timeNs: TIME_NS });
   objects.forEach((o, i) => assert.deepEqual(seal.filter(o), JSON.parse(want[i]), `record ${i}`));
 });
+
+test('records beyond limits.max_record_bytes are cut as logseal filter cuts them', () => {
+  const big = JSON.stringify({ msg: 'x'.repeat(3 << 20), password: 'hunter2-secret' });
+  const input = `${big}\nplain ${'y'.repeat(2 << 20)}\n{"ok":1}\n`;
+  const want = cliFilter(input);
+  const seal = new LogSeal(undefined, { timeNs: TIME_NS });
+  assert.equal(seal.filterBatch(input), want);
+  assert.ok(seal.stats().cut >= 2, JSON.stringify(seal.stats()));
+  const one = new LogSeal(undefined, { timeNs: TIME_NS });
+  assert.equal(one.filterLine(big) + '\n', want.split('\n')[0] + '\n');
+});
