@@ -19,3 +19,6 @@ const hooks = pinoHooks(createFilter({ policy: '{"version":1}' }));
 const out: string = hooks.streamWrite('{"msg":"x"}\n');
 const format = winstonFormat({ chainSeed: '000102030405060708090a0b0c0d0e0f' });
 console.log(out, format.transform({ level: 'info', message: 'x' }));
+import { verify } from 'logseal';
+const report = verify('', { file: 'keyring.json' });
+console.log(report.ok, report.findings.map((f) => f.kind + ':' + f.line));

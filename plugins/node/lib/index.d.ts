@@ -80,3 +80,31 @@ export function pinoDestination(
 export function winstonFormat(seal?: SealLike): {
   transform(info: { [key: string | symbol]: any }): { [key: string | symbol]: any } | false;
 };
+
+/** One finding of `verify`. */
+export interface VerifyFinding {
+  /** modified, inserted, deleted, reordered, replayed, chain_break, unknown_key, unsealed, ... */
+  kind: string;
+  /** Problems fail verification; notes (duplicate, declared_gap, ...) do not. */
+  problem: boolean;
+  /** 1-based input line, 0 when not tied to one. */
+  line: number;
+  chain: string | null;
+  seq: number | null;
+  detail: string;
+}
+
+/** What `verify` found. */
+export interface VerifyReport {
+  ok: boolean;
+  records: number;
+  problems: number;
+  findings: VerifyFinding[];
+  chains: Array<{ chain: string; kid: string; verified: number; first_seq: number; last_seq: number; duplicates: number; declared_dropped: number; last_checkpoint: number | null }>;
+}
+
+/**
+ * Verifies sealed NDJSON against a keyring (JSON text, object, or `{ file }`), as `logseal verify`.
+ * @throws {Error} code `LOGSEAL_KEYRING` when the keyring is unreadable or holds no seal key
+ */
+export function verify(ndjson: string, keyring: string | object | { file: string }): VerifyReport;

@@ -5,7 +5,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { Core, PolicyFault } = require('../pkg/logseal_node.js');
+const { Core, PolicyFault, verify: verifyCore } = require('../pkg/logseal_node.js');
 
 /** A policy the core refused: `path` is the JSON path of the fault (`$.limits.max_depth`). */
 class PolicyError extends Error {
@@ -277,4 +277,29 @@ function winstonFormat(seal) {
   };
 }
 
-module.exports = { LogSeal, PolicyError, createFilter, pinoHooks, pinoDestination, winstonFormat, lineSplitter };
+/**
+ * Verifies sealed NDJSON (what a sealing policy wrote) against a keyring, as `logseal verify`
+ * does: `{ ok, records, problems, findings: [{ kind, problem, line, chain, seq, detail }], chains }`.
+ * `keyring` is the keyring's JSON text or object, or `{ file }` to read it.
+ */
+function verify(ndjson, keyring) {
+  let text;
+  if (keyring && typeof keyring === 'object' && typeof keyring.file === 'string') text = fs.readFileSync(keyring.file, 'utf8');
+  else if (typeof keyring === 'string') text = keyring;
+  else if (keyring && typeof keyring === 'object') text = JSON.stringify(keyring);
+  else throw new TypeError('logseal: verify needs a keyring (JSON text, object, or { file })');
+  if (typeof ndjson !== 'string') throw new TypeError('logseal: verify reads NDJSON text');
+  try {
+    return JSON.parse(verifyCore(ndjson, text));
+  } catch (e) {
+    if (e instanceof PolicyFault) {
+      const err = new Error(`keyring refused: ${e.problem}`);
+      err.code = 'LOGSEAL_KEYRING';
+      e.free();
+      throw err;
+    }
+    throw e;
+  }
+}
+
+module.exports = { verify, LogSeal, PolicyError, createFilter, pinoHooks, pinoDestination, winstonFormat, lineSplitter };

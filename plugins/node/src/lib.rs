@@ -216,6 +216,50 @@ impl Core {
     }
 }
 
+/// Verifies sealed NDJSON against a keyring (its JSON text; every seal key in it is accepted),
+/// as `logseal verify --json` does over one input: a JSON object
+/// `{"ok", "records", "problems", "findings": [{"kind", "problem", "line", "chain", "seq",
+/// "detail"}], "chains": [{"chain", "kid", "verified", "first_seq", "last_seq", ...}]}`.
+/// Throws (a [`PolicyFault`] at `keyring`) when the keyring is unreadable or holds no seal key.
+#[wasm_bindgen]
+pub fn verify(ndjson: &str, keyring: &str) -> Result<String, JsValue> {
+    use logseal::keys::{parse_keyring, KeySet, Purpose};
+    use logseal::verify::Verifier;
+    let keys = parse_keyring(keyring.as_bytes(), "keyring").map_err(|e| fault("keyring", e.to_string()))?;
+    let seal: Vec<_> = keys.into_iter().filter(|k| k.purpose == Purpose::Seal).collect();
+    if seal.is_empty() {
+        return Err(fault("keyring", "the keyring holds no seal keys".into()));
+    }
+    let mut verifier = Verifier::new(KeySet::new(seal));
+    let mut findings = Vec::new();
+    let body = ndjson.strip_suffix('\n').unwrap_or(ndjson);
+    if !ndjson.is_empty() {
+        for (i, line) in body.split('\n').enumerate() {
+            verifier.line(i as u64 + 1, line.as_bytes(), &mut findings);
+        }
+    }
+    let chains = verifier.finish(&mut findings);
+    let problems = findings.iter().filter(|f| f.kind.is_problem()).count();
+    let findings: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({"kind": f.kind.name(), "problem": f.kind.is_problem(), "line": f.line,
+                "chain": f.chain, "seq": f.seq, "detail": f.detail})
+        })
+        .collect();
+    let chains: Vec<_> = chains
+        .iter()
+        .map(|c| {
+            serde_json::json!({"chain": c.chain, "kid": c.kid, "verified": c.verified, "first_seq": c.first_seq,
+                "last_seq": c.last_seq, "duplicates": c.duplicates, "declared_dropped": c.declared_dropped,
+                "last_checkpoint": c.last_checkpoint})
+        })
+        .collect();
+    Ok(serde_json::json!({"ok": problems == 0, "records": verifier.records, "problems": problems,
+        "findings": findings, "chains": chains})
+    .to_string())
+}
+
 fn parse_seed(hex: &str) -> Option<[u8; CHAIN_RANDOM_BYTES]> {
     let mut seed = [0u8; CHAIN_RANDOM_BYTES];
     if hex.len() != 2 * CHAIN_RANDOM_BYTES {

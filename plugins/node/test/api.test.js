@@ -166,3 +166,31 @@ test('without timeNs the host time is the clock, in whole milliseconds', () => {
   const ms = Date.parse(ingest.replace(/000000Z$/, 'Z'));
   assert.ok(ms >= before && ms <= after, `${ingest} within [${before}, ${after}]`);
 });
+
+test('verify() agrees with logseal verify: sealed output passes, tampering is found', () => {
+  const { verify } = load();
+  const seal = new LogSeal({ version: 1, keys: { seal: 'file:' + keyring + '#demo-seal-1' }, seal: { instance: 'node-verify', checkpoint_every: 4 } }, { onWarning: () => {} });
+  const lines = [];
+  for (let i = 0; i < 12; i++) lines.push(seal.filterLine(JSON.stringify({ level: 'info', i })));
+  const text = lines.join('\n') + '\n';
+  const good = verify(text, { file: keyring });
+  assert.equal(good.ok, true, JSON.stringify(good.findings));
+  assert.equal(good.records, 12);
+  assert.equal(good.chains[0].verified, 12);
+  const dir = tmpdir('logseal-node-');
+  const file = path.join(dir, 'sealed.ndjson');
+  fs.writeFileSync(file, text);
+  assert.equal(cliVerify(file, keyring).status, 0);
+  // Changed, deleted and reordered records: found as logseal verify finds them.
+  const changed = verify(text.replace('"i":3', '"i":4'), fs.readFileSync(keyring, 'utf8'));
+  assert.equal(changed.ok, false);
+  assert.ok(changed.findings.some((f) => f.kind === 'modified' && f.line === 4), JSON.stringify(changed.findings));
+  const deleted = verify(lines.filter((_, i) => i !== 5).join('\n'), JSON.parse(fs.readFileSync(keyring, 'utf8')));
+  assert.ok(deleted.findings.some((f) => f.kind === 'deleted' && f.problem));
+  fs.writeFileSync(file, lines.filter((_, i) => i !== 5).join('\n') + '\n');
+  assert.equal(cliVerify(file, keyring).status, 1);
+  // A keyring without seal keys is refused, naming no secret.
+  assert.throws(() => verify(text, { version: 1, keys: [] }), (e) => e.code === 'LOGSEAL_KEYRING');
+  assert.throws(() => verify(text, '{'), (e) => e.code === 'LOGSEAL_KEYRING' && !e.message.includes(sealSecret));
+  assert.throws(() => verify(text), TypeError);
+});
