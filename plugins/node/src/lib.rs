@@ -81,8 +81,8 @@ impl PolicyFault {
     }
 }
 
-/// The JSON object the wrapper gets when its policy text is not UTF-8 or other faults without
-/// a core path: never happens for JS strings, kept so the mapping is total.
+/// A [`PolicyFault`] as the thrown JS value (`path` may also name an option: `chainSeed`,
+/// `keyring`).
 fn fault(path: &str, problem: String) -> JsValue {
     PolicyFault { path: path.to_string(), problem }.into()
 }
