@@ -194,3 +194,22 @@ test('verify() agrees with logseal verify: sealed output passes, tampering is fo
   assert.throws(() => verify(text, '{'), (e) => e.code === 'LOGSEAL_KEYRING' && !e.message.includes(sealSecret));
   assert.throws(() => verify(text), TypeError);
 });
+
+test('without Web Crypto a sealing policy marks records unsealed and encryption masks', () => {
+  const script = `
+    delete globalThis.crypto;
+    const { LogSeal } = require(${JSON.stringify(require('./helpers.js').packageDir)});
+    const warnings = [];
+    const seal = new LogSeal({ version: 1, keys: { seal: 'env:S', encrypt: 'env:E' }, seal: { instance: 'x' },
+      redact: { actions: { ssn: 'encrypt' } } }, { keys: { S: ${JSON.stringify(sealSecret)}, E: ${JSON.stringify(sealSecret)} }, onWarning: (m) => warnings.push(m) });
+    const out = seal.filterLine('{"ssn":"123-45-6789","msg":"x"}');
+    console.log(JSON.stringify({ sealing: seal.sealing, out, warnings, stats: seal.stats() }));`;
+  const r = JSON.parse(require('node:child_process').execFileSync(process.execPath, ['-e', script]).toString());
+  assert.equal(r.sealing, false);
+  assert.ok(r.warnings.some((w) => /no randomness/.test(w)), JSON.stringify(r.warnings));
+  const rec = JSON.parse(r.out);
+  assert.equal(typeof rec.logseal.error, 'object', r.out);
+  assert.equal(rec.logseal.seal, undefined);
+  assert.ok(!r.out.includes('123-45-6789'), r.out);
+  assert.equal(r.stats.errors, 1);
+});
