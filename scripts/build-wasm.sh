@@ -16,6 +16,9 @@ cp target/wasm32-wasip1/wasm/logseal_envoy.wasm "$out/logseal_envoy.wasm"
 # Vector's historical wasm transform (v0.10-v0.16): a WASI module with Vector's env imports.
 cargo build --locked -p logseal-vector --target wasm32-wasip1 --profile wasm
 cp target/wasm32-wasip1/wasm/logseal_vector.wasm "$out/logseal_vector.wasm"
+# The npm package's module (plugins/node/pkg/): the wasm-bindgen build for Node. Needs the
+# wasm-bindgen CLI at the crate's exact version (scripts/test.sh installs it).
+plugins/node/build.sh
 # The core alone, without CLI dependencies, for both targets hosts use.
 cargo build --locked -p logseal --lib --no-default-features --target wasm32-wasip1 --profile wasm
 cargo build --locked -p logseal --lib --no-default-features --target wasm32-unknown-unknown --profile wasm

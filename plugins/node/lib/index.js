@@ -1,0 +1,305 @@
+'use strict';
+// The logseal npm package: the logseal core (compiled to WebAssembly) behind a small API, and
+// its pino and winston integrations. Every record is filtered in process, with the same bytes
+// as `logseal filter` for the same input, policy and time.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { Core, PolicyFault, verify: verifyCore } = require('../pkg/logseal_node.js');
+
+/** A policy the core refused: `path` is the JSON path of the fault (`$.limits.max_depth`). */
+class PolicyError extends Error {
+  constructor(faultPath, problem) {
+    super(`policy refused at ${faultPath}: ${problem}`);
+    this.name = 'PolicyError';
+    this.path = faultPath;
+    this.problem = problem;
+  }
+}
+
+// What a record becomes when the wasm module itself failed (a trap): nothing of the record,
+// only the error marker under the reserved key, as the core writes its own error records.
+const TRAP_RECORD =
+  '{"logseal":{"v":1,"error":{"kind":"host","detail":"the logseal wasm module failed on this record; it was withheld"}}}';
+
+function policyText(policy) {
+  if (policy === undefined || policy === null) return '';
+  if (typeof policy === 'string') return policy;
+  if (typeof policy === 'object') return JSON.stringify(policy);
+  throw new TypeError('logseal: policy must be a JSON string, an object, or undefined for the default policy');
+}
+
+function host(options) {
+  const keys = options.keys || {};
+  const env = options.env || process.env;
+  const onWarning = options.onWarning || ((m) => process.emitWarning(m, 'LogsealWarning'));
+  return {
+    env(name) {
+      if (Object.prototype.hasOwnProperty.call(keys, name)) return String(keys[name]);
+      const v = env[name];
+      return v === undefined ? undefined : String(v);
+    },
+    readFile(p) {
+      try {
+        return fs.readFileSync(p);
+      } catch (e) {
+        // Only the error code goes back: the core names the path, never file content.
+        throw String(e && e.code ? e.code : 'cannot read');
+      }
+    },
+    warn(message) {
+      onWarning(message);
+    },
+  };
+}
+
+/**
+ * One filter: a compiled policy, its hash chain and counters. Not shared between threads
+ * (each worker makes its own).
+ */
+class LogSeal {
+  /**
+   * @param {string|object} [policy] the policy (JSON text or object); omitted: the built-in default
+   * @param {object} [options] keys, env, baseDir, onWarning; timeNs and chainSeed for tests only
+   */
+  constructor(policy, options = {}) {
+    this._args = [
+      policyText(policy),
+      host(options),
+      path.resolve(options.baseDir || process.cwd()),
+      options.chainSeed === undefined ? undefined : String(options.chainSeed),
+      options.timeNs === undefined ? undefined : BigInt(options.timeNs),
+    ];
+    this._core = LogSeal._make(this._args);
+    this._failures = 0;
+  }
+
+  static _make(args) {
+    try {
+      return new Core(...args);
+    } catch (e) {
+      if (e instanceof PolicyFault) {
+        const err = new PolicyError(e.path, e.problem);
+        e.free();
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  /** Loads the policy file at `file`; its `file:` key references resolve from its directory. */
+  static fromFile(file, options = {}) {
+    const text = fs.readFileSync(file, 'utf8');
+    return new LogSeal(text, { baseDir: path.dirname(path.resolve(file)), ...options });
+  }
+
+  // Runs `f` on the core; a trap (a bug in logseal) withholds the record, never returns it raw,
+  // and starts a fresh core from the same policy (a sealing policy starts a new chain).
+  _call(f, fallback) {
+    try {
+      return f(this._core);
+    } catch (e) {
+      this._failures += 1;
+      try {
+        this._core = LogSeal._make(this._args);
+      } catch (_) {
+        // The policy loaded before; keep the old object, whose calls will fail closed too.
+      }
+      return fallback;
+    }
+  }
+
+  /**
+   * Filters one record given as a line of text: the filtered JSON object as one line (no
+   * `\n`), or null when the policy sampled it away. A line that is not JSON becomes
+   * `{"message": ...}`, as in `logseal filter`.
+   */
+  filterLine(line) {
+    if (typeof line !== 'string') return this._call((c) => c.host_error(1), TRAP_RECORD);
+    const out = this._call((c) => c.filter_line(line), TRAP_RECORD);
+    return out === undefined ? null : out;
+  }
+
+  /**
+   * Filters NDJSON text (records separated by `\n`): the kept records, each ending in `\n`.
+   * Same output as `logseal filter` on the same text.
+   */
+  filterBatch(ndjson) {
+    if (typeof ndjson !== 'string') return this._call((c) => c.host_error(1), TRAP_RECORD) + '\n';
+    // A trap withholds the whole batch: one marker per input line, so counts still add up.
+    return this._call((c) => c.filter_batch(ndjson), null) ?? markers(ndjson);
+  }
+
+  /**
+   * Filters one record (an object, or a JSON string): the filtered object, or null when
+   * sampled away. An object that JSON cannot serialise becomes an error record.
+   */
+  filter(record) {
+    let line;
+    if (typeof record === 'string') {
+      line = record;
+    } else if (record !== null && typeof record === 'object') {
+      try {
+        line = JSON.stringify(record);
+      } catch (_) {
+        return JSON.parse(this._call((c) => c.host_error(0), TRAP_RECORD));
+      }
+    } else {
+      return JSON.parse(this._call((c) => c.host_error(1), TRAP_RECORD));
+    }
+    const out = this.filterLine(line);
+    return out === null ? null : JSON.parse(out);
+  }
+
+  /** Counters since the filter was made, plus `failures` (wasm traps, each a withheld record). */
+  stats() {
+    const s = JSON.parse(this._call((c) => c.stats(), '{}'));
+    s.failures = this._failures;
+    return s;
+  }
+
+  /** Whether the policy seals and its hash chain is running. */
+  get sealing() {
+    return this._call((c) => c.sealing(), false);
+  }
+}
+
+function markers(ndjson) {
+  const body = ndjson.endsWith('\n') ? ndjson.slice(0, -1) : ndjson;
+  if (ndjson === '') return '';
+  return body.split('\n').map(() => TRAP_RECORD + '\n').join('');
+}
+
+/** Shorthand for `new LogSeal(policy, options)`. */
+function createFilter({ policy, ...options } = {}) {
+  return new LogSeal(policy, options);
+}
+
+// A LogSeal from what integrations accept: an instance, or the LogSeal arguments.
+function toSeal(seal) {
+  if (seal instanceof LogSeal) return seal;
+  return createFilter(seal || {});
+}
+
+// Keeps the partial last line of each write until its `\n` arrives, so a record is filtered
+// whole even when a writer splits it.
+function lineSplitter(seal) {
+  let tail = '';
+  return {
+    push(chunk) {
+      const text = tail + chunk;
+      const end = text.lastIndexOf('\n');
+      if (end < 0) {
+        tail = text;
+        return '';
+      }
+      tail = text.slice(end + 1);
+      return seal.filterBatch(text.slice(0, end + 1));
+    },
+    flush() {
+      const rest = tail;
+      tail = '';
+      return rest === '' ? '' : seal.filterBatch(rest);
+    },
+  };
+}
+
+/**
+ * pino `hooks`: `pino({ hooks: logseal.pinoHooks(seal) })`. Each serialised line is filtered
+ * on the main thread before it reaches any destination or transport.
+ */
+function pinoHooks(seal) {
+  const s = toSeal(seal);
+  return {
+    streamWrite(line) {
+      const out = s.filterLine(line);
+      return out === null ? '' : out + '\n';
+    },
+  };
+}
+
+/**
+ * A pino destination: `pino(opts, logseal.pinoDestination(seal, dest))`. Filters every line,
+ * then writes it to `dest` (default process.stdout; anything with `write(string)`).
+ */
+function pinoDestination(seal, dest = process.stdout) {
+  const lines = lineSplitter(toSeal(seal));
+  return {
+    write(chunk) {
+      const out = lines.push(String(chunk));
+      if (out !== '') dest.write(out);
+      return true;
+    },
+    flushSync() {
+      const out = lines.flush();
+      if (out !== '') dest.write(out);
+    },
+    end() {
+      this.flushSync();
+      if (dest !== process.stdout && dest !== process.stderr && typeof dest.end === 'function') dest.end();
+    },
+  };
+}
+
+const MESSAGE = Symbol.for('message');
+
+/**
+ * A winston format: `format.combine(format.timestamp(), format.json(), logseal.winstonFormat(seal))`.
+ * Last in the chain: it filters the final line (`info[Symbol.for('message')]`, made by
+ * `format.json()`, or serialises `info` itself when absent), and replaces `info`'s fields by
+ * the filtered ones, so a later format cannot bring back what was redacted. Sampled-away
+ * records are dropped.
+ */
+function winstonFormat(seal) {
+  const s = toSeal(seal);
+  return {
+    transform(info) {
+      let line = info[MESSAGE];
+      if (typeof line !== 'string') {
+        try {
+          line = JSON.stringify(info);
+        } catch (_) {
+          line = undefined;
+        }
+      }
+      const out = line === undefined ? s.filterLine(undefined) : s.filterLine(line);
+      if (out === null) return false;
+      const level = info.level;
+      for (const k of Object.keys(info)) delete info[k];
+      Object.assign(info, JSON.parse(out));
+      // Transports route by level; the filtered record keeps it unless the policy removed it.
+      if (info.level === undefined && typeof level === 'string') {
+        Object.defineProperty(info, 'level', { value: level, enumerable: false, writable: true, configurable: true });
+      }
+      info[MESSAGE] = out;
+      return info;
+    },
+  };
+}
+
+/**
+ * Verifies sealed NDJSON (what a sealing policy wrote) against a keyring, as `logseal verify`
+ * does: `{ ok, records, problems, findings: [{ kind, problem, line, chain, seq, detail }], chains }`.
+ * `keyring` is the keyring's JSON text or object, or `{ file }` to read it.
+ */
+function verify(ndjson, keyring) {
+  let text;
+  if (keyring && typeof keyring === 'object' && typeof keyring.file === 'string') text = fs.readFileSync(keyring.file, 'utf8');
+  else if (typeof keyring === 'string') text = keyring;
+  else if (keyring && typeof keyring === 'object') text = JSON.stringify(keyring);
+  else throw new TypeError('logseal: verify needs a keyring (JSON text, object, or { file })');
+  if (typeof ndjson !== 'string') throw new TypeError('logseal: verify reads NDJSON text');
+  try {
+    return JSON.parse(verifyCore(ndjson, text));
+  } catch (e) {
+    if (e instanceof PolicyFault) {
+      const err = new Error(`keyring refused: ${e.problem}`);
+      err.code = 'LOGSEAL_KEYRING';
+      e.free();
+      throw err;
+    }
+    throw e;
+  }
+}
+
+module.exports = { verify, LogSeal, PolicyError, createFilter, pinoHooks, pinoDestination, winstonFormat, lineSplitter };

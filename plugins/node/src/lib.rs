@@ -1,0 +1,286 @@
+//! The wasm module of the `logseal` npm package (wasm32-unknown-unknown, wasm-bindgen).
+//! Glue only: all filtering lives in the `logseal` core. The JavaScript wrapper
+//! (`plugins/node/lib/`) is the public API; this module's exports are its private interface.
+//!
+//! What the host provides, through a `Host` object: environment variables for `env:` key
+//! references, file reads for `file:` references, a sink for warnings. Randomness (hash chain
+//! starts, encryption nonces) comes from the host's Web Crypto `crypto.getRandomValues`; when
+//! it fails, a sealing policy's records go out unsealed and marked, encrypted fields masked.
+//!
+//! Nothing here panics: a refused policy is a thrown [`PolicyFault`] (JSON path + problem),
+//! every record comes back filtered or marked, or `undefined` when sampled away.
+
+use logseal::policy::{Environment, Plan};
+use logseal::stage::seal::CHAIN_RANDOM_BYTES;
+use logseal::{Context, Filter, Outcome};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The JavaScript side of the policy environment (see `lib/index.js`).
+    pub type Host;
+    #[wasm_bindgen(method, catch)]
+    fn env(this: &Host, name: &str) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = readFile)]
+    fn read_file(this: &Host, path: &str) -> Result<Option<Vec<u8>>, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn warn(this: &Host, message: &str) -> Result<(), JsValue>;
+
+    /// Web Crypto, a global in Node >= 19 (`globalThis.crypto === require('node:crypto').webcrypto`).
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
+    fn get_random_values(buf: &mut [u8]) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now_ms() -> f64;
+}
+
+/// The host's randomness; false when Web Crypto is missing or failed.
+fn fill_random(buf: &mut [u8]) -> bool {
+    // getRandomValues refuses more than 65,536 bytes per call.
+    buf.chunks_mut(65_536).all(|chunk| get_random_values(chunk).is_ok())
+}
+
+struct JsEnvironment<'a>(&'a Host);
+
+impl Environment for JsEnvironment<'_> {
+    fn read_file(&self, path: &str) -> Result<Vec<u8>, String> {
+        match self.0.read_file(path) {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err("no such file".into()),
+            // The JS side reports the error code only (ENOENT, EACCES), never file content.
+            Err(e) => Err(e.as_string().unwrap_or_else(|| "cannot read".into())),
+        }
+    }
+    fn var(&self, name: &str) -> Option<String> {
+        self.0.env(name).ok().flatten()
+    }
+    fn warn(&self, message: &str) {
+        let _ = self.0.warn(message);
+    }
+}
+
+/// A refused policy: where (a JSON path such as `$.limits.max_depth`) and what is wrong.
+/// Thrown by [`Core::new`]; the wrapper turns it into a `PolicyError`.
+#[wasm_bindgen]
+pub struct PolicyFault {
+    path: String,
+    problem: String,
+}
+
+#[wasm_bindgen]
+impl PolicyFault {
+    /// JSON path of the fault, `$` for the document itself.
+    #[wasm_bindgen(getter)]
+    pub fn path(&self) -> String {
+        self.path.clone()
+    }
+    /// What is wrong there.
+    #[wasm_bindgen(getter)]
+    pub fn problem(&self) -> String {
+        self.problem.clone()
+    }
+}
+
+/// A [`PolicyFault`] as the thrown JS value (`path` may also name an option: `chainSeed`,
+/// `keyring`).
+fn fault(path: &str, problem: String) -> JsValue {
+    PolicyFault { path: path.to_string(), problem }.into()
+}
+
+/// One filter: a compiled policy, its hash chain and counters, and a reused output buffer.
+#[wasm_bindgen]
+pub struct Core {
+    filter: Filter,
+    out: Vec<u8>,
+    /// Fixed host time for every record (tests); None: the host clock.
+    time_ns: Option<i64>,
+    /// Longest prefix of a record handed to the core, as `logseal filter` reads it: longer
+    /// records are cut and marked by the core, with their full length declared.
+    cap: usize,
+}
+
+#[wasm_bindgen]
+impl Core {
+    /// Compiles `policy` (JSON text; empty: the built-in default policy). `base_dir` resolves
+    /// relative `file:` key references. `chain_seed` (32 hex digits, tests only) replaces the
+    /// host randomness that starts a sealing policy's chain; `time_ns` fixes the host time.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: &str, host: &Host, base_dir: Option<String>, chain_seed: Option<String>, time_ns: Option<i64>) -> Result<Core, JsValue> {
+        let plan = if policy.trim().is_empty() {
+            Plan::default_policy()
+        } else {
+            Plan::load(policy, &JsEnvironment(host), base_dir.as_deref()).map_err(|e| fault(&e.path, e.problem.to_string()))?
+        };
+        let seed = match chain_seed.as_deref() {
+            None => None,
+            Some(hex) => Some(parse_seed(hex).ok_or_else(|| fault("chainSeed", "expected 32 hex digits".into()))?),
+        };
+        let cap = (plan.limits.max_record_bytes as usize).saturating_add(1);
+        let mut filter = Filter::new(plan);
+        filter.set_random(Box::new(fill_random));
+        if filter.plan().sealer.is_some() {
+            let random = seed.or_else(|| {
+                let mut r = [0u8; CHAIN_RANDOM_BYTES];
+                fill_random(&mut r).then_some(r)
+            });
+            match random {
+                Some(r) => filter.start_chain(&r),
+                // Never a guessable chain id: the core marks the records instead.
+                None => {
+                    let _ = host.warn("no randomness from crypto.getRandomValues: records go out unsealed and marked");
+                }
+            }
+        }
+        Ok(Core { filter, out: Vec::new(), time_ns, cap })
+    }
+
+    /// Filters one record (a line, with or without its `\n`): the filtered JSON object, or
+    /// `undefined` when the policy sampled it away.
+    pub fn filter_line(&mut self, line: &str) -> Option<String> {
+        let time_ns = self.now();
+        if self.process(line.as_bytes(), time_ns) == Outcome::Dropped {
+            return None;
+        }
+        Some(self.out_text(time_ns))
+    }
+
+    /// Filters NDJSON: every `\n`-separated line (a final line end is optional) is one record,
+    /// as `logseal filter` reads stdin; returns the kept records, each ending in `\n`.
+    pub fn filter_batch(&mut self, ndjson: &str) -> String {
+        let time_ns = self.now();
+        let body = ndjson.strip_suffix('\n').unwrap_or(ndjson);
+        let mut all = String::with_capacity(ndjson.len() + ndjson.len() / 4);
+        if ndjson.is_empty() {
+            return all;
+        }
+        for line in body.split('\n') {
+            if self.process(line.as_bytes(), time_ns) != Outcome::Dropped {
+                all.push_str(&self.out_text(time_ns));
+                all.push('\n');
+            }
+        }
+        all
+    }
+
+    /// The counters as a JSON object: records, emitted, dropped, errors, cut, sampled_out,
+    /// rate_limited, duplicates, evictions, sealed.
+    pub fn stats(&self) -> String {
+        self.filter.counters().to_json()
+    }
+
+    /// An error-marked record (nothing of the original) for a record the wrapper could not
+    /// hand over: `code` 0, not serialisable to JSON (circular, BigInt); 1, not a string or
+    /// an object. Counted like every record.
+    pub fn host_error(&mut self, code: u32) -> String {
+        let reason = match code {
+            0 => "the record could not be serialised to JSON (circular reference or BigInt)",
+            _ => "the record was neither a string nor an object",
+        };
+        let time_ns = self.now();
+        self.filter.host_error(reason, time_ns, &mut self.out);
+        self.out_text(time_ns)
+    }
+
+    /// Whether the policy seals and its hash chain is running.
+    pub fn sealing(&self) -> bool {
+        self.filter.chain().is_some()
+    }
+}
+
+impl Core {
+    fn now(&self) -> i64 {
+        // Date.now() is whole milliseconds (an f64 product would write ...737999872 ns);
+        // a clock beyond i64 saturates.
+        self.time_ns.unwrap_or_else(|| (date_now_ms() as i64).saturating_mul(1_000_000))
+    }
+
+    fn process(&mut self, line: &[u8], time_ns: i64) -> Outcome {
+        let (bytes, declared_len) = match line.get(..self.cap) {
+            Some(head) if head.len() < line.len() => (head, Some(line.len() as u64)),
+            _ => (line, None),
+        };
+        let ctx = Context { time_ns, tag: b"", declared_len };
+        self.filter.process(bytes, &ctx, &mut self.out)
+    }
+
+    /// The output as text. The core writes UTF-8 JSON; should that ever fail, the record goes
+    /// out as an error record rather than as lossy or raw bytes.
+    fn out_text(&mut self, time_ns: i64) -> String {
+        match std::str::from_utf8(&self.out) {
+            Ok(text) => text.to_string(),
+            Err(_) => {
+                self.filter.host_error("the filtered record was not UTF-8", time_ns, &mut self.out);
+                String::from_utf8_lossy(&self.out).into_owned()
+            }
+        }
+    }
+}
+
+/// Verifies sealed NDJSON against a keyring (its JSON text; every seal key in it is accepted),
+/// as `logseal verify --json` does over one input: a JSON object
+/// `{"ok", "records", "problems", "findings": [{"kind", "problem", "line", "chain", "seq",
+/// "detail"}], "chains": [{"chain", "kid", "verified", "first_seq", "last_seq", ...}]}`.
+/// Throws (a [`PolicyFault`] at `keyring`) when the keyring is unreadable or holds no seal key.
+#[wasm_bindgen]
+pub fn verify(ndjson: &str, keyring: &str) -> Result<String, JsValue> {
+    use logseal::keys::{parse_keyring, KeySet, Purpose};
+    use logseal::verify::Verifier;
+    let keys = parse_keyring(keyring.as_bytes(), "keyring").map_err(|e| fault("keyring", e.to_string()))?;
+    let seal: Vec<_> = keys.into_iter().filter(|k| k.purpose == Purpose::Seal).collect();
+    if seal.is_empty() {
+        return Err(fault("keyring", "the keyring holds no seal keys".into()));
+    }
+    let mut verifier = Verifier::new(KeySet::new(seal));
+    let mut findings = Vec::new();
+    let body = ndjson.strip_suffix('\n').unwrap_or(ndjson);
+    if !ndjson.is_empty() {
+        for (i, line) in body.split('\n').enumerate() {
+            verifier.line(i as u64 + 1, line.as_bytes(), &mut findings);
+        }
+    }
+    let chains = verifier.finish(&mut findings);
+    let problems = findings.iter().filter(|f| f.kind.is_problem()).count();
+    let findings: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({"kind": f.kind.name(), "problem": f.kind.is_problem(), "line": f.line,
+                "chain": f.chain, "seq": f.seq, "detail": f.detail})
+        })
+        .collect();
+    let chains: Vec<_> = chains
+        .iter()
+        .map(|c| {
+            serde_json::json!({"chain": c.chain, "kid": c.kid, "verified": c.verified, "first_seq": c.first_seq,
+                "last_seq": c.last_seq, "duplicates": c.duplicates, "declared_dropped": c.declared_dropped,
+                "last_checkpoint": c.last_checkpoint})
+        })
+        .collect();
+    Ok(serde_json::json!({"ok": problems == 0, "records": verifier.records, "problems": problems,
+        "findings": findings, "chains": chains})
+    .to_string())
+}
+
+fn parse_seed(hex: &str) -> Option<[u8; CHAIN_RANDOM_BYTES]> {
+    let mut seed = [0u8; CHAIN_RANDOM_BYTES];
+    if hex.len() != 2 * CHAIN_RANDOM_BYTES {
+        return None;
+    }
+    for (i, byte) in seed.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(seed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_are_32_hex_digits() {
+        assert_eq!(parse_seed("000102030405060708090a0b0c0d0e0f").map(|s| s[15]), Some(15));
+        assert_eq!(parse_seed("00"), None);
+        assert_eq!(parse_seed("zz0102030405060708090a0b0c0d0e0f"), None);
+        // Multi-byte characters must not split a char boundary into a panic.
+        assert_eq!(parse_seed("é0102030405060708090a0b0c0d0e0f"), None);
+    }
+}
