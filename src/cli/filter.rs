@@ -2,7 +2,7 @@
 
 use super::env::{io_reason, load_or_report};
 use super::{exit, is_help, usage, Args};
-use logseal::stage::seal::CHAIN_RANDOM_BYTES;
+use logseal::stage::seal::{parse_chain_seed, CHAIN_RANDOM_BYTES};
 use logseal::{Context, Filter, Outcome};
 use std::io::{self, BufRead, BufWriter, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -46,7 +46,7 @@ pub fn run(args: &[String]) -> i32 {
         Ok(plan) => plan,
         Err(code) => return code,
     };
-    let seed = match args.get("chain-seed").map(parse_seed) {
+    let seed = match args.get("chain-seed").map(parse_chain_seed) {
         None => None,
         Some(Some(s)) => Some(s),
         Some(None) => return usage("--chain-seed takes 32 hex digits", HELP),
@@ -108,16 +108,6 @@ pub fn run(args: &[String]) -> i32 {
     }
 }
 
-fn parse_seed(hex: &str) -> Option<[u8; CHAIN_RANDOM_BYTES]> {
-    let mut seed = [0u8; CHAIN_RANDOM_BYTES];
-    if hex.len() != 2 * CHAIN_RANDOM_BYTES {
-        return None;
-    }
-    for (i, byte) in seed.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(seed)
-}
 
 fn now_ns() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64)

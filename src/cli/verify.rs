@@ -157,11 +157,7 @@ fn summary(out: &mut impl Write, chains: &[ChainSummary], v: &Verifier, problems
     if json {
         let list: Vec<_> = chains
             .iter()
-            .map(|c| {
-                serde_json::json!({"chain": c.chain, "kid": c.kid, "verified": c.verified, "first_seq": c.first_seq,
-                    "last_seq": c.last_seq, "duplicates": c.duplicates, "declared_dropped": c.declared_dropped,
-                    "last_checkpoint": c.last_checkpoint})
-            })
+            .map(ChainSummary::to_json)
             .collect();
         let v = serde_json::json!({"summary": {"ok": problems == 0, "records": v.records, "problems": problems,
             "chains": list, "transport_fields": v.transport}});

@@ -43,6 +43,25 @@ pub const CHAIN_CONTEXT: &[u8] = b"logseal-seal-chain-1\n";
 /// Bytes of randomness in a chain id.
 pub const CHAIN_RANDOM_BYTES: usize = 16;
 
+/// A fixed chain seed written as 32 hex digits (`--chain-seed`, `chainSeed`), for tests and
+/// reproducible runs; None for anything else.
+///
+/// ```
+/// use logseal::stage::seal::parse_chain_seed;
+/// assert_eq!(parse_chain_seed("000102030405060708090a0b0c0d0e0f").map(|s| s[15]), Some(15));
+/// assert_eq!(parse_chain_seed("00"), None);
+/// ```
+pub fn parse_chain_seed(hex: &str) -> Option<[u8; CHAIN_RANDOM_BYTES]> {
+    let mut seed = [0u8; CHAIN_RANDOM_BYTES];
+    if hex.len() != 2 * CHAIN_RANDOM_BYTES {
+        return None;
+    }
+    for (i, byte) in seed.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(seed)
+}
+
 /// The compiled `seal` section of a policy.
 #[derive(Clone, Debug)]
 pub struct Sealer {
@@ -239,6 +258,13 @@ pub fn prepared(chain: &HmacSha256, body: &[u8], seal: &[u8]) -> HmacSha256 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chain_seeds_are_32_hex_digits() {
+        assert_eq!(parse_chain_seed("zz0102030405060708090a0b0c0d0e0f"), None);
+        // Multi-byte characters must not split a char boundary into a panic.
+        assert_eq!(parse_chain_seed("é0102030405060708090a0b0c0d0e0f"), None);
+    }
     use crate::keys::{Purpose, Secret};
     use crate::verify::{FindingKind, Verifier};
     use crate::{Context, Filter, Plan};

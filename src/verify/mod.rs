@@ -145,6 +145,15 @@ pub struct ChainSummary {
     pub last_checkpoint: Option<u64>,
 }
 
+impl ChainSummary {
+    /// The summary as JSON, as `verify --json` and the Node package report it (no MAC).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({"chain": self.chain, "kid": self.kid, "verified": self.verified, "first_seq": self.first_seq,
+            "last_seq": self.last_seq, "duplicates": self.duplicates, "declared_dropped": self.declared_dropped,
+            "last_checkpoint": self.last_checkpoint})
+    }
+}
+
 /// A head remembered from an earlier run (`--state`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Head {

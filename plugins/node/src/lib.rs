@@ -11,7 +11,8 @@
 //! every record comes back filtered or marked, or `undefined` when sampled away.
 
 use logseal::policy::{Environment, Plan};
-use logseal::stage::seal::CHAIN_RANDOM_BYTES;
+use logseal::stage::seal::{parse_chain_seed, CHAIN_RANDOM_BYTES};
+use logseal::verify::ChainSummary;
 use logseal::{Context, Filter, Outcome};
 use wasm_bindgen::prelude::*;
 
@@ -113,7 +114,7 @@ impl Core {
         };
         let seed = match chain_seed.as_deref() {
             None => None,
-            Some(hex) => Some(parse_seed(hex).ok_or_else(|| fault("chainSeed", "expected 32 hex digits".into()))?),
+            Some(hex) => Some(parse_chain_seed(hex).ok_or_else(|| fault("chainSeed", "expected 32 hex digits".into()))?),
         };
         let cap = (plan.limits.max_record_bytes as usize).saturating_add(1);
         let mut filter = Filter::new(plan);
@@ -249,38 +250,9 @@ pub fn verify(ndjson: &str, keyring: &str) -> Result<String, JsValue> {
         .collect();
     let chains: Vec<_> = chains
         .iter()
-        .map(|c| {
-            serde_json::json!({"chain": c.chain, "kid": c.kid, "verified": c.verified, "first_seq": c.first_seq,
-                "last_seq": c.last_seq, "duplicates": c.duplicates, "declared_dropped": c.declared_dropped,
-                "last_checkpoint": c.last_checkpoint})
-        })
+        .map(ChainSummary::to_json)
         .collect();
     Ok(serde_json::json!({"ok": problems == 0, "records": verifier.records, "problems": problems,
         "findings": findings, "chains": chains})
     .to_string())
-}
-
-fn parse_seed(hex: &str) -> Option<[u8; CHAIN_RANDOM_BYTES]> {
-    let mut seed = [0u8; CHAIN_RANDOM_BYTES];
-    if hex.len() != 2 * CHAIN_RANDOM_BYTES {
-        return None;
-    }
-    for (i, byte) in seed.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(seed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn seeds_are_32_hex_digits() {
-        assert_eq!(parse_seed("000102030405060708090a0b0c0d0e0f").map(|s| s[15]), Some(15));
-        assert_eq!(parse_seed("00"), None);
-        assert_eq!(parse_seed("zz0102030405060708090a0b0c0d0e0f"), None);
-        // Multi-byte characters must not split a char boundary into a panic.
-        assert_eq!(parse_seed("é0102030405060708090a0b0c0d0e0f"), None);
-    }
 }
