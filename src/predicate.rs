@@ -263,7 +263,7 @@ fn compile_at(value: &Value, path: &str, depth: usize) -> Result<Predicate, Poli
         "prefix" => Predicate::Prefix { field, prefix: fv.str()?.as_bytes().into(), ignore_case },
         "regex" => {
             let regex = crate::policy::compile_regex(fv.str()?)
-                .map_err(|e| PolicyError::new(&p, Problem::Invalid(format!("invalid regex: {e}"))))?;
+                .map_err(|e| PolicyError::new(&p, Problem::Invalid(crate::policy::describe_regex_error(&e))))?;
             Predicate::Regex { field, regex }
         }
         "range" => {

@@ -124,6 +124,11 @@ fn inputs_outputs_and_tls_are_as_documented() {
     let input = sections(&conf, "input")[0];
     assert_eq!(input["name"], "tail");
     assert!(example().join(&input["path"]).exists());
+    // A line over buffer_max_size makes tail stop reading the file unless it skips long lines;
+    // every line logseal can take (cut and marked beyond max_record_bytes) must fit.
+    assert_eq!(input["skip_long_lines"], "on", "without it tail stops at the first long line");
+    let policy: serde_json::Value = serde_json::from_slice(&std::fs::read(example().join("logseal.json")).unwrap()).unwrap();
+    assert!(bytes(&input["buffer_max_size"]) > policy["limits"]["max_record_bytes"].as_u64().unwrap());
     let service = sections(&conf, "service")[0];
     let parsers = std::fs::read_to_string(example().join(&service["parsers_file"])).unwrap();
     assert!(parsers.contains("name        json") && parsers.contains("format      json"));
@@ -153,4 +158,29 @@ fn the_policy_loads_from_the_accessible_paths_with_its_keys() {
 
 fn normalise(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Fluent Bit's classic format has no end-of-line comments: `event_format json # required`
+/// would set the value `json # required`. The docs' snippets must be copyable.
+#[test]
+fn the_documented_classic_snippets_have_no_end_of_line_comments() {
+    for page in ["docs/fluent-bit.md", "README.md"] {
+        let text = std::fs::read_to_string(root().join(page)).unwrap();
+        let mut in_ini = false;
+        for line in text.lines() {
+            if line.trim_start().starts_with("```") {
+                in_ini = line.trim() == "```ini";
+                continue;
+            }
+            if in_ini && !line.trim_start().starts_with('#') {
+                assert!(!line.contains('#'), "{page}: an end-of-line comment in a classic config line: {line}");
+            }
+        }
+    }
+    for conf in ["fluent-bit.conf", "parsers.conf"] {
+        let text = std::fs::read_to_string(example().join(conf)).unwrap();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            assert!(!line.contains(" #"), "{conf}: an end-of-line comment: {line}");
+        }
+    }
 }

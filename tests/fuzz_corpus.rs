@@ -1,5 +1,5 @@
 //! Replays the fuzz corpora and every crash artifact as ordinary stable tests, so what the
-//! fuzzers found stays fixed. Run the fuzzers themselves by hand (README, "Fuzzing").
+//! fuzzers found stays fixed. Run the fuzzers themselves by hand (docs/development.md, "Fuzzing").
 
 mod common;
 #[path = "support/invariants.rs"]

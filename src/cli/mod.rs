@@ -12,7 +12,7 @@ mod verify;
 
 use logseal::policy::builtin;
 
-/// Exit codes, as documented in `logseal --help` and the README.
+/// Exit codes, as documented in `logseal --help` and docs/cli.md.
 pub mod exit {
     /// Success (`check`: the policy is valid).
     pub const OK: i32 = 0;

@@ -364,6 +364,37 @@ pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex, regex::Error>
     regex::bytes::RegexBuilder::new(pattern).unicode(false).size_limit(1 << 20).build()
 }
 
+/// What is wrong with a policy regex, without quoting it: the regex crate's own message
+/// repeats the pattern, and a pattern may hold the very words a team wants hidden (a codename,
+/// a customer's id). Gives the fault and the character position where the crate names one.
+///
+/// ```
+/// let e = logseal::policy::compile_regex("ab(c").unwrap_err();
+/// assert_eq!(logseal::policy::describe_regex_error(&e), "invalid regex: unclosed group (at character 3)");
+/// ```
+pub fn describe_regex_error(e: &regex::Error) -> String {
+    match e {
+        regex::Error::Syntax(text) => {
+            let fault = text.lines().rev().find_map(|l| l.strip_prefix("error: ")).unwrap_or("syntax error");
+            // The crate prints the pattern indented by four spaces, then a line of `^` (and `~`)
+            // under the fault; its first `^` gives the position (characters, from 1).
+            let at = text
+                .lines()
+                .find(|l| l.contains('^') && l.trim().chars().all(|c| c == '^' || c == '~'))
+                .and_then(|l| l.find('^'))
+                .map(|col| col.saturating_sub(4) + 1);
+            match at {
+                Some(at) => format!("invalid regex: {fault} (at character {at})"),
+                None => format!("invalid regex: {fault}"),
+            }
+        }
+        regex::Error::CompiledTooBig(limit) => {
+            format!("invalid regex: it compiles to more than {limit} bytes; make it smaller")
+        }
+        _ => "invalid regex".to_string(),
+    }
+}
+
 /// Kind names, for `disable`; `actions` also takes `default`.
 const KIND_NAMES: &[&str] = &[
     "card", "cvv", "ssn", "national_id", "iban", "bank_account", "email", "phone", "password", "secret", "token",
@@ -388,7 +419,7 @@ fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
     let regex = match o.get("regex") {
         Some((r, rp)) => {
             let text = Field::new(r, &rp).str()?;
-            compile_regex(text).map_err(|e| PolicyError::new(&rp, Problem::Invalid(format!("invalid regex: {e}"))))?;
+            compile_regex(text).map_err(|e| PolicyError::new(&rp, Problem::Invalid(describe_regex_error(&e))))?;
             Some(text.to_string())
         }
         None => None,
@@ -574,7 +605,16 @@ mod tests {
         assert_eq!(err(r#"{"version":1,"redact":{"actions":{"card":"blur"}}}"#), "$.redact.actions.card: expected one of: mask, partial, partial_first6, hash, drop, encrypt");
         assert!(err(r#"{"version":1,"redact":{"actions":{"cards":"mask"}}}"#).starts_with("$.redact.actions.cards: unknown key; expected one of: default, card,"));
         assert!(err(r#"{"version":1,"redact":{"disable":["emails"]}}"#).starts_with("$.redact.disable[0]: expected one of: card,"));
-        assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"x","regex":"("}]}}"#).lines().next().unwrap(), "$.redact.rules[0].regex: invalid regex: regex parse error:");
+        assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"x","regex":"("}]}}"#), "$.redact.rules[0].regex: invalid regex: unclosed group (at character 1)");
+        // The pattern itself is never quoted: it may hold what the team wants hidden.
+        let e = err(r#"{"version":1,"redact":{"rules":[{"name":"x","regex":"projectfalcon[z-a]"}]}}"#);
+        assert_eq!(e, "$.redact.rules[0].regex: invalid regex: invalid character class range, the start must be <= the end (at character 15)");
+        assert!(!e.contains("falcon"));
+        let e = err(r#"{"version":1,"classify":{"rules":[{"when":{"field":"m","regex":"falcon(x"},"tag":"t"}]}}"#);
+        assert!(e.starts_with("$.classify.rules[0].when.regex: invalid regex: unclosed group"), "{e}");
+        assert!(!e.contains("falcon"));
+        let e = err(r#"{"version":1,"redact":{"rules":[{"name":"x","regex":"(?:\\w{1000}){1000}"}]}}"#);
+        assert!(e.ends_with("invalid regex: it compiles to more than 1048576 bytes; make it smaller"), "{e}");
         assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"Bad Name","keywords":["a"]}]}}"#), "$.redact.rules[0].name: expected a name of a-z, 0-9 and _");
         assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"card","keywords":["a"]}]}}"#), "$.redact.rules[0].name: this name belongs to a built-in detector; choose another");
         assert_eq!(err(r#"{"version":1,"redact":{"rules":[{"name":"x"}]}}"#), "$.redact.rules[0]: a rule has either regex or keywords");

@@ -216,7 +216,7 @@ fn compile_redactor(r: &Redact, keys: &[(Purpose, KeySet)]) -> Result<Redactor, 
         needs_key(action, &spec.path)?;
         let matcher = match &spec.regex {
             Some(re) => Matcher::Regex(
-                super::compile_regex(re).map_err(|e| PolicyError::new(&spec.path, Problem::Invalid(format!("invalid regex: {e}"))))?,
+                super::compile_regex(re).map_err(|e| PolicyError::new(&spec.path, Problem::Invalid(super::describe_regex_error(&e))))?,
             ),
             None => Matcher::Keywords(spec.keywords.iter().map(|k| k.to_ascii_lowercase().into_bytes()).collect()),
         };

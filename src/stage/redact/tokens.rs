@@ -183,7 +183,7 @@ pub fn telegram(text: &[u8], at: usize, memo: &mut Memo) -> Option<usize> {
     (end - digits - 1 == 35).then_some(end)
 }
 
-/// How many vendor shapes are known (the README quotes it).
+/// How many vendor shapes are known (docs/redaction.md quotes it).
 pub fn shape_count() -> usize {
     SHAPES.len() + 2
 }
