@@ -157,3 +157,19 @@ fn the_shipped_sampling_example_works_from_the_repository_root() {
     let info = (0..10_000).filter(|i| kept(&mut f, &format!(r#"{{"level":"info","request_id":"r{i}"}}"#), 0).is_some()).count();
     assert!((900..=1100).contains(&info), "{info} of 10000 INFO kept");
 }
+
+#[test]
+fn a_rate_of_zero_drops_every_record_it_applies_to_without_a_sample_key() {
+    // No `keys.sample`: nothing is drawn at random, so none is needed.
+    let text = r#"{"version":1,"sample":{"by":["request_id"],"missing":"keep","levels":{"debug":0},
+        "rules":[{"when":{"field":"path","prefix":"/healthz"},"rate":0}]}}"#;
+    let mut f = Filter::new(Plan::load(text, &NoEnvironment, None).unwrap_or_else(|e| panic!("{e}")));
+    // With or without the `by` field: a rate of 0 is "none of these".
+    assert!(kept(&mut f, r#"{"path":"/healthz","status":200}"#, 0).is_none());
+    assert!(kept(&mut f, r#"{"path":"/healthz","status":200,"request_id":"r-1"}"#, 0).is_none());
+    assert!(kept(&mut f, r#"{"level":"debug","msg":"cache miss"}"#, 0).is_none());
+    // Always-keep still wins over the rule, and other records pass.
+    assert!(kept(&mut f, r#"{"path":"/healthz","status":503}"#, 0).is_some());
+    assert!(kept(&mut f, r#"{"path":"/api","level":"info"}"#, 0).is_some());
+    assert_eq!(f.counters().sampled_out, 3);
+}

@@ -173,7 +173,7 @@ pub struct Seal {
     pub path: String,
 }
 
-const TOP: &[&str] = &["version", "limits", "keys", "normalise", "classify", "sample", "redact", "escape", "seal"];
+const TOP: &[&str] = &["$schema", "version", "limits", "keys", "normalise", "classify", "sample", "redact", "escape", "seal"];
 const SEAL: &[&str] = &["instance", "checkpoint_every", "cover_tag"];
 const SAMPLE: &[&str] = &["by", "missing", "default_rate", "levels", "rules", "rate_limit", "dedup", "max_keys"];
 const MISSING: &[&str] = &["keep", "content", "drop"];
@@ -197,164 +197,232 @@ impl Policy {
     /// assert_eq!(err.to_string(), "$.limits.max_depth: expected an integer from 1 to 1024");
     /// ```
     pub fn parse(text: &str) -> Result<Policy, PolicyError> {
-        let doc = parse_json(text)?;
-        let root = Field::new(&doc, "$").object(TOP)?;
-        let (v, vp) = root.require("version")?;
-        Field::new(v, &vp).uint(1, 1)?;
+        Policy::parse_all(text).map_err(|mut faults| faults.swap_remove(0))
+    }
 
-        let mut limits = Limits::default();
-        if let Some((v, p)) = root.get("limits") {
-            let o = Field::new(v, &p).object(LIMITS)?;
-            if let Some((v, p)) = o.get("max_record_bytes") {
-                limits.max_record_bytes = Field::new(v, &p).uint(256, 1 << 30)?;
-            }
-            if let Some((v, p)) = o.get("max_depth") {
-                limits.max_depth = Field::new(v, &p).uint(1, 1024)? as u16;
-            }
-            if let Some((v, p)) = o.get("max_fields") {
-                limits.max_fields = Field::new(v, &p).uint(1, 1_000_000)? as u32;
-            }
-            if let Some((v, p)) = o.get("max_string_bytes") {
-                limits.max_string_bytes = Field::new(v, &p).uint(64, 1 << 30)? as u32;
-            }
-            if let Some((v, p)) = o.get("max_key_bytes") {
-                limits.max_key_bytes = Field::new(v, &p).uint(16, 65_536)? as u32;
-            }
-        }
-
-        let mut keys = Vec::new();
-        if let Some((v, p)) = root.get("keys") {
-            let o = Field::new(v, &p).object(Purpose::NAMES)?;
-            for (name, value) in o.iter() {
-                let kp = child_path(&p, name);
-                let text = Field::new(value, &kp).str()?;
-                let r = KeyRef::parse(text).map_err(|e| PolicyError::new(&kp, Problem::Key(e)))?;
-                let purpose = Purpose::from_name(name)
-                    .ok_or_else(|| PolicyError::new(&kp, Problem::UnknownKey { allowed: Purpose::NAMES }))?;
-                keys.push((purpose, r, kp));
-            }
-        }
-
-        let mut redact = Redact::default();
-        if let Some((v, p)) = root.get("redact") {
-            let o = Field::new(v, &p).object(REDACT)?;
-            if let Some((v, p)) = o.get("allowlist") {
-                redact.allowlist = Some(names(v, &p)?);
-            }
-            if let Some((v, p)) = o.get("deny") {
-                redact.deny = names(v, &p)?;
-            }
-            if let Some((v, p)) = o.get("encrypt") {
-                redact.encrypt = names(v, &p)?;
-            }
-            if let Some((v, p)) = o.get("encrypt_original") {
-                redact.encrypt_original = Field::new(v, &p).bool()?;
-            }
-            if let Some((v, p)) = o.get("actions") {
-                let Some(map) = v.as_object() else {
-                    return Err(Field::new(v, &p).object(&[]).err().unwrap_or_else(|| PolicyError::new(&p, Problem::Missing)));
-                };
-                for (name, a) in map {
-                    let ap = child_path(&p, name);
-                    let action = Field::new(a, &ap).choice(Action::NAMES)?;
-                    if name == "default" {
-                        redact.default_action = action;
-                    } else {
-                        let kind = Kind::from_name(name).ok_or_else(|| PolicyError::new(&ap, Problem::UnknownKey { allowed: KIND_KEYS }))?;
-                        redact.actions.push((kind, action, ap));
-                    }
-                }
-            }
-            if let Some((v, p)) = o.get("disable") {
-                for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
-                    let ip = reader::index_path(&p, i);
-                    redact.disable.push(Kind::ALL[Field::new(item, &ip).choice(KIND_NAMES)?]);
-                }
-            }
-            if let Some((v, p)) = o.get("drop_bodies") {
-                redact.drop_bodies = Field::new(v, &p).bool()?;
-            }
-            if let Some((v, p)) = o.get("rules") {
-                for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
-                    let ip = reader::index_path(&p, i);
-                    redact.rules.push(rule(item, &ip)?);
-                }
-            }
-        }
-        let mut escape = Escape::default();
-        if let Some((v, p)) = root.get("escape") {
-            let o = Field::new(v, &p).object(ESCAPE)?;
-            if let Some((v, p)) = o.get("multiline_fields") {
-                escape.multiline_fields = names(v, &p)?;
-            }
-        }
-        let mut normalise = Normalise::default();
-        if let Some((v, p)) = root.get("normalise") {
-            let o = Field::new(v, &p).object(NORMALISE)?;
-            if let Some((v, p)) = o.get("preset") {
-                normalise.preset = Some(Field::new(v, &p).choice(PRESET_NAMES)?);
-            }
-            if let Some((v, p)) = o.get("map") {
-                normalise.map = string_map(v, &p)?;
-            }
-            if let Some((v, p)) = o.get("enrich") {
-                normalise.enrich = string_map(v, &p)?;
-            }
-            if let Some((v, p)) = o.get("levels") {
-                normalise.levels = Field::new(v, &p).bool()?;
-            }
-            if let Some((v, p)) = o.get("timestamps") {
-                normalise.timestamps = Field::new(v, &p).bool()?;
-            }
-            if let Some((v, p)) = o.get("require") {
-                normalise.require = names(v, &p)?;
-                if normalise.require.len() > 64 {
-                    return Err(PolicyError::new(p, Problem::Invalid("at most 64 essential fields".into())));
-                }
-            }
-            if let Some((v, p)) = o.get("ingest_time") {
-                normalise.ingest_time = Field::new(v, &p).bool()?;
-            }
-            if let Some((v, p)) = o.get("clock_skew_seconds") {
-                normalise.clock_skew_seconds = Field::new(v, &p).uint(1, 31_536_000)?;
-            }
-        }
-        let mut classify = Classify::default();
-        if let Some((v, p)) = root.get("classify") {
-            let o = Field::new(v, &p).object(CLASSIFY)?;
-            if let Some((v, p)) = o.get("builtin") {
-                classify.builtin = Field::new(v, &p).bool()?;
-            }
-            if let Some((v, p)) = o.get("rules") {
-                for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
-                    let ip = reader::index_path(&p, i);
-                    let r = Field::new(item, &ip).object(CLASSIFY_RULE)?;
-                    let (w, wp) = r.require("when")?;
-                    let when = crate::predicate::Predicate::compile(w, &wp)?;
-                    let (t, tp) = r.require("tag")?;
-                    let tag = Field::new(t, &tp).str()?;
-                    let ok = !tag.is_empty() && tag.len() <= 64 && tag.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':' | b'.'));
-                    if !ok {
-                        return Err(PolicyError::new(tp, Problem::Invalid("expected a tag of letters, digits and _ - : . (at most 64)".into())));
-                    }
-                    classify.rules.push((when, tag.to_string()));
-                }
-                let distinct: std::collections::BTreeSet<&str> = classify.rules.iter().map(|(_, t)| t.as_str()).collect();
-                if distinct.len() > 64 {
-                    return Err(PolicyError::new(p, Problem::Invalid("at most 64 distinct custom tags".into())));
-                }
-            }
-        }
-        let sample = match root.get("sample") {
-            Some((v, p)) => Some(sample(v, &p)?),
-            None => None,
+    /// Reads a policy like [`Policy::parse`], but reports every fault it can: each top-level
+    /// section, and each custom rule, is judged on its own, so one mistake does not hide the
+    /// next (`logseal check` lists them all). The list is never empty on `Err`.
+    ///
+    /// ```
+    /// let faults = logseal::policy::Policy::parse_all(
+    ///     r#"{"version":1,"limits":{"max_depth":0},"seal":{"checkpoint_every":"often"},"extra":1}"#,
+    /// ).unwrap_err();
+    /// let faults: Vec<String> = faults.iter().map(|f| f.to_string()).collect();
+    /// assert_eq!(faults.len(), 3);
+    /// assert!(faults[0].starts_with("$.extra: unknown key"));
+    /// assert_eq!(faults[1], "$.limits.max_depth: expected an integer from 1 to 1024");
+    /// assert_eq!(faults[2], "$.seal.checkpoint_every: expected an integer, found a string");
+    /// ```
+    pub fn parse_all(text: &str) -> Result<Policy, Vec<PolicyError>> {
+        let doc = parse_json(text).map_err(|e| vec![e])?;
+        let Some(map) = doc.as_object() else {
+            return Err(vec![PolicyError::new("$", Problem::WrongType { expected: "an object", found: reader::type_name(&doc) })]);
         };
-        let seal = match root.get("seal") {
-            Some((v, p)) => Some(seal(v, &p)?),
-            None => None,
-        };
+        let mut faults = Vec::new();
+        // `$schema` names the schema for editors (`logseal policy schema`); nothing reads it.
+        for (k, v) in map {
+            if k == "$schema" {
+                if !v.is_string() {
+                    faults.push(PolicyError::new(child_path("$", k), Problem::WrongType { expected: "a string", found: reader::type_name(v) }));
+                }
+            } else if !TOP.contains(&k.as_str()) {
+                faults.push(PolicyError::new(child_path("$", k), Problem::UnknownKey { allowed: TOP }));
+            }
+        }
+        let root = Field::new(&doc, "$").members().map_err(|e| vec![e])?;
+        match root.require("version") {
+            Ok((v, vp)) => {
+                if let Err(e) = Field::new(v, &vp).uint(1, 1) {
+                    faults.push(e);
+                }
+            }
+            Err(e) => faults.push(e),
+        }
+        fn section<T>(root: &reader::Obj, name: &str, faults: &mut Vec<PolicyError>, read: impl FnOnce(&serde_json::Value, &str) -> Result<T, PolicyError>) -> Option<T> {
+            let (v, p) = root.get(name)?;
+            read(v, &p).map_err(|e| faults.push(e)).ok()
+        }
+        let limits = section(&root, "limits", &mut faults, limits_section).unwrap_or_default();
+        let keys = section(&root, "keys", &mut faults, keys_section).unwrap_or_default();
+        let mut rule_faults = Vec::new();
+        let redact = section(&root, "redact", &mut faults, |v, p| redact_section(v, p, &mut rule_faults)).unwrap_or_default();
+        faults.append(&mut rule_faults);
+        let escape = section(&root, "escape", &mut faults, escape_section).unwrap_or_default();
+        let normalise = section(&root, "normalise", &mut faults, normalise_section).unwrap_or_default();
+        let classify = section(&root, "classify", &mut faults, |v, p| classify_section(v, p, &mut rule_faults)).unwrap_or_default();
+        faults.append(&mut rule_faults);
+        let sample = section(&root, "sample", &mut faults, sample);
+        let seal = section(&root, "seal", &mut faults, seal);
+        if !faults.is_empty() {
+            return Err(faults);
+        }
         Ok(Policy { limits, keys, redact, escape, normalise, classify, sample, seal })
     }
+}
+
+fn limits_section(v: &serde_json::Value, p: &str) -> Result<Limits, PolicyError> {
+    let mut limits = Limits::default();
+    let o = Field::new(v, &p).object(LIMITS)?;
+    if let Some((v, p)) = o.get("max_record_bytes") {
+        limits.max_record_bytes = Field::new(v, &p).uint(256, 1 << 30)?;
+    }
+    if let Some((v, p)) = o.get("max_depth") {
+        limits.max_depth = Field::new(v, &p).uint(1, 1024)? as u16;
+    }
+    if let Some((v, p)) = o.get("max_fields") {
+        limits.max_fields = Field::new(v, &p).uint(1, 1_000_000)? as u32;
+    }
+    if let Some((v, p)) = o.get("max_string_bytes") {
+        limits.max_string_bytes = Field::new(v, &p).uint(64, 1 << 30)? as u32;
+    }
+    if let Some((v, p)) = o.get("max_key_bytes") {
+        limits.max_key_bytes = Field::new(v, &p).uint(16, 65_536)? as u32;
+    }
+    Ok(limits)
+}
+
+fn keys_section(v: &serde_json::Value, p: &str) -> Result<Vec<(Purpose, KeyRef, String)>, PolicyError> {
+    let mut keys = Vec::new();
+    let o = Field::new(v, &p).object(Purpose::NAMES)?;
+    for (name, value) in o.iter() {
+        let kp = child_path(&p, name);
+        let text = Field::new(value, &kp).str()?;
+        let r = KeyRef::parse(text).map_err(|e| PolicyError::new(&kp, Problem::Key(e)))?;
+        let purpose = Purpose::from_name(name)
+            .ok_or_else(|| PolicyError::new(&kp, Problem::UnknownKey { allowed: Purpose::NAMES }))?;
+        keys.push((purpose, r, kp));
+    }
+    Ok(keys)
+}
+
+/// The `redact` section; faults in single custom rules go to `rule_faults`, so each is reported.
+fn redact_section(v: &serde_json::Value, p: &str, rule_faults: &mut Vec<PolicyError>) -> Result<Redact, PolicyError> {
+    let mut redact = Redact::default();
+    let o = Field::new(v, &p).object(REDACT)?;
+    if let Some((v, p)) = o.get("allowlist") {
+        redact.allowlist = Some(names(v, &p)?);
+    }
+    if let Some((v, p)) = o.get("deny") {
+        redact.deny = names(v, &p)?;
+    }
+    if let Some((v, p)) = o.get("encrypt") {
+        redact.encrypt = names(v, &p)?;
+    }
+    if let Some((v, p)) = o.get("encrypt_original") {
+        redact.encrypt_original = Field::new(v, &p).bool()?;
+    }
+    if let Some((v, p)) = o.get("actions") {
+        let Some(map) = v.as_object() else {
+            return Err(Field::new(v, &p).object(&[]).err().unwrap_or_else(|| PolicyError::new(&p, Problem::Missing)));
+        };
+        for (name, a) in map {
+            let ap = child_path(&p, name);
+            let action = Field::new(a, &ap).choice(Action::NAMES)?;
+            if name == "default" {
+                redact.default_action = action;
+            } else {
+                let kind = Kind::from_name(name).ok_or_else(|| PolicyError::new(&ap, Problem::UnknownKey { allowed: KIND_KEYS }))?;
+                redact.actions.push((kind, action, ap));
+            }
+        }
+    }
+    if let Some((v, p)) = o.get("disable") {
+        for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
+            let ip = reader::index_path(&p, i);
+            redact.disable.push(Kind::ALL[Field::new(item, &ip).choice(KIND_NAMES)?]);
+        }
+    }
+    if let Some((v, p)) = o.get("drop_bodies") {
+        redact.drop_bodies = Field::new(v, &p).bool()?;
+    }
+    if let Some((v, p)) = o.get("rules") {
+        for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
+            match rule(item, &reader::index_path(&p, i)) {
+                Ok(r) => redact.rules.push(r),
+                Err(e) => rule_faults.push(e),
+            }
+        }
+    }
+    Ok(redact)
+}
+
+fn escape_section(v: &serde_json::Value, p: &str) -> Result<Escape, PolicyError> {
+    let mut escape = Escape::default();
+    let o = Field::new(v, &p).object(ESCAPE)?;
+    if let Some((v, p)) = o.get("multiline_fields") {
+        escape.multiline_fields = names(v, &p)?;
+    }
+    Ok(escape)
+}
+
+fn normalise_section(v: &serde_json::Value, p: &str) -> Result<Normalise, PolicyError> {
+    let mut normalise = Normalise::default();
+    let o = Field::new(v, &p).object(NORMALISE)?;
+    if let Some((v, p)) = o.get("preset") {
+        normalise.preset = Some(Field::new(v, &p).choice(PRESET_NAMES)?);
+    }
+    if let Some((v, p)) = o.get("map") {
+        normalise.map = string_map(v, &p)?;
+    }
+    if let Some((v, p)) = o.get("enrich") {
+        normalise.enrich = string_map(v, &p)?;
+    }
+    if let Some((v, p)) = o.get("levels") {
+        normalise.levels = Field::new(v, &p).bool()?;
+    }
+    if let Some((v, p)) = o.get("timestamps") {
+        normalise.timestamps = Field::new(v, &p).bool()?;
+    }
+    if let Some((v, p)) = o.get("require") {
+        normalise.require = names(v, &p)?;
+        if normalise.require.len() > 64 {
+            return Err(PolicyError::new(p, Problem::Invalid("at most 64 essential fields".into())));
+        }
+    }
+    if let Some((v, p)) = o.get("ingest_time") {
+        normalise.ingest_time = Field::new(v, &p).bool()?;
+    }
+    if let Some((v, p)) = o.get("clock_skew_seconds") {
+        normalise.clock_skew_seconds = Field::new(v, &p).uint(1, 31_536_000)?;
+    }
+    Ok(normalise)
+}
+
+/// The `classify` section; faults in single rules go to `rule_faults`, so each is reported.
+fn classify_section(v: &serde_json::Value, p: &str, rule_faults: &mut Vec<PolicyError>) -> Result<Classify, PolicyError> {
+    let mut classify = Classify::default();
+    let o = Field::new(v, &p).object(CLASSIFY)?;
+    if let Some((v, p)) = o.get("builtin") {
+        classify.builtin = Field::new(v, &p).bool()?;
+    }
+    if let Some((v, p)) = o.get("rules") {
+        for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
+            let ip = reader::index_path(&p, i);
+            match classify_rule(item, &ip) {
+                Ok(r) => classify.rules.push(r),
+                Err(e) => rule_faults.push(e),
+            }
+        }
+        let distinct: std::collections::BTreeSet<&str> = classify.rules.iter().map(|(_, t)| t.as_str()).collect();
+        if distinct.len() > 64 {
+            return Err(PolicyError::new(p, Problem::Invalid("at most 64 distinct custom tags".into())));
+        }
+    }
+    Ok(classify)
+}
+
+fn classify_rule(item: &serde_json::Value, ip: &str) -> Result<(crate::predicate::Predicate, String), PolicyError> {
+    let r = Field::new(item, &ip).object(CLASSIFY_RULE)?;
+    let (w, wp) = r.require("when")?;
+    let when = crate::predicate::Predicate::compile(w, &wp)?;
+    let (t, tp) = r.require("tag")?;
+    let tag = Field::new(t, &tp).str()?;
+    let ok = !tag.is_empty() && tag.len() <= 64 && tag.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':' | b'.'));
+    if !ok {
+        return Err(PolicyError::new(tp, Problem::Invalid("expected a tag of letters, digits and _ - : . (at most 64)".into())));
+    }
+    Ok((when, tag.to_string()))
 }
 
 /// Compiles a policy regex: regex crate syntax (linear time), over bytes, in ASCII mode
@@ -406,7 +474,7 @@ const KIND_KEYS: &[&str] = &[
 ];
 
 fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
-    let o = Field::new(v, p).object(RULE)?;
+    let o = Field::new(v, &p).object(RULE)?;
     let (n, np) = o.require("name")?;
     let name = Field::new(n, &np).str()?;
     let ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
@@ -451,7 +519,7 @@ fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
 }
 
 fn seal(v: &serde_json::Value, p: &str) -> Result<Seal, PolicyError> {
-    let o = Field::new(v, p).object(SEAL)?;
+    let o = Field::new(v, &p).object(SEAL)?;
     let mut s = Seal { instance: None, checkpoint_every: 1000, cover_tag: false, path: p.to_string() };
     if let Some((v, p)) = o.get("instance") {
         let label = Field::new(v, &p).str()?;
@@ -471,7 +539,7 @@ fn seal(v: &serde_json::Value, p: &str) -> Result<Seal, PolicyError> {
 }
 
 fn sample(v: &serde_json::Value, p: &str) -> Result<Sample, PolicyError> {
-    let o = Field::new(v, p).object(SAMPLE)?;
+    let o = Field::new(v, &p).object(SAMPLE)?;
     let mut s = Sample {
         by: Vec::new(),
         missing: 0,
@@ -591,7 +659,7 @@ mod tests {
         assert_eq!(err(r#"[]"#), "$: expected an object, found an array");
         assert_eq!(
             err(r#"{"version":1,"limts":{}}"#),
-            "$.limts: unknown key; expected one of: version, limits, keys, normalise, classify, sample, redact, escape, seal"
+            "$.limts: unknown key; expected one of: $schema, version, limits, keys, normalise, classify, sample, redact, escape, seal"
         );
         assert_eq!(err(r#"{"version":1,"limits":{"max_fields":"9"}}"#), "$.limits.max_fields: expected an integer, found a string");
         assert_eq!(err(r#"{"version":1,"limits":{"max_record_bytes":1}}"#), "$.limits.max_record_bytes: expected an integer from 256 to 1073741824");
@@ -628,6 +696,37 @@ mod tests {
         assert_eq!(err(r#"{"version":1,"classify":{"rules":[{"when":{"field":"a","exists":true},"tag":"no spaces"}]}}"#), "$.classify.rules[0].tag: expected a tag of letters, digits and _ - : . (at most 64)");
         assert_eq!(err(r#"{"version":1,"escape":{"multiline_fields":[1]}}"#), "$.escape.multiline_fields[0]: expected a string, found a number");
         assert_eq!(err(r#"{"version":1,"limits":{"max_string_bytes":10}}"#), "$.limits.max_string_bytes: expected an integer from 64 to 1073741824");
+    }
+
+    #[test]
+    fn every_fault_of_a_policy_is_listed_in_document_order() {
+        let text = r#"{"version":2,"limits":{"max_depth":0},"redact":{"rules":[
+            {"name":"ok","keywords":["a"]},{"name":"Bad"},{"name":"x","regex":"("}]},
+            "classify":{"rules":[{"when":{"field":"a"},"tag":"t"},{"when":{"field":"a","equals":1},"tag":""}]},
+            "sample":{"default_rate":2},"colour":"blue"}"#;
+        let faults: Vec<String> = Policy::parse_all(text).unwrap_err().iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            faults,
+            [
+                "$.colour: unknown key; expected one of: $schema, version, limits, keys, normalise, classify, sample, redact, escape, seal",
+                "$.version: expected an integer from 1 to 1",
+                "$.limits.max_depth: expected an integer from 1 to 1024",
+                "$.redact.rules[1].name: expected a name of a-z, 0-9 and _",
+                "$.redact.rules[2].regex: invalid regex: unclosed group (at character 1)",
+                "$.classify.rules[0].when: expected exactly one operator of: equals, in, prefix, regex, range, exists",
+                "$.classify.rules[1].tag: expected a tag of letters, digits and _ - : . (at most 64)",
+                "$.sample.default_rate: expected a rate from 0 to 1",
+            ]
+        );
+        // `parse` gives the first of them.
+        assert_eq!(err(text), faults[0]);
+    }
+
+    #[test]
+    fn a_schema_reference_is_accepted_and_ignored() {
+        let p = Policy::parse(r#"{"$schema":"https://logseal.dev/schema/policy-v1.json","version":1,"limits":{"max_depth":8}}"#).unwrap();
+        assert_eq!(p.limits.max_depth, 8);
+        assert_eq!(err(r#"{"$schema":1,"version":1}"#), "$[\"$schema\"]: expected a string, found a number");
     }
 
     #[test]

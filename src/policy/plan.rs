@@ -66,7 +66,7 @@ impl Plan {
             keys.push((*purpose, KeySet::new(found)));
         }
         let redactor = compile_redactor(&policy.redact, &keys)?;
-        let sampler = compile_sampler(policy.sample.as_ref(), &keys)?;
+        let sampler = compile_sampler(policy.sample.as_ref(), &keys, env)?;
         let sealer = compile_sealer(policy.seal.as_ref(), &keys)?;
         let limits = policy.limits;
         Ok(Plan {
@@ -130,10 +130,20 @@ fn inactive_sampler() -> Sampler {
     Sampler { by: Vec::new(), missing: Missing::Keep, default_rate: 1.0, levels: [None; 6], rules: Vec::new(), limit: None, dedup: None, max_keys: 10_000, seed: None }
 }
 
-fn compile_sampler(s: Option<&super::Sample>, keys: &[(Purpose, KeySet)]) -> Result<Sampler, PolicyError> {
+fn compile_sampler(s: Option<&super::Sample>, keys: &[(Purpose, KeySet)], env: &dyn Environment) -> Result<Sampler, PolicyError> {
     let Some(s) = s else { return Ok(inactive_sampler()) };
     let seed = keys.iter().find(|(p, _)| *p == Purpose::Sample).and_then(|(_, k)| k.active()).map(|k| k.secret.clone());
-    let by_rate = s.default_rate < 1.0 || s.levels.iter().flatten().any(|r| *r < 1.0) || s.rules.iter().any(|(_, r)| *r < 1.0);
+    // Only a rate strictly between 0 and 1 draws by keyed hash: 0 drops every record it
+    // applies to and 1 keeps them, neither needs a secret.
+    let partial = |r: f64| r > 0.0 && r < 1.0;
+    let by_rate = partial(s.default_rate) || s.levels.iter().flatten().any(|r| partial(*r)) || s.rules.iter().any(|(_, r)| partial(*r));
+    // WARN and above are always kept, whatever their rate says: say so rather than let the
+    // operator believe a noisy WARN is being thinned.
+    for (name, rate) in crate::stage::normalise::level::LEVELS.iter().zip(s.levels).skip(3) {
+        if rate.is_some_and(|r| r < 1.0) {
+            env.warn(&format!("{}.levels.{name}: {name} records are always kept; this rate never applies", s.path));
+        }
+    }
     if by_rate && seed.is_none() {
         return Err(PolicyError::new(&s.path, Problem::Invalid("sampling by rate needs a secret seed: set keys.sample".into())));
     }
@@ -376,5 +386,27 @@ mod tests {
         let w = env.warnings.borrow();
         assert!(w[0].contains("inline key"));
         assert!(!w[0].contains(SECRET));
+    }
+
+    #[test]
+    fn rates_of_zero_need_no_sample_key_and_rates_that_never_apply_are_warned_about() {
+        let env = FakeEnv::default();
+        // Dropping health checks outright draws nothing at random: no secret needed.
+        let plan = Plan::load(
+            r#"{"version":1,"sample":{"levels":{"debug":0},"rules":[{"when":{"field":"path","prefix":"/healthz"},"rate":0}]}}"#,
+            &env,
+            None,
+        );
+        assert!(plan.is_ok(), "{:?}", plan.err());
+        assert!(env.warnings.borrow().is_empty());
+        // A rate between 0 and 1 still needs the keyed hash.
+        let err = Plan::load(r#"{"version":1,"sample":{"default_rate":0.5}}"#, &env, None).unwrap_err();
+        assert_eq!(err.to_string(), "$.sample: sampling by rate needs a secret seed: set keys.sample");
+        // WARN and above are always kept: a rate for them is accepted, and the operator told.
+        Plan::load(r#"{"version":1,"sample":{"levels":{"info":1,"warn":0,"error":0.5,"fatal":1}}}"#, &env, None).unwrap_err();
+        Plan::load(r#"{"version":1,"sample":{"levels":{"info":1,"warn":0,"fatal":1}}}"#, &env, None).unwrap();
+        let w = env.warnings.borrow();
+        assert!(w.iter().any(|m| m == "$.sample.levels.warn: warn records are always kept; this rate never applies"), "{w:?}");
+        assert!(!w.iter().any(|m| m.contains("fatal") || m.contains("info")), "a rate of 1 changes nothing: {w:?}");
     }
 }

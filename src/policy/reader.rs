@@ -62,6 +62,14 @@ impl<'v, 'p> Field<'v, 'p> {
         Ok(Obj { map, path: self.path.to_string() })
     }
 
+    /// The value as an object, its keys not checked (the caller judges each one).
+    pub fn members(&self) -> Result<Obj<'v>, PolicyError> {
+        let Value::Object(map) = self.value else {
+            return Err(self.wrong("an object"));
+        };
+        Ok(Obj { map, path: self.path.to_string() })
+    }
+
     pub fn str(&self) -> Result<&'v str, PolicyError> {
         self.value.as_str().ok_or_else(|| self.wrong("a string"))
     }

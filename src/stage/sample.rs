@@ -135,6 +135,10 @@ impl Sampler {
             return Decision::Keep;
         }
         let rate = self.rate(rec, fields, host_tag, scratch);
+        // A rate of 0 drops every record it applies to, with or without a `by` field.
+        if rate <= 0.0 {
+            return Decision::SampledOut;
+        }
         if rate < 1.0 {
             let keep = match self.key(rec, scratch, &mut st.key) {
                 true => self.under(&st.key, rate),

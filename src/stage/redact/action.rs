@@ -1,6 +1,9 @@
-//! What happens to a secret: `mask` (`[REDACTED:kind]`), `partial` (all but the last four
-//! characters starred, separators kept: `****-****-****-1111`), `partial_first6` (first six and
-//! last four kept, for card BINs), `hash` (a keyed HMAC-SHA256 pseudonym, stable across records
+//! What happens to a secret: `mask` (`[REDACTED:kind]`), `partial` (what is shown depends on
+//! the kind: cards, IBANs and identifiers keep their last four, separators kept,
+//! `****-****-****-1111`; emails their first character and domain, `a****@example.com`; phones
+//! their last two to four digits; tokens a short prefix, `ghp_****`; passwords, private keys,
+//! credential hashes and CVVs nothing, they are masked), `partial_first6` (first six and last
+//! four kept, for card BINs), `hash` (a keyed HMAC-SHA256 pseudonym, stable across records
 //! and hosts: `[HASH:kind:3f9a...]`, never unkeyed), `drop` (the field or text is removed),
 //! `encrypt` (a span in text becomes an inline AES-256-GCM envelope, a value taken whole an
 //! envelope object, after the rest was redacted: see [`crate::stage::encrypt`]).
@@ -37,20 +40,18 @@ pub fn render(action: Action, name: &str, mask: &str, value: &[u8], hash_key: Op
         // The redactor encrypts instead of rendering; reaching here means it could not.
         Action::Mask | Action::Encrypt => out.extend_from_slice(mask.as_bytes()),
         Action::Partial | Action::PartialFirst6 => {
-            let alnum = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
-            let head = if action == Action::PartialFirst6 { 6 } else { 0 };
-            if alnum < head + 4 + 4 {
-                out.extend_from_slice(mask.as_bytes());
-                return;
-            }
-            let mut seen = 0;
-            for &b in value {
-                if b.is_ascii_alphanumeric() {
-                    seen += 1;
-                    out.push(if seen <= head || seen > alnum - 4 { b } else { b'*' });
-                } else if b.is_ascii() {
-                    out.push(b);
+            let shown = match (action, name) {
+                // No part of these is safe to show: a password's last four are a quarter of it.
+                (_, "password" | "private_key" | "credential_hash" | "cvv" | "body" | "denied") => false,
+                (Action::Partial, "email") => partial_email(value, out),
+                (Action::Partial, "phone") => partial_phone(value, out),
+                (Action::Partial, "token" | "vendor_token" | "jwt" | "session" | "cookie" | "secret" | "authorization") => {
+                    partial_token(value, out)
                 }
+                _ => partial_last4(value, if action == Action::PartialFirst6 { 6 } else { 0 }, out),
+            };
+            if !shown {
+                out.extend_from_slice(mask.as_bytes());
             }
         }
         Action::Hash => match hash_key.and_then(|k| Hmac::<Sha256>::new_from_slice(k).ok()) {
@@ -75,6 +76,87 @@ pub fn render(action: Action, name: &str, mask: &str, value: &[u8], hash_key: Op
     }
 }
 
+/// All but the last four letters and digits starred (and the first `head` kept), separators
+/// kept: `****-****-****-1111`. False, writing nothing, when too short to show any part.
+fn partial_last4(value: &[u8], head: usize, out: &mut Vec<u8>) -> bool {
+    let alnum = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
+    if alnum < head + 4 + 4 {
+        return false;
+    }
+    let mut seen = 0;
+    for &b in value {
+        if b.is_ascii_alphanumeric() {
+            seen += 1;
+            out.push(if seen <= head || seen > alnum - 4 { b } else { b'*' });
+        } else if b.is_ascii() {
+            out.push(b);
+        }
+    }
+    true
+}
+
+/// The local part's first character, four stars (never its length) and the domain:
+/// `alice@example.com` -> `a****@example.com`.
+fn partial_email(value: &[u8], out: &mut Vec<u8>) -> bool {
+    let Some(at) = value.iter().rposition(|&b| b == b'@') else { return false };
+    let (local, domain) = (&value[..at], &value[at + 1..]);
+    // The first character whole, even when it is not ASCII.
+    let first = match local.first() {
+        Some(&b) if b < 0x80 => 1,
+        Some(&b) if b >= 0xC0 => 1 + local.iter().skip(1).take_while(|&&c| (0x80..0xC0).contains(&c)).count(),
+        _ => return false,
+    };
+    if local.len() < 2 || domain.is_empty() || domain.contains(&b'@') {
+        return false;
+    }
+    out.extend_from_slice(&local[..first]);
+    out.extend_from_slice(b"****@");
+    out.extend_from_slice(domain);
+    true
+}
+
+/// Every digit starred but the last four (ten digits or more) or two (seven to nine),
+/// everything else kept: `+1 (415) 555-0142` -> `+* (***) ***-0142`.
+fn partial_phone(value: &[u8], out: &mut Vec<u8>) -> bool {
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    let keep = match digits {
+        10.. => 4,
+        7..=9 => 2,
+        _ => return false,
+    };
+    let mut seen = 0;
+    for &b in value {
+        if b.is_ascii_digit() {
+            seen += 1;
+            out.push(if seen > digits - keep { b } else { b'*' });
+        } else if b.is_ascii() {
+            out.push(b);
+        }
+    }
+    true
+}
+
+/// A short prefix that names what the token is, then four stars: the scheme of an
+/// authorization value (`Bearer ****`), a vendor prefix up to its first `_`, `-` or `.`
+/// within the first 12 bytes (`ghp_****`, `xoxb-****`), else the first four characters. Only
+/// for values of 16 characters or more, so the prefix is a small part of the secret.
+fn partial_token(value: &[u8], out: &mut Vec<u8>) -> bool {
+    if value.len() < 16 || !value.is_ascii() {
+        return false;
+    }
+    let window = &value[..12];
+    let cut = match window.iter().position(|&b| b == b' ') {
+        Some(i) if i > 0 => i + 1,
+        _ => match window.iter().position(|&b| matches!(b, b'_' | b'-' | b'.')) {
+            Some(i) if i >= 2 => i + 1,
+            _ => 4,
+        },
+    };
+    out.extend_from_slice(&value[..cut]);
+    out.extend_from_slice(b"****");
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +178,34 @@ mod tests {
         assert_eq!(r(Action::Partial, "4111-1111-1111-1234", None), "****-****-****-1234");
         assert_eq!(r(Action::PartialFirst6, "4111111111111234", None), "411111******1234");
         assert_eq!(r(Action::Partial, "1234567", None), "[REDACTED:card]", "too short to show any part");
+    }
+
+    fn p(kind: &str, value: &str) -> String {
+        let mut out = Vec::new();
+        render(Action::Partial, kind, &format!("[REDACTED:{kind}]"), value.as_bytes(), None, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn partial_is_defined_per_kind() {
+        assert_eq!(p("email", "alice@example.com"), "a****@example.com");
+        assert_eq!(p("email", "josé@bücher.de"), "j****@bücher.de");
+        assert_eq!(p("email", "émile@example.fr"), "é****@example.fr", "the first character whole");
+        assert_eq!(p("email", "a@example.com"), "[REDACTED:email]", "a one-character local part would be shown whole");
+        assert_eq!(p("phone", "+1 (415) 555-0142"), "+* (***) ***-0142");
+        assert_eq!(p("phone", "555-0142"), "***-**42");
+        assert_eq!(p("phone", "0142"), "[REDACTED:phone]");
+        assert_eq!(p("vendor_token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"), "ghp_****");
+        assert_eq!(p("token", "xoxb-1234567890-abcdefghij"), "xoxb-****");
+        assert_eq!(p("authorization", "Bearer abcdefghijklmnopqrstuvwxyz"), "Bearer ****");
+        assert_eq!(p("jwt", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"), "eyJh****");
+        assert_eq!(p("token", "short-token"), "[REDACTED:token]");
+        for kind in ["password", "private_key", "credential_hash", "cvv"] {
+            assert_eq!(p(kind, "correct-horse-battery-staple"), format!("[REDACTED:{kind}]"), "{kind} is never shown in part");
+        }
+        // Cards, IBANs and identifiers keep their last four.
+        assert_eq!(p("iban", "GB82 WEST 1234 5698 7654 32"), "**** **** **** **** **54 32");
+        assert_eq!(p("ssn", "219-09-9999"), "***-**-9999");
     }
 
     #[test]
