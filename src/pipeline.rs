@@ -194,7 +194,7 @@ impl Filter {
             }
         }
         if let Some(list) = &self.plan.allowlist {
-            list.apply(&rec, &mut self.edits, &mut self.scratch, &mut self.walk);
+            list.apply(&rec, &mut self.edits, &mut self.notes, &mut self.scratch, &mut self.walk);
         }
         let mut no_random = |_: &mut [u8]| false;
         let random: &mut dyn FnMut(&mut [u8]) -> bool = match &mut self.random {

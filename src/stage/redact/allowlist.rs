@@ -2,12 +2,14 @@
 //! field nobody thought of is masked, not shipped. The lockdown policy runs on it.
 
 use super::keyname::{normalize, normalize_into};
+use super::kind::Kind;
 use crate::edits::Edits;
-use crate::json::Kind;
+use crate::json::Kind as Tok;
+use crate::notes::{tag, Notes};
 use crate::record::{Record, Scratch};
 
 /// What a masked value becomes.
-pub const MASK: &str = "[REDACTED:allowlist]";
+pub const MASK: &str = "[REDACTED:allowlist]"; // Kind::Allowlist.mask(), tested in kind.rs
 
 /// Compiled allowlist: normalised dotted paths.
 #[derive(Clone, Debug)]
@@ -78,7 +80,9 @@ impl Allowlist {
     }
 
     /// Masks every value of `rec` whose path is not allowed. Keys are kept; `null` stays `null`.
-    pub fn apply(&self, rec: &Record, edits: &mut Edits, scratch: &mut Scratch, walk: &mut Walk) {
+    /// Each mask is counted under `allowlist` and tags the record `secret_exposed`, as any
+    /// redaction does: a count that left them out would under-report what was removed.
+    pub fn apply(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, scratch: &mut Scratch, walk: &mut Walk) {
         let Some(root) = rec.tape.first() else { return };
         walk.start(root.next);
         let mut i = 1usize;
@@ -86,7 +90,7 @@ impl Allowlist {
             walk.close_ended(i);
             let Some(tok) = rec.tape.get(i) else { return };
             let base = walk.path.len();
-            let value_idx = if tok.kind == Kind::Key {
+            let value_idx = if tok.kind == Tok::Key {
                 if !walk.path.is_empty() {
                     walk.path.push(b'.');
                 }
@@ -98,14 +102,16 @@ impl Allowlist {
             let Some(value) = rec.tape.get(value_idx) else { return };
             match self.verdict(&walk.path) {
                 Verdict::Allowed => i = value.next as usize,
-                Verdict::Ancestor if matches!(value.kind, Kind::Object | Kind::Array) => {
+                Verdict::Ancestor if matches!(value.kind, Tok::Object | Tok::Array) => {
                     walk.enter(value.next, base);
                     i = value_idx + 1;
                     continue;
                 }
                 _ => {
-                    if value.kind != Kind::Null {
+                    if value.kind != Tok::Null {
                         edits.replace_str(value_idx, MASK);
+                        notes.redacted[Kind::Allowlist.index()] += 1;
+                        notes.tags |= tag::SECRET_EXPOSED;
                     }
                     i = value.next as usize;
                 }
@@ -131,11 +137,21 @@ mod tests {
         let rec = Record { input: input.as_bytes(), tape: &tape };
         let mut edits = Edits::default();
         edits.reset(tape.len());
-        Allowlist::new(allow).apply(&rec, &mut edits, &mut Scratch::default(), &mut Walk::default());
-        (0..tape.len())
+        let mut notes = Notes::default();
+        Allowlist::new(allow).apply(&rec, &mut edits, &mut notes, &mut Scratch::default(), &mut Walk::default());
+        let masks = notes.redacted[Kind::Allowlist.index()] as usize;
+        assert_eq!(masks > 0, notes.tags & tag::SECRET_EXPOSED != 0, "a mask tags the record, nothing else does");
+        let out: Vec<String> = (0..tape.len())
             .filter(|&i| edits.get(i) != crate::edits::Edit::Keep)
             .map(|i| String::from_utf8_lossy(tape[i].raw(input.as_bytes())).into_owned())
-            .collect()
+            .collect();
+        assert_eq!(masks, out.len(), "every mask is counted under `allowlist`");
+        out
+    }
+
+    #[test]
+    fn the_mask_is_the_allowlist_kind_s() {
+        assert_eq!(MASK, Kind::Allowlist.mask());
     }
 
     #[test]

@@ -26,10 +26,13 @@ pub enum Kind {
     Body,
     /// A field the policy's deny list names.
     Denied,
+    /// A value the allowlist mode masked because its field is not listed. Counted and
+    /// written like any kind; policies cannot act on it or switch it off.
+    Allowlist,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 21] = [
         Kind::Card,
         Kind::Cvv,
         Kind::Ssn,
@@ -50,6 +53,7 @@ impl Kind {
         Kind::VendorToken,
         Kind::Body,
         Kind::Denied,
+        Kind::Allowlist,
     ];
     pub const COUNT: usize = Kind::ALL.len();
 
@@ -76,6 +80,7 @@ impl Kind {
             Kind::VendorToken => "vendor_token",
             Kind::Body => "body",
             Kind::Denied => "denied",
+            Kind::Allowlist => "allowlist",
         }
     }
 
@@ -102,6 +107,7 @@ impl Kind {
             Kind::VendorToken => "[REDACTED:vendor_token]",
             Kind::Body => "[REDACTED:body]",
             Kind::Denied => "[REDACTED:denied]",
+            Kind::Allowlist => "[REDACTED:allowlist]",
         }
     }
 

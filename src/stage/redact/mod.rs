@@ -253,6 +253,7 @@ impl Redactor {
                     let _ = std::io::Write::write_fmt(&mut st.out, format_args!("[DROPPED:body {} bytes]", val.raw(rec.input).len()));
                     edits.replace_str(v, std::str::from_utf8(&st.out).unwrap_or("[DROPPED:body]"));
                     notes.redacted[Kind::Body.index()] += 1;
+                    notes.tags |= tag::SECRET_EXPOSED;
                     true
                 }
                 KeyClass::Phone if val.kind == Tok::Str && self.enabled[Kind::Phone.index()] => {
@@ -645,6 +646,10 @@ mod tests {
         assert_eq!(v["body"], "[DROPPED:body 17 bytes]");
         assert_eq!(v["params"]["password"], "[REDACTED:password]");
         assert_eq!(v["params"]["q"], "shoes");
+        // A dropped body is counted and tags the record, even when nothing else was found.
+        let (_, notes) = run(&redactor(), r#"{"body":"hello world","q":"shoes"}"#);
+        assert_eq!(notes.redacted[Kind::Body.index()], 1);
+        assert_eq!(notes.tags & tag::SECRET_EXPOSED, tag::SECRET_EXPOSED);
     }
 
     #[test]
