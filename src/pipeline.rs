@@ -99,6 +99,8 @@ pub struct Filter {
     redact: redact::State,
     /// Scratch for text stages compose (timestamps).
     buf: Vec<u8>,
+    /// The JSON object a text format made of a plain-text line (`parse.formats`).
+    text: Vec<u8>,
     sample: sample::State,
     /// The hash chain, once the host gave randomness to start one (sealing policies only).
     chain: Option<Chain>,
@@ -123,6 +125,7 @@ impl Filter {
             walk: allowlist::Walk::default(),
             redact: redact::State::default(),
             buf: Vec::new(),
+            text: Vec::new(),
             sample: sample::State::default(),
             chain: None,
             seal: seal::Buffers::default(),
@@ -172,7 +175,7 @@ impl Filter {
     pub fn process(&mut self, line: &[u8], ctx: &Context, out: &mut Vec<u8>) -> Outcome {
         out.clear();
         self.notes.clear();
-        let input = parse::parse(line, ctx.declared_len, &self.plan, &mut self.tape, &mut self.stack, &mut self.notes);
+        let input = parse::parse(line, ctx.declared_len, &self.plan, &mut self.tape, &mut self.stack, &mut self.notes, &mut self.text);
         let rec = Record { input, tape: &self.tape };
         self.edits.reset(self.tape.len());
 

@@ -1,6 +1,8 @@
 //! Sampling and noise control: consistent, at the configured rates, bounded, and never
 //! dropping a security event.
 
+mod common;
+
 use logseal::policy::NoEnvironment;
 use logseal::{Context, Filter, Outcome, Plan};
 
@@ -156,6 +158,36 @@ fn the_shipped_sampling_example_works_from_the_repository_root() {
     assert!(kept(&mut f, r#"{"level":"error","path":"/healthz","status":200}"#, 0).is_some());
     let info = (0..10_000).filter(|i| kept(&mut f, &format!(r#"{{"level":"info","request_id":"r{i}"}}"#), 0).is_some()).count();
     assert!((900..=1100).contains(&info), "{info} of 10000 INFO kept");
+}
+
+/// The shipped sample log holds Apache, syslog and logfmt text beside JSON; the sampling
+/// example reads them with its `parse` section, so its health checks and DEBUG lines go too.
+#[test]
+fn the_sampling_example_thins_the_sample_log_s_text_lines_too() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let text = std::fs::read_to_string(format!("{root}/host-examples/policies/sampling.json")).unwrap();
+    let plan = Plan::load(&text, &common::FsEnv, Some(&format!("{root}/host-examples/policies"))).unwrap();
+    assert_eq!(plan.text_formats.names(), ["combined", "syslog", "logfmt"]);
+    let log = std::fs::read_to_string(format!("{root}/host-examples/logs/app.ndjson")).unwrap();
+    let mut f = Filter::new(plan);
+    let (mut health_in, mut debug_in, mut sshd_in, mut kept_lines) = (0, 0, 0, Vec::new());
+    for line in log.lines().filter(|l| !l.starts_with('{')) {
+        health_in += usize::from(line.contains("GET /healthz") && line.contains("\" 200 "));
+        debug_in += usize::from(line.contains("level=debug"));
+        sshd_in += usize::from(line.contains("sshd["));
+        if let Some(v) = kept(&mut f, line, 1_795_773_600_000_000_000) {
+            kept_lines.push(v);
+        }
+    }
+    assert!(health_in > 0 && debug_in > 0 && sshd_in > 0, "the sample log holds each kind of text line");
+    // Health checks that answered 200 and DEBUG lines are gone; failed logins are kept, tagged.
+    assert!(!kept_lines.iter().any(|v| v["path"] == "/healthz" && v["status"] == 200), "a 200 health check was kept");
+    assert!(!kept_lines.iter().any(|v| v["level"] == "debug"));
+    let sshd: Vec<_> = kept_lines.iter().filter(|v| v["app"] == "sshd").collect();
+    assert_eq!(sshd.len(), sshd_in, "every failed login is kept");
+    assert!(sshd.iter().all(|v| v["logseal"]["tags"].as_array().unwrap().contains(&"auth_failure".into())));
+    // Nothing stayed a bare message: every text line of the sample was read by a format.
+    assert!(kept_lines.iter().all(|v| v.get("message").is_none() || v.get("app").is_some()), "{kept_lines:?}");
 }
 
 #[test]

@@ -157,6 +157,18 @@ pub struct Policy {
     pub classify: Classify,
     pub sample: Option<Sample>,
     pub seal: Option<Seal>,
+    /// Text formats plain-text lines are read with (`parse.formats`), in order.
+    pub text_formats: Vec<TextFormat>,
+}
+
+/// A text format as written in `parse.formats`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextFormat {
+    Logfmt,
+    Combined,
+    Syslog,
+    /// A named regex: (name, pattern, JSON path).
+    Pattern(String, String, String),
 }
 
 /// Sealing settings as written (see [`crate::stage::seal`]). Off unless present.
@@ -173,7 +185,7 @@ pub struct Seal {
     pub path: String,
 }
 
-const TOP: &[&str] = &["$schema", "version", "limits", "keys", "normalise", "classify", "sample", "redact", "escape", "seal"];
+const TOP: &[&str] = &["$schema", "version", "limits", "keys", "parse", "normalise", "classify", "sample", "redact", "escape", "seal"];
 const SEAL: &[&str] = &["instance", "checkpoint_every", "cover_tag"];
 const SAMPLE: &[&str] = &["by", "missing", "default_rate", "levels", "rules", "rate_limit", "dedup", "max_keys"];
 const MISSING: &[&str] = &["keep", "content", "drop"];
@@ -254,10 +266,11 @@ impl Policy {
         faults.append(&mut rule_faults);
         let sample = section(&root, "sample", &mut faults, sample);
         let seal = section(&root, "seal", &mut faults, seal);
+        let text_formats = section(&root, "parse", &mut faults, parse_section).unwrap_or_default();
         if !faults.is_empty() {
             return Err(faults);
         }
-        Ok(Policy { limits, keys, redact, escape, normalise, classify, sample, seal })
+        Ok(Policy { limits, keys, redact, escape, normalise, classify, sample, seal, text_formats })
     }
 }
 
@@ -423,6 +436,38 @@ fn classify_rule(item: &serde_json::Value, ip: &str) -> Result<(crate::predicate
         return Err(PolicyError::new(tp, Problem::Invalid("expected a tag of letters, digits and _ - : . (at most 64)".into())));
     }
     Ok((when, tag.to_string()))
+}
+
+const FORMAT_NAMES: &[&str] = &["logfmt", "combined", "syslog"];
+
+/// The `parse` section: `{"formats": ["logfmt", "combined", "syslog", {"name", "regex"}]}`.
+fn parse_section(v: &serde_json::Value, p: &str) -> Result<Vec<TextFormat>, PolicyError> {
+    let o = Field::new(v, p).object(&["formats"])?;
+    let (f, fp) = o.require("formats")?;
+    let mut formats = Vec::new();
+    for (i, item) in Field::new(f, &fp).array()?.iter().enumerate() {
+        let ip = reader::index_path(&fp, i);
+        if item.is_string() {
+            formats.push([TextFormat::Logfmt, TextFormat::Combined, TextFormat::Syslog][Field::new(item, &ip).choice(FORMAT_NAMES)?].clone());
+            continue;
+        }
+        let Ok(r) = Field::new(item, &ip).object(&["name", "regex"]) else {
+            return Err(PolicyError::new(ip, Problem::Invalid("expected one of: logfmt, combined, syslog, or {\"name\", \"regex\"}".into())));
+        };
+        let (n, np) = r.require("name")?;
+        let name = Field::new(n, &np).str()?;
+        if name.is_empty() || name.len() > 64 || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            return Err(PolicyError::new(np, Problem::Invalid("expected a name of a-z, 0-9 and _ (at most 64)".into())));
+        }
+        let (x, xp) = r.require("regex")?;
+        let text = Field::new(x, &xp).str()?;
+        let re = compile_regex(text).map_err(|e| PolicyError::new(&xp, Problem::Invalid(describe_regex_error(&e))))?;
+        if re.capture_names().flatten().next().is_none() {
+            return Err(PolicyError::new(xp, Problem::Invalid("the regex names no group: fields come from named groups, (?P<level>...)".into())));
+        }
+        formats.push(TextFormat::Pattern(name.to_string(), text.to_string(), ip));
+    }
+    Ok(formats)
 }
 
 /// Compiles a policy regex: regex crate syntax (linear time), over bytes, in ASCII mode
@@ -659,7 +704,7 @@ mod tests {
         assert_eq!(err(r#"[]"#), "$: expected an object, found an array");
         assert_eq!(
             err(r#"{"version":1,"limts":{}}"#),
-            "$.limts: unknown key; expected one of: $schema, version, limits, keys, normalise, classify, sample, redact, escape, seal"
+            "$.limts: unknown key; expected one of: $schema, version, limits, keys, parse, normalise, classify, sample, redact, escape, seal"
         );
         assert_eq!(err(r#"{"version":1,"limits":{"max_fields":"9"}}"#), "$.limits.max_fields: expected an integer, found a string");
         assert_eq!(err(r#"{"version":1,"limits":{"max_record_bytes":1}}"#), "$.limits.max_record_bytes: expected an integer from 256 to 1073741824");
@@ -708,7 +753,7 @@ mod tests {
         assert_eq!(
             faults,
             [
-                "$.colour: unknown key; expected one of: $schema, version, limits, keys, normalise, classify, sample, redact, escape, seal",
+                "$.colour: unknown key; expected one of: $schema, version, limits, keys, parse, normalise, classify, sample, redact, escape, seal",
                 "$.version: expected an integer from 1 to 1",
                 "$.limits.max_depth: expected an integer from 1 to 1024",
                 "$.redact.rules[1].name: expected a name of a-z, 0-9 and _",
@@ -720,6 +765,18 @@ mod tests {
         );
         // `parse` gives the first of them.
         assert_eq!(err(text), faults[0]);
+    }
+
+    #[test]
+    fn text_formats_are_read_strictly() {
+        let p = Policy::parse(r#"{"version":1,"parse":{"formats":["syslog",{"name":"app","regex":"^(?P<level>[A-Z]+) (?P<message>.*)"},"logfmt"]}}"#).unwrap();
+        assert_eq!(p.text_formats[0], TextFormat::Syslog);
+        assert!(matches!(&p.text_formats[1], TextFormat::Pattern(n, _, path) if n == "app" && path == "$.parse.formats[1]"));
+        assert_eq!(err(r#"{"version":1,"parse":{}}"#), "$.parse.formats: required but missing");
+        assert_eq!(err(r#"{"version":1,"parse":{"formats":["csv"]}}"#), "$.parse.formats[0]: expected one of: logfmt, combined, syslog");
+        assert_eq!(err(r#"{"version":1,"parse":{"formats":[{"name":"x","regex":"\\w+"}]}}"#), "$.parse.formats[0].regex: the regex names no group: fields come from named groups, (?P<level>...)");
+        assert_eq!(err(r#"{"version":1,"parse":{"formats":[{"name":"X","regex":"(?P<a>.)"}]}}"#), "$.parse.formats[0].name: expected a name of a-z, 0-9 and _ (at most 64)");
+        assert!(err(r#"{"version":1,"parse":{"formats":[7]}}"#).starts_with("$.parse.formats[0]: expected one of: logfmt, combined, syslog, or {"));
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub struct Plan {
     keys: Vec<(Purpose, KeySet)>,
     /// Set when this is the lockdown plan a host fell back to; every record carries it.
     pub policy_error: Option<String>,
+    /// The text formats plain-text lines are read with (none: they stay `message`).
+    pub text_formats: crate::stage::text::Formats,
 }
 
 impl Plan {
@@ -81,6 +83,7 @@ impl Plan {
             multiline_fields: policy.escape.multiline_fields.iter().map(|n| normalize(n)).collect(),
             keys,
             policy_error: None,
+            text_formats: compile_text_formats(&policy.text_formats)?,
         })
     }
 
@@ -122,8 +125,26 @@ impl Plan {
             multiline_fields: Vec::new(),
             keys: Vec::new(),
             policy_error: None,
+            text_formats: Default::default(),
         }
     }
+}
+
+fn compile_text_formats(specs: &[super::TextFormat]) -> Result<crate::stage::text::Formats, PolicyError> {
+    use crate::stage::text::{pattern::Pattern, Format};
+    let mut formats = Vec::with_capacity(specs.len());
+    for spec in specs {
+        formats.push(match spec {
+            super::TextFormat::Logfmt => Format::Logfmt,
+            super::TextFormat::Combined => Format::Combined,
+            super::TextFormat::Syslog => Format::Syslog,
+            super::TextFormat::Pattern(name, regex, path) => {
+                let re = super::compile_regex(regex).map_err(|e| PolicyError::new(path, Problem::Invalid(super::describe_regex_error(&e))))?;
+                Format::Pattern(Pattern::new(name.clone(), re))
+            }
+        });
+    }
+    Ok(crate::stage::text::Formats::new(formats))
 }
 
 fn inactive_sampler() -> Sampler {

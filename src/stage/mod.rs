@@ -13,4 +13,5 @@ pub mod parse;
 pub mod redact;
 pub mod sample;
 pub mod seal;
+pub mod text;
 pub mod write;

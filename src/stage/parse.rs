@@ -1,7 +1,8 @@
 //! The first stage: turn one input line into a tape, within the policy's limits.
 //!
 //! - A line whose first non-blank byte is `{` is a JSON record.
-//! - Anything else is a plain-text log line and becomes `{"message": "<text>"}`.
+//! - Anything else is a plain-text log line: read by the policy's text formats when it names
+//!   some (`parse.formats`, [`crate::stage::text`]), else `{"message": "<text>"}`.
 //! - JSON that cannot be read is not dropped: the raw line becomes `message`, with an error note.
 //! - A line over `max_record_bytes` is cut to the limit and goes out as text with an error note.
 
@@ -9,7 +10,8 @@ use crate::json::{flag, scan, Kind, Token};
 use crate::notes::{Notes, RecordError};
 use crate::policy::Plan;
 
-/// Reads `line` into `tape`; returns the bytes the tape indexes (the line, or its cut prefix).
+/// Reads `line` into `tape`; returns the bytes the tape indexes (the line, its cut prefix, or
+/// the JSON object a text format wrote into `text`).
 pub fn parse<'a>(
     line: &'a [u8],
     declared_len: Option<u64>,
@@ -17,6 +19,7 @@ pub fn parse<'a>(
     tape: &mut Vec<Token>,
     stack: &mut Vec<u32>,
     notes: &mut Notes,
+    text: &'a mut Vec<u8>,
 ) -> &'a [u8] {
     let line = trim_line_end(line);
     let limit = plan.limits.max_record_bytes;
@@ -34,7 +37,21 @@ pub fn parse<'a>(
                 notes.cut.fields = report.cut_fields;
                 return line;
             }
-            Err(e) => notes.error = Some(RecordError::Json(e)),
+            Err(e) => {
+                notes.error = Some(RecordError::Json(e));
+                text_tape(line, tape);
+                return line;
+            }
+        }
+    }
+    if !plan.text_formats.is_empty() && plan.text_formats.read(line, text) {
+        let text: &'a [u8] = text;
+        // The object a format wrote is valid JSON by construction; should the scanner still
+        // refuse it (a limit), the line goes on as text, as without a format.
+        if let Ok(report) = scan(text, plan.scan_limits, tape, stack) {
+            notes.cut.depth = report.cut_depth;
+            notes.cut.fields = report.cut_fields;
+            return text;
         }
     }
     text_tape(line, tape);
@@ -78,7 +95,7 @@ mod tests {
     fn run(line: &[u8], declared: Option<u64>) -> (Vec<Token>, Option<RecordError>, usize) {
         let plan = Plan::load(r#"{"version":1,"limits":{"max_record_bytes":300,"max_depth":4}}"#, &crate::policy::NoEnvironment, None).unwrap();
         let (mut tape, mut notes) = (Vec::new(), Notes::default());
-        let used = parse(line, declared, &plan, &mut tape, &mut Vec::new(), &mut notes).len();
+        let used = parse(line, declared, &plan, &mut tape, &mut Vec::new(), &mut notes, &mut Vec::new()).len();
         (tape, notes.error, used)
     }
 
