@@ -444,8 +444,13 @@ const FORMAT_NAMES: &[&str] = &["logfmt", "combined", "syslog"];
 fn parse_section(v: &serde_json::Value, p: &str) -> Result<Vec<TextFormat>, PolicyError> {
     let o = Field::new(v, p).object(&["formats"])?;
     let (f, fp) = o.require("formats")?;
+    let list = Field::new(f, &fp).array()?;
+    // Each format tried costs a pass over the line: keep the worst case small.
+    if list.len() > 16 {
+        return Err(PolicyError::new(fp, Problem::Invalid("at most 16 formats".into())));
+    }
     let mut formats = Vec::new();
-    for (i, item) in Field::new(f, &fp).array()?.iter().enumerate() {
+    for (i, item) in list.iter().enumerate() {
         let ip = reader::index_path(&fp, i);
         if item.is_string() {
             formats.push([TextFormat::Logfmt, TextFormat::Combined, TextFormat::Syslog][Field::new(item, &ip).choice(FORMAT_NAMES)?].clone());
