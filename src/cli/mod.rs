@@ -6,6 +6,7 @@ mod env;
 mod decrypt;
 mod filter;
 mod keygen;
+mod policy_test;
 #[cfg(feature = "serve")]
 mod serve;
 mod verify;
@@ -32,6 +33,7 @@ usage: logseal <command> [options]
 commands:
   filter [--policy FILE]         filter NDJSON or plain-text lines from stdin to stdout
   check FILE                     validate a policy and explain what it does
+  test POLICY TESTS              run policy unit tests: what must be masked, kept, dropped
   policy default|lockdown|schema print a built-in policy or the policy's JSON Schema
   bench [--policy FILE] FILE     measure in-process throughput on the records in FILE
   verify --keys KEYRING FILE...  check sealed records: modified, deleted, reordered, replayed
@@ -69,6 +71,7 @@ pub fn run(args: &[String]) -> i32 {
     match cmd.as_str() {
         "filter" => filter::run(rest),
         "check" => check::run(rest),
+        "test" => policy_test::run(rest),
         "policy" => policy(rest),
         "bench" => bench::run(rest),
         "verify" => verify::run(rest),
