@@ -3,7 +3,9 @@
 mod bench;
 mod check;
 mod env;
+mod explain;
 mod decrypt;
+mod diff;
 mod filter;
 mod keygen;
 mod policy_test;
@@ -34,6 +36,7 @@ commands:
   filter [--policy FILE]         filter NDJSON or plain-text lines from stdin to stdout
   check FILE                     validate a policy and explain what it does
   test POLICY TESTS              run policy unit tests: what must be masked, kept, dropped
+  diff [--policy FILE] [FILE...] show each changed record before and after, and why
   policy default|lockdown|schema print a built-in policy or the policy's JSON Schema
   bench [--policy FILE] FILE     measure in-process throughput on the records in FILE
   verify --keys KEYRING FILE...  check sealed records: modified, deleted, reordered, replayed
@@ -72,6 +75,7 @@ pub fn run(args: &[String]) -> i32 {
         "filter" => filter::run(rest),
         "check" => check::run(rest),
         "test" => policy_test::run(rest),
+        "diff" => diff::run(rest),
         "policy" => policy(rest),
         "bench" => bench::run(rest),
         "verify" => verify::run(rest),

@@ -1,0 +1,174 @@
+//! `logseal diff`: each record's input and output side by side, the changed part highlighted
+//! on a terminal, with what changed it (kind, action, value or span), so a policy can be seen
+//! at work on a sample before it ships. It shows the input as it came: run it on sample data
+//! in a terminal, never into shared logs.
+
+use super::env::{for_each_line, load_or_report};
+use super::explain::{changes, Change};
+use super::{exit, is_help, usage, Args};
+use logseal::{Context, Filter, Outcome};
+use serde_json::Value;
+use std::io::{IsTerminal, Write};
+
+const HELP: &str = "\
+usage: logseal diff [--policy FILE] [--all] [--color auto|always|never] [--time-ns N] [FILE...]
+
+Filters the records of FILE (stdin without FILE, or `-`) and prints, for each record the
+policy changed, the changed fields before and after, with the kind and action that changed
+them. Dropped records are listed as dropped; --all lists unchanged records too.
+The input is shown as it came, secrets included: use it on sample data, in a terminal.
+
+Exit: 0 done; 1 policy refused; 2 usage; 3 a file could not be read.
+";
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+pub fn run(args: &[String]) -> i32 {
+    if args.iter().any(|a| is_help(a)) {
+        print!("{HELP}");
+        return exit::OK;
+    }
+    let args = match Args::parse(args, &["policy", "color", "time-ns"], &["all"]) {
+        Ok(a) => a,
+        Err(e) => return usage(&e, HELP),
+    };
+    let color = match args.get("color").unwrap_or("auto") {
+        "auto" => std::io::stdout().is_terminal(),
+        "always" => true,
+        "never" => false,
+        _ => return usage("--color takes auto, always or never", HELP),
+    };
+    let time_ns = match args.get("time-ns").map(str::parse::<i64>) {
+        None => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64),
+        Some(Ok(t)) => t,
+        Some(Err(_)) => return usage("--time-ns takes an integer", HELP),
+    };
+    let files = if args.positional.is_empty() { vec!["-".to_string()] } else { args.positional.clone() };
+    let plan = match load_or_report(args.get("policy")) {
+        Ok(plan) => plan,
+        Err(code) => return code,
+    };
+    let max = plan.limits.max_record_bytes as usize + 1;
+    let mut filter = Filter::new(plan);
+    filter.start_chain(&[7; logseal::stage::seal::CHAIN_RANDOM_BYTES]);
+    filter.set_random(Box::new(|buf: &mut [u8]| getrandom::fill(buf).is_ok()));
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut filtered = Vec::new();
+    let (mut shown, mut records) = (0u64, 0u64);
+    let walked = for_each_line(&files, max, |file, n, line| {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        records += 1;
+        let outcome = filter.process(line, &Context { time_ns, tag: b"", declared_len: None }, &mut filtered);
+        let text = String::from_utf8_lossy(line);
+        let place = if files.len() > 1 { format!("{file}:{n}") } else { format!("line {n}") };
+        let written = if outcome == Outcome::Dropped {
+            shown += 1;
+            writeln!(out, "{place}: dropped (sampling)")
+        } else {
+            let output: Value = serde_json::from_slice(&filtered).unwrap_or(Value::Null);
+            match serde_json::from_str::<Value>(&text) {
+                Ok(input @ Value::Object(_)) => {
+                    let list = changes(&input, &output);
+                    if list.is_empty() && !args.has("all") {
+                        return Ok(());
+                    }
+                    shown += 1;
+                    fields(&mut out, &place, &input, &output, &list, color)
+                }
+                // A text line (or broken JSON): the line, then the message it became, or the
+                // record a text format read it into.
+                _ => match output.get("message").and_then(Value::as_str) {
+                    Some(message) if message == text && !args.has("all") => return Ok(()),
+                    Some(message) => {
+                        shown += 1;
+                        let (b, a) = paint(&text, message, color);
+                        writeln!(out, "{place}: text line\n  {b}\n    -> {a}")
+                    }
+                    None => {
+                        shown += 1;
+                        let after = String::from_utf8_lossy(&filtered);
+                        writeln!(out, "{place}: text line, read into fields\n  {text}\n    -> {after}")
+                    }
+                },
+            }
+        };
+        written.map_err(|_| exit::IO)
+    });
+    let _ = writeln!(out, "{shown} of {records} records shown");
+    if out.flush().is_err() {
+        return exit::IO;
+    }
+    match walked {
+        Ok(()) => exit::OK,
+        Err(code) => code,
+    }
+}
+
+/// The changed fields of one record, before and after.
+fn fields(out: &mut impl Write, place: &str, input: &Value, output: &Value, list: &[Change], color: bool) -> std::io::Result<()> {
+    writeln!(out, "{place}:")?;
+    if list.is_empty() {
+        return writeln!(out, "  unchanged");
+    }
+    let mut last = "";
+    for c in list {
+        let why = format!("{}, {}, {}", c.kind, c.action, c.scope);
+        if c.path == last {
+            writeln!(out, "    {}({why}){}", if color { DIM } else { "" }, if color { RESET } else { "" })?;
+            continue;
+        }
+        last = &c.path;
+        let before = at(input, &c.path).map_or("(absent)".to_string(), |v| v.to_string());
+        let after = at(output, &c.path).map_or("(removed)".to_string(), |v| v.to_string());
+        let (b, a) = paint(&before, &after, color);
+        writeln!(out, "  {}: {b}\n    -> {a}  {}({why}){}", c.path, if color { DIM } else { "" }, if color { RESET } else { "" })?;
+    }
+    Ok(())
+}
+
+/// Both texts with the part between their common prefix and suffix coloured (removed in red,
+/// what replaced it in green); unchanged without colour.
+fn paint(before: &str, after: &str, color: bool) -> (String, String) {
+    if !color {
+        return (before.to_string(), after.to_string());
+    }
+    let prefix = before.char_indices().zip(after.chars()).take_while(|((_, a), b)| a == b).last().map_or(0, |((i, a), _)| i + a.len_utf8());
+    let rest_b = &before[prefix..];
+    let rest_a = &after[prefix..];
+    let suffix = rest_b.chars().rev().zip(rest_a.chars().rev()).take_while(|(a, b)| a == b).map(|(a, _)| a.len_utf8()).sum::<usize>();
+    let (mid_b, mid_a) = (&rest_b[..rest_b.len() - suffix], &rest_a[..rest_a.len() - suffix]);
+    let tail = &before[before.len() - suffix..];
+    (
+        format!("{}{RED}{mid_b}{RESET}{tail}", &before[..prefix]),
+        format!("{}{GREEN}{mid_a}{RESET}{tail}", &after[..prefix]),
+    )
+}
+
+fn at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |v, part| match v {
+        Value::Object(m) => m.get(part),
+        Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_changed_middle_is_coloured_and_plain_text_stays_plain() {
+        assert_eq!(paint("card 4111 ok", "card [X] ok", false), ("card 4111 ok".into(), "card [X] ok".into()));
+        let (b, a) = paint("card 4111 ok", "card [X] ok", true);
+        assert_eq!(b, format!("card {RED}4111{RESET} ok"));
+        assert_eq!(a, format!("card {GREEN}[X]{RESET} ok"));
+        let (b, a) = paint("é1é", "é2é", true);
+        assert_eq!((b, a), (format!("é{RED}1{RESET}é"), format!("é{GREEN}2{RESET}é")));
+    }
+}
