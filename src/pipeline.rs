@@ -6,6 +6,7 @@ use crate::json::Token;
 use crate::notes::{Labels, Notes, RecordError};
 use crate::policy::Plan;
 use crate::record::{Record, Scratch};
+use crate::stage::redact::kind::Kind;
 use crate::stage::redact::{self, allowlist};
 use crate::stage::fields::Fields;
 use crate::stage::sample::{self, Decision};
@@ -58,6 +59,8 @@ pub struct Counters {
     pub evictions: u64,
     /// Records that went out sealed.
     pub sealed: u64,
+    /// What redaction removed, per kind ([`Kind::index`]), summed over the records out.
+    pub redacted: [u64; Kind::COUNT],
 }
 
 impl Counters {
@@ -68,10 +71,25 @@ impl Counters {
     /// assert!(c.to_json().starts_with(r#"{"records":2,"emitted":1,"dropped":1,"errors":0,"#));
     /// ```
     pub fn to_json(&self) -> String {
-        format!(
-            r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{},"sealed":{}}}"#,
+        self.to_json_with_rules(&[])
+    }
+
+    /// [`Counters::to_json`] with the custom rules' counts (name, count) beside the kinds in
+    /// `redacted`, as [`Filter::stats_json`] gives them.
+    pub fn to_json_with_rules(&self, rules: &[(&str, u64)]) -> String {
+        let mut s = format!(
+            r#"{{"records":{},"emitted":{},"dropped":{},"errors":{},"cut":{},"sampled_out":{},"rate_limited":{},"duplicates":{},"evictions":{},"sealed":{},"redacted":{{"#,
             self.records, self.emitted, self.dropped, self.errors, self.cut, self.sampled_out, self.rate_limited, self.duplicates, self.evictions, self.sealed
-        )
+        );
+        let kinds = Kind::ALL.iter().map(|k| (k.name(), self.redacted[k.index()]));
+        let mut sep = "";
+        for (name, n) in kinds.chain(rules.iter().copied()).filter(|(_, n)| *n > 0) {
+            // Rule names are a-z, 0-9 and _ (the policy refuses others): no escaping needed.
+            s.push_str(&format!("{sep}\"{name}\":{n}"));
+            sep = ",";
+        }
+        s.push_str("}}");
+        s
     }
 }
 
@@ -108,12 +126,15 @@ pub struct Filter {
     /// The host's randomness, for encryption nonces (None: encrypted values are masked).
     random: Option<RandomFill>,
     counters: Counters,
+    /// What each custom rule removed, summed (by the plan's rule order).
+    rule_counts: Vec<u64>,
 }
 
 impl Filter {
     pub fn new(plan: Plan) -> Filter {
         let mut notes = Notes::default();
-        notes.rules.resize(plan.redactor.rule_count(), 0);
+        let plan_rules = plan.redactor.rule_count();
+        notes.rules.resize(plan_rules, 0);
         Filter {
             plan,
             tape: Vec::new(),
@@ -131,6 +152,7 @@ impl Filter {
             seal: seal::Buffers::default(),
             random: None,
             counters: Counters::default(),
+            rule_counts: vec![0; plan_rules],
         }
     }
 
@@ -140,6 +162,13 @@ impl Filter {
 
     pub fn counters(&self) -> Counters {
         self.counters
+    }
+
+    /// The counters as every host reports them: [`Counters::to_json`] with each custom rule's
+    /// count beside the kinds under `redacted` (counts and names, never values).
+    pub fn stats_json(&self) -> String {
+        let rules: Vec<(&str, u64)> = self.plan.redactor.rules().iter().map(|r| r.name.as_str()).zip(self.rule_counts.iter().copied()).collect();
+        self.counters.to_json_with_rules(&rules)
     }
 
     /// Starts a new hash chain from randomness the host drew (getrandom, WASI `random_get`):
@@ -250,6 +279,14 @@ impl Filter {
                 Err(_) => seal_failed = true,
             }
         }
+        if self.notes.tags & crate::notes::tag::SECRET_EXPOSED != 0 {
+            for (total, &n) in self.counters.redacted.iter_mut().zip(&self.notes.redacted) {
+                *total += u64::from(n);
+            }
+            for (total, &n) in self.rule_counts.iter_mut().zip(&self.notes.rules) {
+                *total += u64::from(n);
+            }
+        }
         self.counters.records += 1;
         self.counters.emitted += 1;
         if self.notes.cut.any() {
@@ -261,5 +298,35 @@ impl Filter {
         } else {
             Outcome::Emitted
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::NoEnvironment;
+
+    #[test]
+    fn stats_count_what_redaction_removed_per_kind_and_per_rule() {
+        let plan = Plan::load(r#"{"version":1,"redact":{"rules":[{"name":"codename","keywords":["falcon"]}]}}"#, &NoEnvironment, None).unwrap();
+        let mut f = Filter::new(plan);
+        let mut out = Vec::new();
+        let ctx = Context::default();
+        for line in [
+            r#"{"msg":"card 4111 1111 1111 1111 and 5500 0000 0000 0004","password":"x"}"#,
+            r#"{"msg":"project falcon, mail a@example.com"}"#,
+            r#"{"msg":"nothing here"}"#,
+            r#"{"body":"raw"}"#,
+        ] {
+            f.process(line.as_bytes(), &ctx, &mut out);
+        }
+        let c = f.counters();
+        assert_eq!(c.redacted[Kind::Card.index()], 2);
+        assert_eq!(c.redacted[Kind::Password.index()], 1);
+        assert_eq!(c.redacted[Kind::Email.index()], 1);
+        assert_eq!(c.redacted[Kind::Body.index()], 1);
+        let stats: serde_json::Value = serde_json::from_str(&f.stats_json()).unwrap();
+        assert_eq!(stats["redacted"], serde_json::json!({"card": 2, "email": 1, "password": 1, "body": 1, "codename": 1}));
+        assert_eq!(stats["records"], 4);
     }
 }

@@ -95,7 +95,7 @@ pub fn run(args: &[String]) -> i32 {
     };
     let result = result.and_then(|()| output.flush().map_err(|e| ("cannot write stdout", e)));
     if args.has("stats") {
-        eprintln!("{}", filter.counters().to_json());
+        eprintln!("{}", filter.stats_json());
     }
     match result {
         Ok(()) => exit::OK,

@@ -174,11 +174,13 @@ pub extern "C" fn logseal_stats() -> u32 {
     thread_local! {
         static STATS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
-    let c = STATE.with(|cell| cell.try_borrow().ok().and_then(|s| s.as_ref().map(|s| s.filter.counters()))).unwrap_or_default();
+    let stats = STATE
+        .with(|cell| cell.try_borrow().ok().and_then(|s| s.as_ref().map(|s| s.filter.stats_json())))
+        .unwrap_or_else(|| logseal::Counters::default().to_json());
     STATS.with(|buf| {
         let Ok(mut buf) = buf.try_borrow_mut() else { return EMPTY.as_ptr() as usize as u32 };
         buf.clear();
-        buf.extend_from_slice(c.to_json().as_bytes());
+        buf.extend_from_slice(stats.as_bytes());
         buf.push(0);
         buf.as_ptr() as usize as u32
     })

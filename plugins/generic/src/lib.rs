@@ -181,7 +181,7 @@ pub extern "C" fn logseal_last_error() -> i64 {
 pub extern "C" fn logseal_stats() -> i64 {
     with_state(|s| {
         s.stats.clear();
-        s.stats.extend_from_slice(s.filter.counters().to_json().as_bytes());
+        s.stats.extend_from_slice(s.filter.stats_json().as_bytes());
         pack(0, s.stats.as_ptr(), s.stats.len())
     })
     .unwrap_or(0)

@@ -122,7 +122,7 @@ impl Transform {
 
     /// `shutdown`: the counters, for Vector's log.
     pub fn counters_json(&self) -> String {
-        self.filter.counters().to_json()
+        self.filter.stats_json()
     }
 }
 
