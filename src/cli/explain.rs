@@ -144,6 +144,18 @@ fn guess(counted: &[String]) -> String {
     }
 }
 
+/// The `--explain` line for input line `line_no`: `output` is the filtered record, or None
+/// when it was dropped. A text line is compared as the `{"message": ...}` it would become.
+pub fn record_line(line_no: u64, input: &[u8], output: Option<&[u8]>) -> String {
+    let Some(output) = output else { return json_line(line_no, None) };
+    let after: Value = serde_json::from_slice(output).unwrap_or(Value::Null);
+    let before = match serde_json::from_slice::<Value>(input) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => serde_json::json!({"message": String::from_utf8_lossy(input)}),
+    };
+    json_line(line_no, Some(&changes(&before, &after)))
+}
+
 /// One line of `--explain` output: `{"line":N,"changes":[{"path",...}]}`, or `"dropped":true`.
 pub fn json_line(line: u64, changes: Option<&[Change]>) -> String {
     let mut s = String::new();
@@ -203,6 +215,9 @@ mod tests {
         assert_eq!(json_line(3, None), r#"{"line":3,"dropped":true}"#);
         let line = json_line(4, Some(&[c("a", "card", "mask", "span")]));
         assert_eq!(line, r#"{"line":4,"changes":[{"action":"mask","kind":"card","path":"a","scope":"span"}]}"#);
+        let line = record_line(5, b"pw=hunter2 ok", Some(br#"{"message":"pw=[REDACTED:password] ok","logseal":{"v":1}}"#));
+        assert_eq!(line, r#"{"line":5,"changes":[{"action":"mask","kind":"password","path":"message","scope":"span"}]}"#);
+        assert_eq!(record_line(6, b"{}", None), r#"{"line":6,"dropped":true}"#);
     }
 
     #[test]
