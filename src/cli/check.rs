@@ -1,26 +1,30 @@
 //! `logseal check FILE`: validate a policy and explain what it does.
 
 use super::env::{load_plan, LoadError};
-use super::{exit, is_help, usage};
+use super::exit;
 use logseal::keys::Purpose;
 
-const HELP: &str = "\
-usage: logseal check FILE
+pub const ABOUT: &str = "\
+Validates the policy in FILE (keys included) and explains what it does. `-` reads the
+policy from stdin (key files named in it are then relative to the working directory).";
 
-Validates the policy in FILE (keys included) and explains what it does.
-Exit 0 when valid; 1 when refused, with the JSON path of the fault; 3 when FILE cannot be read.
-";
+pub const EXIT: &str = "\
+Exit: 0 valid; 1 refused, with the JSON path of the fault; 2 usage error; 3 FILE (or stdin)
+cannot be read.";
 
-pub fn run(args: &[String]) -> i32 {
-    let path = match args {
-        [h] if is_help(h) => {
-            print!("{HELP}");
-            return exit::OK;
-        }
-        [path] => path,
-        _ => return usage("check takes one policy file", HELP),
-    };
-    let plan = match load_plan(Some(path)) {
+/// The arguments of `logseal check`.
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// the policy file, or `-` for stdin
+    #[arg(value_name = "FILE")]
+    file: String,
+}
+
+pub fn run(args: CheckArgs) -> i32 {
+    // `path` names the policy in the output; `-` is read from stdin.
+    let source = args.file.as_str();
+    let path = if source == super::input::STDIN { "(stdin)" } else { source };
+    let plan = match load_plan(Some(source)) {
         Ok(plan) => plan,
         Err(LoadError::Io(msg)) => {
             eprintln!("logseal: {msg}");
