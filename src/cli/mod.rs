@@ -237,7 +237,7 @@ fn man(name: Option<&str>) -> i32 {
         Some(name) => match top.find_subcommand(name) {
             Some(sub) => {
                 let title = format!("logseal-{name}");
-                sub.clone().name(title.clone()).bin_name(title)
+                sub.clone().name(title.clone()).bin_name(title).version(env!("CARGO_PKG_VERSION"))
             }
             None => return usage_in("man", &format!("no command `{name}`")),
         },
