@@ -148,7 +148,7 @@ pub fn run(args: FilterArgs) -> i32 {
             break;
         }
     }
-    let result = result.and_then(|()| output.flush().map_err(|e| Failure::Write(e)));
+    let result = result.and_then(|()| output.flush().map_err(Failure::Write));
     progress.finish();
     if args.stats {
         eprintln!("{}", stats_json(&filter.counters().to_json(), tally.blank));
