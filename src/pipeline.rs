@@ -171,6 +171,12 @@ impl Filter {
         self.counters.to_json_with_rules(&rules)
     }
 
+    /// What the last `process` said about its record (redactions per kind, tags, error), for
+    /// a host that summarises a run.
+    pub fn notes(&self) -> &Notes {
+        &self.notes
+    }
+
     /// Starts a new hash chain from randomness the host drew (getrandom, WASI `random_get`):
     /// a sealing policy seals nothing until this is called. No-op for policies without `seal`.
     pub fn start_chain(&mut self, random: &[u8; CHAIN_RANDOM_BYTES]) {

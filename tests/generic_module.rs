@@ -110,6 +110,7 @@ impl Generic {
 
 /// Runs `records` through the CLI and the module; asserts identical output line by line.
 fn assert_identical(records: &[Vec<u8>]) {
+    let records = &common::non_blank(records)[..];
     let mut stdin = Vec::new();
     for r in records {
         stdin.extend_from_slice(r);

@@ -2,46 +2,61 @@
 //! A benchmark, not a test: it reports numbers and asserts nothing.
 
 use super::env::{io_reason, load_or_report};
-use super::{exit, is_help, usage, Args};
+use super::input::{self, is_blank, or_stdin, STDIN};
+use super::{exit, usage_in};
 use logseal::{Context, Filter};
+use std::io::Read;
 use std::time::Instant;
 
-const HELP: &str = "\
-usage: logseal bench [--policy FILE] [--runs N] FILE
+pub const USAGE: &str = "logseal bench [--policy FILE] [--runs N] [FILE...]";
 
-Filters every line of FILE in memory: one warm-up pass, then N timed passes (default 5).
-Prints the median pass as records/s and MB/s of input. Lines that are corpus rows
-({\"record\": {...}, ...}) are benchmarked on their `record` field.
-";
+pub const ABOUT: &str = "\
+Filters every line of each FILE (stdin when no FILE is given, or `-`) in memory: one warm-up
+pass, then N timed passes. Prints the median pass as records/s and MB/s of input. Lines that
+are corpus rows ({\"record\": {...}, ...}) are benchmarked on their `record` field; blank lines
+are skipped.";
 
-pub fn run(args: &[String]) -> i32 {
-    if args.iter().any(|a| is_help(a)) {
-        print!("{HELP}");
-        return exit::OK;
+pub const EXIT: &str = "\
+Exit: 0 measured; 1 policy refused; 2 usage error; 3 a FILE or the policy could not be read.";
+
+/// The arguments of `logseal bench`.
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// the policy (default: the built-in default policy)
+    #[arg(long, value_name = "FILE")]
+    policy: Option<String>,
+    /// timed passes (default 5)
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// files of records, `-` for stdin (default: stdin)
+    #[arg(value_name = "FILE")]
+    files: Vec<String>,
+}
+
+pub fn run(args: BenchArgs) -> i32 {
+    let files = or_stdin(&args.files);
+    if args.policy.as_deref() == Some(STDIN) && files.iter().any(|f| f == STDIN) {
+        return usage_in("bench", "stdin cannot hold both the policy and the records: give the records as FILE");
     }
-    let args = match Args::parse(args, &["policy", "runs"], &[]) {
-        Ok(a) => a,
-        Err(e) => return usage(&e, HELP),
-    };
-    let [file] = &args.positional[..] else {
-        return usage("bench takes one file of records", HELP);
-    };
-    let runs = match args.get("runs").map(str::parse::<usize>) {
-        None => 5,
-        Some(Ok(n)) if n > 0 => n,
-        _ => return usage("--runs takes a positive integer", HELP),
-    };
-    let plan = match load_or_report(args.get("policy")) {
+    let runs = args.runs as usize;
+    let plan = match load_or_report(args.policy.as_deref()) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let data = match std::fs::read(file) {
-        Ok(d) => d,
-        Err(e) => {
+    let mut data = Vec::new();
+    for file in &files {
+        let mut reader = match input::open(file) {
+            Ok(i) => i.reader,
+            Err(code) => return code,
+        };
+        if let Err(e) = reader.read_to_end(&mut data) {
             eprintln!("logseal: cannot read {file}: {}", io_reason(&e));
             return exit::IO;
         }
-    };
+        if !data.is_empty() && !data.ends_with(b"\n") {
+            data.push(b'\n');
+        }
+    }
     let lines = records(&data);
     let bytes: usize = lines.iter().map(Vec::len).sum();
     let mut filter = Filter::new(plan);
@@ -63,7 +78,7 @@ pub fn run(args: &[String]) -> i32 {
     let mut times: Vec<(f64, usize)> = (0..runs).map(|_| pass(&mut filter)).collect();
     times.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (median, written) = times[times.len() / 2];
-    let policy = args.get("policy").unwrap_or("built-in default");
+    let policy = args.policy.as_deref().unwrap_or("built-in default");
     println!(
         "logseal bench: {} records, {:.2} MB in, {:.2} MB out, policy {policy}, {runs} runs",
         lines.len(),
@@ -82,7 +97,7 @@ pub fn run(args: &[String]) -> i32 {
 /// The records to run: each line, or its `record` field when the line is a corpus row.
 fn records(data: &[u8]) -> Vec<Vec<u8>> {
     data.split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
+        .filter(|l| !is_blank(l))
         .map(|line| {
             serde_json::from_slice::<serde_json::Value>(line)
                 .ok()

@@ -2,7 +2,7 @@
 //! settings that can never apply, and explain what the compiled plan does (keys by id only).
 
 use super::env::{io_reason, StdEnvironment};
-use super::{exit, is_help, usage};
+use super::exit;
 use logseal::keys::Purpose;
 use logseal::policy::{Environment, Plan, Policy};
 use logseal::stage::normalise::level::LEVELS;
@@ -11,14 +11,25 @@ use logseal::stage::redact::kind::Kind;
 use std::cell::RefCell;
 use std::path::Path;
 
-const HELP: &str = "\
-usage: logseal check [--strict] FILE
-
+pub const ABOUT: &str = "\
 Validates the policy in FILE (keys included), lists every fault with its JSON path, warns
-about settings that can never apply, and explains what the policy does.
-  --strict   warnings fail the check too (exit 1)
-Exit 0 when valid; 1 when refused (or warned about, with --strict); 3 when FILE cannot be read.
-";
+about settings that can never apply, and explains what the policy does. `-` reads the policy
+from stdin (key files named in it are then relative to the working directory).";
+
+pub const EXIT: &str = "\
+Exit: 0 valid; 1 refused, with the JSON path of each fault (or warned about, with --strict);
+2 usage error; 3 FILE (or stdin) cannot be read.";
+
+/// The arguments of `logseal check`.
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// the policy file, or `-` for stdin
+    #[arg(value_name = "FILE")]
+    file: String,
+    /// warnings (settings that never apply, demo or inline keys) fail the check too
+    #[arg(long)]
+    strict: bool,
+}
 
 /// The CLI's environment, with warnings kept to print under the explanation.
 struct Collecting {
@@ -37,29 +48,35 @@ impl Environment for Collecting {
     }
 }
 
-pub fn run(args: &[String]) -> i32 {
-    if args.iter().any(|a| is_help(a)) {
-        print!("{HELP}");
-        return exit::OK;
-    }
-    let strict = args.iter().any(|a| a == "--strict");
-    let rest: Vec<&String> = args.iter().filter(|a| *a != "--strict").collect();
-    let path = match &rest[..] {
-        [path] if !path.starts_with("--") || path.as_str() == "-" => path.as_str(),
-        _ => return usage("check takes one policy file", HELP),
+pub fn run(args: CheckArgs) -> i32 {
+    let source = args.file.as_str();
+    let read = if source == super::input::STDIN {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(source)
     };
-    let text = match std::fs::read_to_string(path) {
+    let text = match read {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("logseal: cannot read policy {path}: {}", io_reason(&e));
+            let what = if source == super::input::STDIN { "the policy from stdin".to_string() } else { format!("policy {source}") };
+            eprintln!("logseal: cannot read {what}: {}", io_reason(&e));
             return exit::IO;
         }
     };
-    check(path, &text, strict)
+    // `path` names the policy in the output; key files resolve from its directory.
+    let (path, dir) = if source == super::input::STDIN {
+        ("(stdin)", ".".to_string())
+    } else {
+        let dir = Path::new(source).parent().and_then(Path::to_str).filter(|d| !d.is_empty()).unwrap_or(".");
+        (source, dir.to_string())
+    };
+    check(path, &dir, &text, args.strict)
 }
 
-/// Checks policy `text` (read from `path`) and prints the report; returns the exit code.
-pub fn check(path: &str, text: &str, strict: bool) -> i32 {
+/// Checks policy `text` (named `path`, its key files resolved from `dir`) and prints the
+/// report; returns the exit code.
+pub fn check(path: &str, dir: &str, text: &str, strict: bool) -> i32 {
     let policy = match Policy::parse_all(text) {
         Ok(p) => p,
         Err(faults) => {
@@ -70,7 +87,6 @@ pub fn check(path: &str, text: &str, strict: bool) -> i32 {
             return exit::POLICY;
         }
     };
-    let dir = Path::new(path).parent().and_then(Path::to_str).filter(|d| !d.is_empty()).unwrap_or(".");
     let env = Collecting { warnings: RefCell::new(Vec::new()) };
     let plan = match Plan::compile(&policy, &env, Some(dir)) {
         Ok(plan) => plan,

@@ -1,7 +1,9 @@
 //! `logseal decrypt`: restore encrypted fields for an authorised analyst, streaming.
 
-use super::env::{for_each_line, load_keyring};
-use super::{exit, is_help, usage, Args};
+use super::env::{io_reason, load_keyring};
+use super::input::{self, for_each_line, or_stdin};
+use super::progress::Progress;
+use super::{exit, usage_in};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use logseal::json::lookup::Lookup;
@@ -9,63 +11,111 @@ use logseal::json::{scan, string, Kind, ScanLimits, Token};
 use logseal::keys::{KeySet, Purpose};
 use logseal::notes::RESERVED_KEY;
 use logseal::stage::encrypt::{find_inline, open, open_span, parse_inline, push_path, DecryptError, Envelope, ALGORITHM};
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
-const HELP: &str = "\
-usage: logseal decrypt --keys KEYRING [FILE...]
+pub const USAGE: &str = "logseal decrypt --keys KEYRING [--output FILE] [FILE...]";
 
-Reads records logseal wrote (stdin without FILE) and writes them with every encrypted field
-restored to its original value; everything else is copied byte for byte. A field that cannot
-be decrypted (no such key id in KEYRING, a wrong key, a value changed or moved from another
-field or record) keeps its envelope and is reported on stderr with its line and field.
+pub const ABOUT: &str = "\
+Reads records logseal wrote from each FILE in order (stdin when no FILE is given, or `-`)
+and writes them to stdout (or --output FILE, made with mode 0600: it holds what was
+encrypted) with every encrypted field restored to its original value; everything else is
+copied byte for byte. A field that cannot be decrypted (no such key id in KEYRING, a wrong
+key, a value changed or moved from another field or record) keeps its envelope and is
+reported on stderr with its line and field. On a terminal, a long run shows progress on
+stderr; never on a pipe.";
 
-  --keys KEYRING  keyring holding the encryption keys (every key id in it is tried by id)
+pub const EXIT: &str = "\
+Exit: 0 every field restored; 1 some fields could not be; 2 usage error, or KEYRING is not a
+keyring holding encryption keys; 3 a FILE or KEYRING could not be read, or the output could
+not be written.";
 
-Exit: 0 every field restored; 1 some fields could not be; 2 usage or keyring errors;
-3 a file could not be read or output written.
-";
+/// The arguments of `logseal decrypt`.
+#[derive(clap::Args)]
+pub struct DecryptArgs {
+    /// keyring holding the encryption keys (every key id in it is tried by id)
+    #[arg(long, value_name = "KEYRING")]
+    keys: Option<String>,
+    /// write the records to FILE (made with mode 0600, or emptied) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<String>,
+    /// files of records, `-` for stdin (default: stdin)
+    #[arg(value_name = "FILE")]
+    files: Vec<String>,
+}
 
 const MAX_LINE: usize = 1 << 28;
 
-pub fn run(args: &[String]) -> i32 {
-    if args.iter().any(|a| is_help(a)) {
-        print!("{HELP}");
-        return exit::OK;
-    }
-    let args = match Args::parse(args, &["keys"], &[]) {
-        Ok(a) => a,
-        Err(e) => return usage(&e, HELP),
-    };
-    let Some(path) = args.get("keys") else { return usage("decrypt needs --keys KEYRING", HELP) };
+pub fn run(args: DecryptArgs) -> i32 {
+    let Some(path) = args.keys.as_deref() else { return usage_in("decrypt", "decrypt needs --keys KEYRING") };
     let keys = match load_keyring(path, Purpose::Encrypt) {
         Ok(k) => k,
         Err(code) => return code,
     };
-    let files: Vec<String> = if args.positional.is_empty() { vec!["-".into()] } else { args.positional.clone() };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let files = or_stdin(&args.files);
+    let sink: Box<dyn Write> = match &args.output {
+        None => Box::new(io::stdout().lock()),
+        Some(out) => match create_private(out) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                eprintln!("logseal: cannot write {out}: {}", io_reason(&e));
+                return exit::IO;
+            }
+        },
+    };
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let mut progress = Progress::new("decrypt", input::total_size(&files), !to_terminal);
+    let mut out = io::BufWriter::new(sink);
     let mut d = Decryptor::default();
     let mut restored = Vec::new();
     let mut failures = 0u64;
-    let walked = for_each_line(&files, MAX_LINE, |file, n, line| {
-        for (field, err) in d.line(line, &keys, &mut restored) {
-            failures += 1;
-            eprintln!("logseal: {file}:{n}: field `{}`: {err}", String::from_utf8_lossy(&field));
+    let mut write_error = None;
+    let walked = for_each_line(&files, MAX_LINE, &mut progress, |progress, file, n, line| {
+        let failed = d.line(line, &keys, &mut restored);
+        if !failed.is_empty() {
+            progress.suspend(|| report_failures(file, n, &failed));
         }
+        failures += failed.len() as u64;
         restored.push(b'\n');
-        out.write_all(&restored).map_err(|_| exit::IO)
+        out.write_all(&restored).map_err(|e| {
+            write_error = Some(e);
+            exit::IO
+        })
     });
+    let flushed = out.flush();
+    drop(progress);
+    if let Some(e) = write_error.or(flushed.err()) {
+        let what = args.output.as_deref().unwrap_or("stdout");
+        eprintln!("logseal: cannot write {what}: {}", io_reason(&e));
+        return exit::IO;
+    }
     if let Err(code) = walked {
         return code;
-    }
-    if out.flush().is_err() {
-        return exit::IO;
     }
     if failures > 0 {
         1
     } else {
         exit::OK
     }
+}
+
+/// Reports the fields of one line that could not be restored.
+fn report_failures(file: &str, n: u64, failed: &[(Vec<u8>, DecryptError)]) {
+    for (field, err) in failed {
+        eprintln!("logseal: {file}:{n}: field `{}`: {err}", String::from_utf8_lossy(field));
+    }
+}
+
+/// Creates (or empties) `path` for writing, readable by its owner only: it receives what
+/// was encrypted.
+fn create_private(path: &str) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }
 
 /// Reusable buffers for restoring records.

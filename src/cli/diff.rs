@@ -3,51 +3,66 @@
 //! at work on a sample before it ships. It shows the input as it came: run it on sample data
 //! in a terminal, never into shared logs.
 
-use super::env::{for_each_line, load_or_report};
+use super::env::load_or_report;
+use super::input::for_each_line;
+use super::progress::Progress;
 use super::explain::{changes, Change};
-use super::{exit, is_help, usage, Args};
+use super::exit;
 use logseal::{Context, Filter, Outcome};
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
 
-const HELP: &str = "\
-usage: logseal diff [--policy FILE] [--all] [--color auto|always|never] [--time-ns N] [FILE...]
-
+pub const ABOUT: &str = "\
 Filters the records of FILE (stdin without FILE, or `-`) and prints, for each record the
 policy changed, the changed fields before and after, with the kind and action that changed
 them. Dropped records are listed as dropped; --all lists unchanged records too.
-The input is shown as it came, secrets included: use it on sample data, in a terminal.
+The input is shown as it came, secrets included: use it on sample data, in a terminal.";
 
-Exit: 0 done; 1 policy refused; 2 usage; 3 a file could not be read.
-";
+pub const EXIT: &str = "Exit: 0 done; 1 policy refused; 2 usage; 3 a file could not be read.";
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The arguments of `logseal diff`.
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    /// the policy (default: the built-in default policy)
+    #[arg(long, value_name = "FILE")]
+    policy: Option<String>,
+    /// list unchanged records too
+    #[arg(long)]
+    all: bool,
+    /// colour the changed parts (auto: when stdout is a terminal)
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: Color,
+    /// the host time of every record, in nanoseconds since the epoch
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    time_ns: Option<i64>,
+    /// record files; `-` or none: stdin
+    #[arg(value_name = "FILE")]
+    files: Vec<String>,
+}
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
-pub fn run(args: &[String]) -> i32 {
-    if args.iter().any(|a| is_help(a)) {
-        print!("{HELP}");
-        return exit::OK;
-    }
-    let args = match Args::parse(args, &["policy", "color", "time-ns"], &["all"]) {
-        Ok(a) => a,
-        Err(e) => return usage(&e, HELP),
+pub fn run(args: DiffArgs) -> i32 {
+    let color = match args.color {
+        Color::Auto => std::io::stdout().is_terminal(),
+        Color::Always => true,
+        Color::Never => false,
     };
-    let color = match args.get("color").unwrap_or("auto") {
-        "auto" => std::io::stdout().is_terminal(),
-        "always" => true,
-        "never" => false,
-        _ => return usage("--color takes auto, always or never", HELP),
-    };
-    let time_ns = match args.get("time-ns").map(str::parse::<i64>) {
-        None => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64),
-        Some(Ok(t)) => t,
-        Some(Err(_)) => return usage("--time-ns takes an integer", HELP),
-    };
-    let files = if args.positional.is_empty() { vec!["-".to_string()] } else { args.positional.clone() };
-    let plan = match load_or_report(args.get("policy")) {
+    let time_ns = args
+        .time_ns
+        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64));
+    let files = if args.files.is_empty() { vec!["-".to_string()] } else { args.files.clone() };
+    let plan = match load_or_report(args.policy.as_deref()) {
         Ok(plan) => plan,
         Err(code) => return code,
     };
@@ -59,7 +74,8 @@ pub fn run(args: &[String]) -> i32 {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut filtered = Vec::new();
     let (mut shown, mut records) = (0u64, 0u64);
-    let walked = for_each_line(&files, max, |file, n, line| {
+    let mut progress = Progress::new("diff", None, false);
+    let walked = for_each_line(&files, max, &mut progress, |_, file, n, line| {
         if line.iter().all(u8::is_ascii_whitespace) {
             return Ok(());
         }
@@ -75,7 +91,7 @@ pub fn run(args: &[String]) -> i32 {
             match serde_json::from_str::<Value>(&text) {
                 Ok(input @ Value::Object(_)) => {
                     let list = changes(&input, &output);
-                    if list.is_empty() && !args.has("all") {
+                    if list.is_empty() && !args.all {
                         return Ok(());
                     }
                     shown += 1;
@@ -84,7 +100,7 @@ pub fn run(args: &[String]) -> i32 {
                 // A text line (or broken JSON): the line, then the message it became, or the
                 // record a text format read it into.
                 _ => match output.get("message").and_then(Value::as_str) {
-                    Some(message) if message == text && !args.has("all") => return Ok(()),
+                    Some(message) if message == text && !args.all => return Ok(()),
                     Some(message) => {
                         shown += 1;
                         let (b, a) = paint(&text, message, color);

@@ -17,34 +17,10 @@ impl Environment for StdEnvironment {
     }
 }
 
-/// Calls `f(file, line_number, line)` for every line of `files` in order (`-` is stdin), each
-/// line read in bounded memory (at most `max` bytes kept). A file that cannot be read is
-/// reported and ends the walk with the I/O exit code; `f` ends it with its own code.
-pub fn for_each_line(files: &[String], max: usize, mut f: impl FnMut(&str, u64, &[u8]) -> Result<(), i32>) -> Result<(), i32> {
-    use std::io::BufRead;
-    let mut line = Vec::new();
-    for file in files {
-        let fail = |e: std::io::Error| {
-            eprintln!("logseal: cannot read {file}: {}", io_reason(&e));
-            super::exit::IO
-        };
-        let mut input: Box<dyn BufRead> = if file == "-" {
-            Box::new(std::io::BufReader::new(std::io::stdin()))
-        } else {
-            Box::new(std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(file).map_err(fail)?))
-        };
-        let mut n = 0u64;
-        while super::filter::read_line_bounded(&mut input, &mut line, max).map_err(fail)?.is_some() {
-            n += 1;
-            f(file, n, &line)?;
-        }
-    }
-    Ok(())
-}
-
 /// The keys of `purpose` in the keyring at `path`, for the commands that read records back
-/// (`verify`, `decrypt`). Errors are reported; Err holds the exit code (I/O, or usage for a
-/// file that is not a keyring or holds no key of the purpose). Demo keys draw a warning.
+/// (`verify`, `decrypt`). Errors are reported; Err holds the exit code: I/O when the file
+/// cannot be read (missing, a directory, no permission), as for every other file; usage when
+/// it was read but is not a keyring or holds no key of the purpose. Demo keys draw a warning.
 pub fn load_keyring(path: &str, purpose: logseal::keys::Purpose) -> Result<logseal::keys::KeySet, i32> {
     let text = std::fs::read(path).map_err(|e| {
         eprintln!("logseal: cannot read keyring {path}: {}", io_reason(&e));
@@ -80,11 +56,18 @@ pub enum LoadError {
     Policy(PolicyError),
 }
 
-/// Loads the policy at `path`, or the built-in default when `path` is None.
+/// Loads the policy at `path` (`-`: stdin, key files relative to the working directory), or
+/// the built-in default when `path` is None.
 pub fn load_plan(path: Option<&str>) -> Result<Plan, LoadError> {
     let Some(path) = path else {
         return Plan::load(builtin::DEFAULT, &StdEnvironment, None).map_err(LoadError::Policy);
     };
+    if path == super::input::STDIN {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| LoadError::Io(format!("cannot read the policy from stdin: {}", io_reason(&e))))?;
+        return Plan::load(&text, &StdEnvironment, Some(".")).map_err(LoadError::Policy);
+    }
     let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io(format!("cannot read policy {path}: {}", io_reason(&e))))?;
     let dir = Path::new(path).parent().and_then(Path::to_str).unwrap_or("");
     Plan::load(&text, &StdEnvironment, Some(if dir.is_empty() { "." } else { dir })).map_err(LoadError::Policy)

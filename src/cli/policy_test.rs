@@ -16,15 +16,13 @@
 //! input value: a failing `kept` on a secret must not print the secret.
 
 use super::env::{io_reason, load_or_report};
-use super::{exit, is_help, usage, Args};
+use super::exit;
 use logseal::policy::reader::{index_path, Field};
 use logseal::policy::{PolicyError, Problem};
 use logseal::{Context, Filter, Outcome};
 use serde_json::Value;
 
-const HELP: &str = "\
-usage: logseal test POLICY TESTS [--json]
-
+pub const ABOUT: &str = "\
 Runs the policy unit tests in TESTS (JSON: {\"version\": 1, \"cases\": [...]}) against POLICY
 and reports each case. A case gives an `input` (a JSON object, or a string: a text line) and
 what to `expect` of its output:
@@ -36,28 +34,31 @@ what to `expect` of its output:
   tags: [TAG]              logseal.tags holds every TAG
   redacted: {KIND: N}      logseal.redacted counts exactly N of KIND
 PATH is dotted (`payment.card`); `time_ns` fixes the host time (default 2026-11-27T10:00:00Z).
-Sealing policies seal from a fixed chain id. --json prints one JSON object per case.
+Sealing policies seal from a fixed chain id.";
 
+pub const EXIT: &str = "\
 Exit: 0 every case passed; 1 a case failed or the policy was refused; 2 usage or an invalid
-tests file; 3 a file could not be read.
-";
+tests file; 3 a file could not be read.";
+
+/// The arguments of `logseal test`.
+#[derive(clap::Args)]
+pub struct TestArgs {
+    /// the policy file
+    #[arg(value_name = "POLICY")]
+    policy: String,
+    /// the tests file
+    #[arg(value_name = "TESTS")]
+    tests: String,
+    /// one JSON object per case, then a summary
+    #[arg(long)]
+    json: bool,
+}
 
 /// 2026-11-27T10:00:00Z, the sample log's morning.
 const DEFAULT_TIME_NS: i64 = 1_795_773_600_000_000_000;
 
-pub fn run(args: &[String]) -> i32 {
-    if args.iter().any(|a| is_help(a)) {
-        print!("{HELP}");
-        return exit::OK;
-    }
-    let args = match Args::parse(args, &[], &["json"]) {
-        Ok(a) => a,
-        Err(e) => return usage(&e, HELP),
-    };
-    let [policy, tests] = &args.positional[..] else {
-        return usage("test takes a policy file and a tests file", HELP);
-    };
-    run_file(policy, tests, args.has("json"))
+pub fn run(args: TestArgs) -> i32 {
+    run_file(&args.policy, &args.tests, args.json)
 }
 
 /// Runs the tests in the file `tests` against the policy file `policy`; returns the exit code.

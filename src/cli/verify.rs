@@ -1,20 +1,25 @@
 //! `logseal verify`: check sealed streams offline, remember chain heads, compare two copies.
 
-use super::env::{for_each_line, io_reason, load_keyring};
-use super::{exit, is_help, usage, Args};
+use super::env::{io_reason, load_keyring};
+use super::input::{self, for_each_line, opens_multiline_json, or_stdin};
+use super::progress::Progress;
+use super::{exit, usage_in};
 use logseal::keys::Purpose;
 use logseal::verify::record::Reader;
 use logseal::verify::{ChainSummary, Finding, Head, Verifier};
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
-const HELP: &str = "\
-usage: logseal verify --keys KEYRING [--state FILE] [--json] [FILE...]
-       logseal verify --compare LOCAL REMOTE [--json]
+pub const USAGE: &str = "logseal verify --keys KEYRING [--state FILE] [--json] [FILE...]\n       logseal verify --compare LOCAL REMOTE [--json]";
 
-Verifies sealed NDJSON records (stdin when no FILE is given, or `-`). Fluent Bit's `file`
-and `stdout` outputs in json_lines format are read as they are. Records are grouped by
-chain; every problem is reported with its file and line:
+pub const ABOUT: &str = "\
+Verifies sealed NDJSON records, one per line, from each FILE in order (stdin when no FILE is
+given, or `-`). Fluent Bit's `file` and `stdout` outputs in json_lines format are read as they
+are; blank lines are skipped. A JSON document spread over several lines (pretty-printed) is
+refused: verify reads one record per line. Input that holds no sealed record at all is not
+OK: the verdict says nothing was verified and a warning goes to stderr (exit 0, or 1 when
+there were problems such as unsealed records). Records are grouped by chain; every problem
+is reported with its file and line:
   modified, inserted (bad MAC), deleted (sequence gap), reordered, replayed, chain_break,
   unknown_key, unsealed, unreadable, malformed, covered_field_missing, uncovered_field,
   duplicate_field, invalid_text (not Unicode), replayed_chain (records of a chain an earlier
@@ -23,81 +28,111 @@ chain; every problem is reported with its file and line:
   (with --state).
 Notes, which do not fail: duplicate (identical redelivery), declared_gap, after_checkpoint,
 chain_not_seen, and transport fields a shipper added (date, @timestamp, ...).
+On a terminal, a long run shows progress on stderr; never on a pipe.";
 
-  --keys KEYRING  keyring holding the seal keys (every key id in it is accepted)
-  --state FILE    remember each chain's verified head in FILE; a later run reports a chain
-                  that now ends earlier (truncated) or differs at the head (rollback)
-  --json          one JSON object per finding, then a summary object, one per line
-  --compare LOCAL REMOTE
-                  report sealed records missing from, or different in, either copy
-                  (memory grows with LOCAL: about 100 bytes per record)
+pub const EXIT: &str = "\
+Exit: 0 verified, no problems (with a warning when no sealed record was read); 1 problems
+found (or --compare: the copies differ); 2 usage error, or KEYRING is not a keyring holding
+seal keys, or the state file is not a verify state; 3 a FILE, KEYRING or state file could
+not be read (or the state written), or the input is not one record per line.";
 
-Exit: 0 verified, no problems; 1 problems found; 2 usage, keyring or state file errors;
-3 a file could not be read or written.
-";
+/// The arguments of `logseal verify`.
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    /// keyring holding the seal keys (every key id in it is accepted)
+    #[arg(long, value_name = "KEYRING")]
+    keys: Option<String>,
+    /// remember each chain's verified head in FILE; a later run reports a chain that now
+    /// ends earlier (truncated) or differs at the head (rollback)
+    #[arg(long, value_name = "FILE")]
+    state: Option<String>,
+    /// one JSON object per finding, then a summary object, one per line
+    #[arg(long)]
+    json: bool,
+    /// report sealed records missing from, or different in, either copy (two FILEs: LOCAL
+    /// REMOTE; memory grows with LOCAL: about 100 bytes per record)
+    #[arg(long)]
+    compare: bool,
+    /// files of sealed records, `-` for stdin (default: stdin)
+    #[arg(value_name = "FILE")]
+    files: Vec<String>,
+}
 
 /// Longest line read whole; longer ones are reported unreadable.
 const MAX_LINE: usize = 1 << 28;
 
-pub fn run(args: &[String]) -> i32 {
-    if args.iter().any(|a| is_help(a)) {
-        print!("{HELP}");
-        return exit::OK;
-    }
-    let args = match Args::parse(args, &["keys", "state"], &["json", "compare"]) {
-        Ok(a) => a,
-        Err(e) => return usage(&e, HELP),
-    };
-    let json = args.has("json");
-    if args.has("compare") {
-        return match args.positional.as_slice() {
-            [local, remote] if args.get("keys").is_none() && args.get("state").is_none() => compare(local, remote, json),
-            [_, _] => usage("--compare takes no --keys or --state", HELP),
-            _ => usage("--compare takes two files: LOCAL REMOTE", HELP),
+pub fn run(args: VerifyArgs) -> i32 {
+    let json = args.json;
+    if args.compare {
+        return match args.files.as_slice() {
+            [local, remote] if args.keys.is_none() && args.state.is_none() => compare(local, remote, json),
+            [_, _] => usage_in("verify", "--compare takes no --keys or --state"),
+            _ => usage_in("verify", "--compare takes two files: LOCAL REMOTE"),
         };
     }
-    let Some(keyring) = args.get("keys") else {
-        return usage("verify needs --keys KEYRING", HELP);
+    let Some(keyring) = args.keys.as_deref() else {
+        return usage_in("verify", "verify needs --keys KEYRING");
     };
     let keys = match load_keyring(keyring, Purpose::Seal) {
         Ok(k) => k,
         Err(code) => return code,
     };
     let mut verifier = Verifier::new(keys);
-    let state_path = args.get("state");
+    let state_path = args.state.as_deref();
     let old_heads = match state_path.map(read_state) {
         None => Vec::new(),
         Some(Ok(heads)) => heads,
         Some(Err(code)) => return code,
     };
     verifier.remember(old_heads.clone());
-    let files: Vec<String> = if args.positional.is_empty() { vec!["-".into()] } else { args.positional.clone() };
+    let files = or_stdin(&args.files);
 
     let stdout = io::stdout();
+    let to_terminal = stdout.is_terminal();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut places: Vec<(String, u64)> = Vec::new(); // (file, first global line)
     let mut findings = Vec::new();
     let mut problems = 0u64;
     let mut global = 0u64;
-    let walked = for_each_line(&files, MAX_LINE, |file, n, line| {
+    let mut progress = Progress::new("verify", input::total_size(&files), true);
+    let walked = for_each_line(&files, MAX_LINE, &mut progress, |progress, file, n, line| {
         global += 1;
         if n == 1 {
             places.push((file.to_string(), global));
             verifier.next_input();
         }
+        if opens_multiline_json(line) {
+            let _ = out.flush();
+            progress.suspend(|| refuse_multiline(file, n));
+            return Err(exit::IO);
+        }
         verifier.line(global, line, &mut findings);
-        problems += report(&mut out, &places, &findings, json);
-        findings.clear();
+        if !findings.is_empty() {
+            problems += progress.suspend(|| {
+                let p = report(&mut out, &places, &findings, json);
+                if to_terminal {
+                    let _ = out.flush();
+                }
+                p
+            });
+            findings.clear();
+        }
         Ok(())
     });
+    drop(progress);
     if let Err(code) = walked {
+        let _ = out.flush();
         return code;
     }
     let summaries = verifier.finish(&mut findings);
     problems += report(&mut out, &places, &findings, json);
-    summary(&mut out, &summaries, &verifier, problems, json);
+    let verified: u64 = summaries.iter().map(|c| c.verified).sum();
+    summary(&mut out, &summaries, &verifier, problems, verified, json);
     if out.flush().is_err() {
         return exit::IO;
+    }
+    if verified == 0 {
+        eprintln!("logseal: warning: no sealed record was read: nothing was verified");
     }
     if let Some(path) = state_path {
         if let Err(code) = write_state(path, &summaries, &old_heads) {
@@ -109,6 +144,15 @@ pub fn run(args: &[String]) -> i32 {
     } else {
         exit::OK
     }
+}
+
+/// Says why a pretty-printed document is not read as records.
+fn refuse_multiline(file: &str, n: u64) {
+    let name = if file == input::STDIN { "stdin" } else { file };
+    eprintln!(
+        "logseal: {name}: line {n}: a JSON document spread over several lines; verify reads one record per line \
+         (write one compact record per line, e.g. with `jq -c .`)"
+    );
 }
 
 /// Writes findings; returns how many are problems.
@@ -153,15 +197,18 @@ fn place(places: &[(String, u64)], global: u64) -> (&str, u64) {
     places.get(i).map_or(("-", global), |(f, first)| (f.as_str(), global - first + 1))
 }
 
-fn summary(out: &mut impl Write, chains: &[ChainSummary], v: &Verifier, problems: u64, json: bool) {
+fn summary(out: &mut impl Write, chains: &[ChainSummary], v: &Verifier, problems: u64, verified: u64, json: bool) {
     if json {
         let list: Vec<_> = chains
             .iter()
             .map(ChainSummary::to_json)
             .collect();
-        let v = serde_json::json!({"summary": {"ok": problems == 0, "records": v.records, "problems": problems,
-            "chains": list, "transport_fields": v.transport}});
-        let _ = writeln!(out, "{v}");
+        let mut s = serde_json::json!({"ok": problems == 0, "records": v.records, "verified": verified,
+            "problems": problems, "chains": list, "transport_fields": v.transport});
+        if verified == 0 {
+            s["warning"] = "no sealed record was read: nothing was verified".into();
+        }
+        let _ = writeln!(out, "{}", serde_json::json!({"summary": s}));
         return;
     }
     for c in chains {
@@ -176,7 +223,11 @@ fn summary(out: &mut impl Write, chains: &[ChainSummary], v: &Verifier, problems
         let fields: Vec<String> = v.transport.iter().map(|(k, n)| format!("{k} ({n})")).collect();
         let _ = writeln!(out, "transport fields added outside the seals (noted): {}", fields.join(", "));
     }
-    let verdict = if problems == 0 { "OK".to_string() } else { format!("FAILED: {problems} problems") };
+    let verdict = match (problems, verified) {
+        (0, 0) => "nothing verified (no sealed record read)".to_string(),
+        (0, _) => "OK".to_string(),
+        _ => format!("FAILED: {problems} problems"),
+    };
     let _ = writeln!(out, "{} records read, {} chains: {verdict}", v.records, chains.len());
 }
 
@@ -246,7 +297,12 @@ fn compare(local: &str, remote: &str, json: bool) -> i32 {
         }
     };
     for (which, path) in [(0, local), (1, remote)] {
-        let walked = for_each_line(&[path.to_string()], MAX_LINE, |_, n, line| {
+        let mut progress = Progress::new("compare", None, false);
+        let walked = for_each_line(&[path.to_string()], MAX_LINE, &mut progress, |_, _, n, line| {
+            if opens_multiline_json(line) {
+                refuse_multiline(path, n);
+                return Err(exit::IO);
+            }
             let Ok(s) = reader.read(line) else { return Ok(()) };
             let key = (s.chain, s.seq);
             let digest = reader.digest();

@@ -82,6 +82,12 @@ pub fn cli_lines(records: &[Vec<u8>], time_ns: &str, random_byte: u8, policy: Op
     out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec).collect()
 }
 
+/// `records` without the blank and whitespace-only ones, which `logseal filter` skips (a blank
+/// line is not a record): what the CLI's output lines up with.
+pub fn non_blank(records: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    records.iter().filter(|r| !r.iter().all(u8::is_ascii_whitespace)).cloned().collect()
+}
+
 /// Lines that every host must handle the same way: hostile, broken and odd input.
 pub fn hostile_lines() -> Vec<Vec<u8>> {
     let mut lines: Vec<Vec<u8>> = vec![
