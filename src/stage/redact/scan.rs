@@ -77,6 +77,7 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
                     }
                     word(text, i, word_end, tok_end, memo)
                 };
+                let hit = if hit.is_none() && !(i > 0 && is_alnum(text[i - 1])) { tokens::bare(text, i, word_end, memo) } else { hit };
                 (hit, word_end)
             }
             AT => (email::find(text, i, floor).map(|(s, e)| (s, e, Kind::Email)), i + 1),
