@@ -150,7 +150,7 @@ pub fn bare(text: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
     let mut a = 0;
     while a < run.len() {
         let b = a + run[a..].iter().position(|&c| separator(c)).unwrap_or(run.len() - a);
-        if b - a >= 10 && random_segment(&run[a..b]) {
+        if b - a >= 10 && random_segment(&run[a..b]) && !base64_of_text(&run[a..b]) {
             first.get_or_insert(a);
             longest = longest.max(b - a);
             total += b - a;
@@ -162,10 +162,13 @@ pub fn bare(text: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
     if longest < 16 && !(count >= 2 && total >= 24) {
         return None;
     }
-    if base64_of_text(run) {
+    let start = run[..first].iter().rposition(|&c| c == b'=' || c == b'/').map_or(0, |p| p + 1);
+    let span = &run[start..];
+    // Base64 of text, documentation's example values, and cryptocurrency addresses (public)
+    // are kept.
+    if base64_of_text(span) || span.windows(7).any(|w| w == b"EXAMPLE" || w == b"example") || crypto_address(span) {
         return None;
     }
-    let start = run[..first].iter().rposition(|&c| c == b'=' || c == b'/').map_or(0, |p| p + 1);
     Some((at + start, e))
 }
 
@@ -211,12 +214,35 @@ fn random_segment(s: &[u8]) -> bool {
     if distinct * 2 < n.min(32) || vowels * 100 >= letters * 32 {
         return false;
     }
+    // One case of letters with digits (`x7k2...`, `A9QF...`): 20 or more, two fifths letters
+    // (shorter ones and digit-heavy ones are codes, part numbers and tax ids).
+    if (lower == 0 || upper == 0) && (n < 20 || letters * 5 < n * 2) {
+        return false;
+    }
     if digit == 0 {
         // Mixed case without digits: camel case switches case at word starts only, and
         // seldom has two capitals in a row; random letters do both often.
         return n >= 16 && switches * 100 >= n * 35 && upper_pairs * 8 >= n;
     }
-    switches >= 3 && switches * 4 >= n
+    switches >= 3 && switches * 6 >= n
+}
+
+/// Whether `s` has the shape of a cryptocurrency address, which is public: Bitcoin's Base58
+/// (`1...`/`3...`, 26-35 characters, no `0 O I l`) or Bech32 (`bc1...`/`tb1...` in one case, its
+/// 32-character alphabet), or Monero's (`4...`/`8...`, 95 Base58 characters). The shape, not
+/// the checksum: a mistyped address is no more a secret than a valid one.
+pub fn crypto_address(s: &[u8]) -> bool {
+    let base58 = |b: &u8| b.is_ascii_alphanumeric() && !matches!(b, b'0' | b'O' | b'I' | b'l');
+    match s.first() {
+        Some(b'1' | b'3') if (26..=35).contains(&s.len()) => s.iter().all(base58),
+        Some(b'4' | b'8') if s.len() == 95 => s.iter().all(base58),
+        Some(b'b' | b't' | b'B' | b'T') if (14..=90).contains(&s.len()) => {
+            let (lower, upper) = (s.iter().any(u8::is_ascii_lowercase), s.iter().any(u8::is_ascii_uppercase));
+            let hrp = s[..3].eq_ignore_ascii_case(b"bc1") || s[..3].eq_ignore_ascii_case(b"tb1");
+            hrp && !(lower && upper) && s[3..].iter().all(|b| b"qpzry9x8gf2tvdw0s3jn54khce6mua7l".contains(&b.to_ascii_lowercase()))
+        }
+        _ => false,
+    }
 }
 
 /// Whether `run` is base64 of printable text (`dXNlcm5hbWU=`): an encoding, not a secret.
@@ -310,7 +336,7 @@ mod tests {
             "754f90bc80d3a0f11c3a4d374013574da0819fa6",
             "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
             "c196c5c2-ff2e-dc17-9d4c-712e801b43bf",
-            "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
             "1721625608312000000",
             "ServingCellPriorityParametersDescription_t",
             "HTTPSConnectionPoolManager",
@@ -326,6 +352,12 @@ mod tests {
             "order-2026-11-30-000123-eu-west-1",
             "internationalization2026",
             "aaaaaaaaaaaaaaaa1111",
+            "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+            "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t",
+            "AKIAIOSFODNN7EXAMPLE-wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY",
+            "27ABCDE1234F1Z55",
+            "R21A-A-V010SP13RC181024R16900-CN-B_250K-Release",
         ] {
             assert_eq!(bare_str(t), None, "{t}");
         }

@@ -36,6 +36,8 @@ pub struct Memo {
     pub random: [Suffixes; 2],
     /// The end of the last run judged for a bare secret (`tokens::bare`).
     pub bare_end: usize,
+    /// The last search for a PEM `-----END`: (from, found at or `usize::MAX`).
+    pub pem_end: (usize, usize),
 }
 
 impl Default for Memo {
@@ -52,6 +54,7 @@ impl Default for Memo {
             values: [(usize::MAX, 0, 0); 2],
             random: Default::default(),
             bare_end: 0,
+            pem_end: (usize::MAX, 0),
         };
         m.reset();
         m
@@ -73,5 +76,6 @@ impl Memo {
         self.random[0].reset();
         self.random[1].reset();
         self.bare_end = 0;
+        self.pem_end = (usize::MAX, 0);
     }
 }

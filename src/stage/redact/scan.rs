@@ -88,9 +88,11 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
             }
             DOLLAR => (credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)), i + 1),
             // PEM blocks and `--flags` both start with two dashes; UUIDs and dates have one.
-            DASH if text.get(i + 1) == Some(&b'-') => {
-                (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names, memo)), i + 1)
-            }
+            DASH if text.get(i + 1) == Some(&b'-') => match pem::public_block(text, i, &mut memo.pem_end) {
+                // Certificates and public keys: their base64 is stepped over, not judged.
+                Some(e) => (None, e),
+                None => (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names, memo)), i + 1),
+            },
             GT => (kv::xml(text, i, floor, names, memo), i + 1),
             _ => (None, i + 1),
         };

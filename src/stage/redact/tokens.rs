@@ -61,6 +61,8 @@ enum Check {
     SentryTail,
     /// At least one digit (an all-letter body is a word: `API-CONFIGURATION...`).
     Digit,
+    /// Both cases of letters (an all-lowercase body is an identifier: `hf_serving...`).
+    MixedCase,
 }
 
 /// One vendor's token shape.
@@ -119,7 +121,7 @@ const SHAPES: &[Shape] = &[
     s("postman_key", b"PMAK-", Url, 59, 64),
     s("sendgrid_key", b"SG.", Wide, 60, 80),
     s("twilio_api_key", b"SK", Hex, 32, 32),
-    s("huggingface_org_token", b"api_org_", Alnum, 34, 34),
+    c("huggingface_org_token", b"api_org_", Alnum, 34, 34, Check::MixedCase),
     s("artifactory_reference_token", b"cmVmd", Alnum, 59, 59),
     s("digitalocean_token", b"dop_v1_", Hex, 64, 64),
     s("digitalocean_oauth", b"doo_v1_", Hex, 64, 64),
@@ -155,7 +157,7 @@ const SHAPES: &[Shape] = &[
     s("gitlab_scim_token", b"glsoat-", Url, 20, 20),
     s("grafana_token", b"glsa_", Url, 32, 64),
     s("grafana_cloud_token", b"glc_", Base64, 32, 400),
-    s("huggingface_token", b"hf_", Alnum, 34, 40),
+    c("huggingface_token", b"hf_", Alnum, 34, 40, Check::MixedCase),
     s("vault_token", b"hvs.", Url, 20, 255),
     s("vault_batch_token", b"hvb.", Url, 20, 300),
     s("infracost_token", b"ico-", Alnum, 32, 32),
@@ -200,7 +202,8 @@ const SHAPES: &[Shape] = &[
     s("shopify_custom_token", b"shpca_", Hex, 32, 32),
     s("shopify_private_token", b"shppa_", Hex, 32, 32),
     s("sourcegraph_token", b"sgp_local_", Hex, 40, 40),
-    s("sourcegraph_token", b"sgp_", Url, 40, 57),
+    s("sourcegraph_token", b"sgp_", Hex, 40, 40),
+    s("sourcegraph_token", b"sgp_", Url, 57, 57),
     s("settlemint_token", b"sm_pat_", Alnum, 16, 16),
     s("settlemint_token", b"sm_aat_", Alnum, 16, 16),
     s("settlemint_token", b"sm_sat_", Alnum, 16, 16),
@@ -252,6 +255,11 @@ pub fn find(text: &[u8], at: usize) -> Option<(usize, &'static str)> {
 
 /// As [`find`], with the runs already read in `memo` (the detector pass's).
 pub fn find_in(text: &[u8], at: usize, memo: &mut Memo) -> Option<(usize, &'static str)> {
+    // A prefix inside a dotted or dashed name is part of that name (`video_box.ico-7a38...png`,
+    // `2018-250-xoxo-indieweb-1.jpg`), not a token's start.
+    if at > 0 && matches!(text[at - 1], b'.' | b'-') {
+        return None;
+    }
     let (from, to) = INDEX[*text.get(at)? as usize];
     for shape in SHAPES.get(from as usize..to as usize)? {
         if text.get(at..at + shape.prefix.len()) != Some(shape.prefix) {
@@ -288,6 +296,7 @@ fn passes(check: Check, body: &[u8]) -> bool {
         Check::LeadDigits => body.iter().take_while(|b| b.is_ascii_digit()).count() >= 8,
         Check::EndsAa => body.ends_with(b"AA"),
         Check::Digit => body.iter().any(u8::is_ascii_digit),
+        Check::MixedCase => body.iter().any(u8::is_ascii_lowercase) && body.iter().any(u8::is_ascii_uppercase),
         Check::SentryTail => {
             // `..._` + 43 base64 characters, and the JSON names its `region_url`.
             let tail = body.len().checked_sub(44).and_then(|k| body.get(k..));
@@ -420,29 +429,29 @@ mod tests {
             ("AKIAIOSFODNN7EXAMPLE", "aws_access_key"),
             ("ASIAY34FZKBOKMUTVV7A", "aws_temporary_key"),
             ("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", "github_token"),
-            ("github_pat_11ABCDEFG0abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "github_pat"),
-            ("glpat-xxxxxxxxxxxxxxxxxxxx", "gitlab_token"),
+            ("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", "github_pat"),
+            ("glpat-dXTPyLsxPFkThf4VucSm", "gitlab_token"),
             ("xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "slack_bot_token"),
-            ("xapp-1-A0123456789-1234567890123-abcdef0123456789", "slack_app_token"),
+            ("xapp-1-A04J3BAF7AA-4307808261882-23d5a4fd12aabfe2", "slack_app_token"),
             ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "stripe_secret_key"),
             ("rk_test_4eC39HqLyjWDarjtT1zdp7dc", "stripe_restricted_key"),
             ("AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe", "google_api_key"),
-            ("npm_abcdefghijklmnopqrstuvwxyz0123456789", "npm_token"),
-            ("sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789", "anthropic_key"),
-            ("sk-proj-abcdefghijklmnopqrstuvwxyz0123456789", "openai_key"),
-            ("sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL", "openai_key"),
+            ("npm_1F8ResqEDusTpkr0cStY4qWB8dWKnHfDNxSI", "npm_token"),
+            ("sk-ant-api03-fyy-KV5zjR3j1twdTKWTddB_XhkAS1voQG6yyzyN9zHYIa4UOrGNATMuDJawTgsu8PO_799nKSNrh9UCauSDmLhuVtcqcAA", "anthropic_key"),
+            ("sk-proj-nzyw2MzP0ZvzOMhfWuBByReQMsm9Wcz7uW9XFOGO", "openai_key"),
+            ("sk-eMVNen5n1Ae6pWzpF1qH6YytwMe4LbyoVFz8uZdZv8FuKKIB", "openai_key"),
             ("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", "sendgrid_key"),
-            ("SK0123456789abcdef0123456789abcdef", "twilio_api_key"),
-            ("dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "digitalocean_token"),
-            ("shpat_0123456789abcdef0123456789abcdef", "shopify_token"),
-            ("hf_abcdefghijklmnopqrstuvwxyzABCDEFGH", "huggingface_token"),
-            ("dapi0123456789abcdef0123456789abcdef", "databricks_token"),
+            ("SK4e4fb440034d6608697a8d41bed440e5", "twilio_api_key"),
+            ("dop_v1_0454f31af3176813e02ea68ef786e4d3cea27d26934b484e73cf575dcad6ba2b", "digitalocean_token"),
+            ("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", "shopify_token"),
+            ("hf_8BoFzQFm2OEQ3HdAVja76RnIChtP8HKQDL", "huggingface_token"),
+            ("dapi69969e58b081006f7e3dfc967a64cb14", "databricks_token"),
             ("hvs.CAESIJlWh2Hj3d7e5f6g7h8i9j0kLmNoPqRs", "vault_token"),
-            ("lin_api_abcdefghijklmnopqrstuvwxyz0123456789ABCD", "linear_api_key"),
-            ("key-0123456789abcdef0123456789abcdef", "mailgun_key"),
-            ("glsa_abcdefghijklmnopqrstuvwxyz012345_abcd1234", "grafana_token"),
-            ("pul-0123456789abcdef0123456789abcdef01234567", "pulumi_token"),
-            ("whsec_abcdefghijklmnopqrstuvwxyz012345", "stripe_webhook_secret"),
+            ("lin_api_AEov4QbKDFq1Y3gqSmPsSCdLKRcAQX9VjUPC94TN", "linear_api_key"),
+            ("key-b50ac2f86702824c1c099724caf4941d", "mailgun_key"),
+            ("glsa_uszgI6hwgk10zB0rlz5tr9spOFBCIoX9_3ce107f8", "grafana_token"),
+            ("pul-0e222f828767efc2f91624a8940f1f836f99eee3", "pulumi_token"),
+            ("whsec_5jMTF7eBSdE0g9cRYN687NElFJvhQ8XI", "stripe_webhook_secret"),
         ];
         for (token, name) in cases {
             assert_eq!(vendor(token), Some(name), "{token}");
@@ -462,7 +471,7 @@ mod tests {
 
     #[test]
     fn one_memo_answers_at_every_start_as_a_fresh_read() {
-        let text = b"glpat-glpat-xxxxxxxxxxxxxxxxxxxxxxxx sk-ant-sk-ant-abcdefghijklmnopqrstu AKIAAKIAIOSFODNN7EXAMPLE ya29.ya29.abcdefghijklmnopqrstuv";
+        let text = b"glpat-glpat-dXTPyLsxPFkThf4VucSmxxxx sk-ant-sk-ant-abcdefghijklmnopqrstu AKIAAKIAIOSFODNN7EXAMPLE ya29.ya29.abcdefghijklmnopqrstuv";
         let mut memo = Memo::default();
         for at in 0..text.len() {
             assert_eq!(find_in(text, at, &mut memo), find(text, at), "at {at}");
