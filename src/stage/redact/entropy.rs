@@ -176,7 +176,7 @@ pub fn bare(text: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
 fn random_segment(s: &[u8]) -> bool {
     let n = s.len();
     let (mut lower, mut upper, mut digit, mut vowels) = (0usize, 0usize, 0usize, 0usize);
-    let (mut switches, mut upper_pairs) = (0usize, 0usize);
+    let (mut switches, mut upper_pairs, mut camel) = (0usize, 0usize, 0usize);
     let (mut seen, mut distinct) = ([false; 128], 0usize);
     let class = |b: u8| if b.is_ascii_digit() { 0 } else if b.is_ascii_uppercase() { 1 } else { 2 };
     let mut hex_lower = true;
@@ -195,6 +195,8 @@ fn random_segment(s: &[u8]) -> bool {
             switches += (class(p) != class(b)) as usize;
             upper_pairs += (class(p) == 1 && class(b) == 1) as usize;
         }
+        // A capital that starts a word: two lower-case letters follow.
+        camel += (class(b) == 1 && s.get(k + 1).is_some_and(u8::is_ascii_lowercase) && s.get(k + 2).is_some_and(u8::is_ascii_lowercase)) as usize;
         if !seen[b as usize & 127] {
             seen[b as usize & 127] = true;
             distinct += 1;
@@ -211,20 +213,30 @@ fn random_segment(s: &[u8]) -> bool {
     }
     // Random strings use many distinct characters, and few vowels (a fifth of the letters
     // of base62 or base36; words and identifiers have a third or more).
-    if distinct * 2 < n.min(32) || vowels * 100 >= letters * 32 {
+    if distinct * 2 < n.min(32) {
         return false;
     }
-    // One case of letters with digits (`x7k2...`, `A9QF...`): 20 or more, two fifths letters
-    // (shorter ones and digit-heavy ones are codes, part numbers and tax ids).
-    if (lower == 0 || upper == 0) && (n < 20 || letters * 5 < n * 2) {
+    // One case of letters with digits: lower case from 14 characters (`x7k2...`), capitals
+    // from 20 (shorter ones are codes, part numbers and tax ids: `27ABCDE1234F1Z5`), and two
+    // fifths letters (digit-heavy ones are serials and versions).
+    if (upper == 0 && n < 14) || (lower == 0 && n < 20) || ((lower == 0 || upper == 0) && letters * 5 < n * 2) {
+        return false;
+    }
+    // Camel case: most capitals start a word (`ultraPictureBox1`, `RowStatusEXPSubs`); in
+    // random base62 fewer than a fifth do.
+    if lower > 0 && upper > 0 && camel * 2 >= upper {
         return false;
     }
     if digit == 0 {
+        if vowels * 100 >= letters * 32 {
+            return false;
+        }
         // Mixed case without digits: camel case switches case at word starts only, and
         // seldom has two capitals in a row; random letters do both often.
         return n >= 16 && switches * 100 >= n * 35 && upper_pairs * 8 >= n;
     }
-    switches >= 3 && switches * 6 >= n
+    // With digits, letter runs between them are short; a word among them brings vowels.
+    vowels * 100 < letters * 45 && switches >= 3 && switches * 6 >= n
 }
 
 /// Whether `s` has the shape of a cryptocurrency address, which is public: Bitcoin's Base58
@@ -234,8 +246,9 @@ fn random_segment(s: &[u8]) -> bool {
 pub fn crypto_address(s: &[u8]) -> bool {
     let base58 = |b: &u8| b.is_ascii_alphanumeric() && !matches!(b, b'0' | b'O' | b'I' | b'l');
     match s.first() {
-        Some(b'1' | b'3') if (26..=35).contains(&s.len()) => s.iter().all(base58),
-        Some(b'4' | b'8') if s.len() == 95 => s.iter().all(base58),
+        // Base58 of a hash has both cases of letters; a one-case string is not an address.
+        Some(b'1' | b'3') if (26..=35).contains(&s.len()) => s.iter().all(base58) && mixed(s),
+        Some(b'4' | b'8') if s.len() == 95 => s.iter().all(base58) && mixed(s),
         Some(b'b' | b't' | b'B' | b'T') if (14..=90).contains(&s.len()) => {
             let (lower, upper) = (s.iter().any(u8::is_ascii_lowercase), s.iter().any(u8::is_ascii_uppercase));
             let hrp = s[..3].eq_ignore_ascii_case(b"bc1") || s[..3].eq_ignore_ascii_case(b"tb1");
@@ -243,6 +256,10 @@ pub fn crypto_address(s: &[u8]) -> bool {
         }
         _ => false,
     }
+}
+
+fn mixed(s: &[u8]) -> bool {
+    s.iter().any(u8::is_ascii_lowercase) && s.iter().any(u8::is_ascii_uppercase)
 }
 
 /// Whether `run` is base64 of printable text (`dXNlcm5hbWU=`): an encoding, not a secret.
@@ -319,6 +336,9 @@ mod tests {
             "HXe8DGg1iJd2AopzyxkFB7F2",
             "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB",
             "nfw6ai-aaitfmzrbih44znxkh2-2mg10wn8jfaew",
+            "8wfidw7q76d26bja-24ojk6ypo1v5dh8",
+            "31zhigk7cbcnuqwovba9a9kxu54epxh1",
+            "n895qoa0nwix7aidrc3efad6",
             "IFNlVzdVmWZNsJLuxNcJOIybUnkZuJdLdU",
             "4b1dbRdW3rOcB7xLthrM4BTBGK1qPLkHigpN1bXD6z",
             "jC+6TUUjCNHcVtAXpcqBCgxnA8r+qD6MatnYaf/+289y7HWpK0BWPyLHv/K4DMN32fufwmeVVjlo8zjgBh8kx3GfS6",
@@ -358,6 +378,9 @@ mod tests {
             "AKIAIOSFODNN7EXAMPLE-wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY",
             "27ABCDE1234F1Z55",
             "R21A-A-V010SP13RC181024R16900-CN-B_250K-Release",
+            "this.ultraPictureBox1.Name",
+            "LibraryWebpageUploadUr1RowStatus",
+            "desktop-rhf_SponsoredProductsRemoteRHFSearchEXPSubsK2ClickPagination",
         ] {
             assert_eq!(bare_str(t), None, "{t}");
         }

@@ -137,10 +137,10 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
         }
         j += 1;
     }
-    // Cards need 13 digits, SSN, SIN and ITIN 9, a Telegram token 8-10 before its `:`; the
+    // Cards need 13 digits, SSN, SIN and ITIN 9, a Telegram token 8-16 before its `:`; the
     // national IDs of `national/` 8 (DNI, with its letter), 11 (CPF), 12 (Aadhaar), 13 (RRN),
     // 17-18 (China), or an 11-character word with a letter inside (HETU).
-    let telegram = (8..=10).contains(&(word_end - i)) && text.get(word_end) == Some(&b':');
+    let telegram = (8..=16).contains(&(word_end - i)) && text.get(word_end) == Some(&b':');
     let id = matches!(n, 8 | 11 | 12) || word_end - i == 11;
     if n < 13 && n != 9 && !telegram && !id {
         return None;

@@ -98,6 +98,7 @@ const SHAPES: &[Shape] = &[
     s("aws_key", b"ANPA", Upper, 16, 16),
     s("aws_key", b"ABIA", Upper, 16, 16),
     s("aws_key", b"ACCA", Upper, 16, 16),
+    s("twitter_bearer_token", b"AAAAAAAAAAAAAAAAAAAAAA", Alnum, 60, 110),
     s("aws_bedrock_key", b"ABSK", Base64, 100, 300),
     s("artifactory_key", b"AKCp", Alnum, 69, 69),
     s("google_api_key", b"AIza", Url, 35, 35),
@@ -372,6 +373,13 @@ pub fn bare(text: &[u8], at: usize, word_end: usize, memo: &mut Memo) -> Option<
             return Some((s, e, Kind::VendorToken));
         }
     }
+    // Mailchimp: 32 hex digits, `-us`, two digits (a digest alone is kept; this suffix is not).
+    if word_end - at == 32 && text.get(word_end..word_end + 3) == Some(b"-us") {
+        let tail = text.get(word_end + 3..word_end + 5).filter(|t| t.iter().all(u8::is_ascii_digit));
+        if tail.is_some() && text[at..word_end].iter().all(u8::is_ascii_hexdigit) && super::text::word_end(text, word_end + 5) {
+            return Some((at, word_end + 5, Kind::VendorToken));
+        }
+    }
     if at < memo.bare_end {
         return None;
     }
@@ -383,14 +391,16 @@ pub fn bare(text: &[u8], at: usize, word_end: usize, memo: &mut Memo) -> Option<
     super::entropy::bare(text, at, end).map(|(s, e)| (s, e, Kind::Secret))
 }
 
-/// A Slack incoming-webhook URL path, `hooks.slack.com/services/T../B../..`, at `at`;
-/// returns the span of its secret path.
+/// A Slack webhook URL path, `hooks.slack.com/services/T../B../..` (or `workflows/`,
+/// `triggers/`), at `at`; returns the span of its secret path.
 pub fn slack_webhook(text: &[u8], at: usize) -> Option<(usize, usize)> {
-    const HOST: &[u8] = b"hooks.slack.com/services/";
+    const HOST: &[u8] = b"hooks.slack.com/";
     if text.get(at..at + HOST.len())? != HOST {
         return None;
     }
-    let start = at + HOST.len();
+    let path = at + HOST.len();
+    let kind = [&b"services/"[..], b"workflows/", b"triggers/"].into_iter().find(|k| text.get(path..path + k.len()) == Some(*k))?;
+    let start = path + kind.len();
     let end = super::text::run(text, start, |b| b.is_ascii_alphanumeric() || b == b'/' || b == b'_');
     (end - start >= 20).then_some((start, end))
 }
@@ -400,10 +410,10 @@ pub fn url_run(text: &[u8], at: usize, memo: &mut Memo) -> usize {
     memo.alphabets[Url.slot()].run(text, at, |b| Url.has(b))
 }
 
-/// A Telegram bot token `123456789:AA...` (35 characters after the colon) at `at`.
+/// A Telegram bot token `123456789:AA...` (8-16 digits, 35 characters after the colon) at `at`.
 pub fn telegram(text: &[u8], at: usize, memo: &mut Memo) -> Option<usize> {
     let digits = super::text::run(text, at, |b| b.is_ascii_digit());
-    if !(8..=10).contains(&(digits - at)) || text.get(digits) != Some(&b':') {
+    if !(8..=16).contains(&(digits - at)) || text.get(digits) != Some(&b':') {
         return None;
     }
     let end = url_run(text, digits + 1, memo);
