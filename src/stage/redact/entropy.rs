@@ -222,9 +222,9 @@ fn random_segment(s: &[u8]) -> bool {
     if (upper == 0 && n < 14) || (lower == 0 && n < 20) || ((lower == 0 || upper == 0) && letters * 5 < n * 2) {
         return false;
     }
-    // Camel case: most capitals start a word (`ultraPictureBox1`, `RowStatusEXPSubs`); in
-    // random base62 fewer than a fifth do.
-    if lower > 0 && upper > 0 && camel * 2 >= upper {
+    // Camel case: most capitals start a word (`ultraPictureBox1`, `RowStatusEXPSubs`), and
+    // words bring vowels; in random base62 fewer than a fifth of capitals start a word.
+    if lower > 0 && upper > 0 && camel * 2 >= upper && vowels * 100 >= letters * 30 {
         return false;
     }
     if digit == 0 {
@@ -339,6 +339,8 @@ mod tests {
             "8wfidw7q76d26bja-24ojk6ypo1v5dh8",
             "31zhigk7cbcnuqwovba9a9kxu54epxh1",
             "n895qoa0nwix7aidrc3efad6",
+            "Bu0rrK-lerk6y0Suqo1qSqlDDajOk61wZchCkje4",
+            "00ebObu4zSNkyc6dimLvUwq4KpTEop-PCEnnfSTpD3",
             "IFNlVzdVmWZNsJLuxNcJOIybUnkZuJdLdU",
             "4b1dbRdW3rOcB7xLthrM4BTBGK1qPLkHigpN1bXD6z",
             "jC+6TUUjCNHcVtAXpcqBCgxnA8r+qD6MatnYaf/+289y7HWpK0BWPyLHv/K4DMN32fufwmeVVjlo8zjgBh8kx3GfS6",

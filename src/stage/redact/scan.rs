@@ -216,7 +216,8 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
             None
         };
     }
-    if len >= 18 {
+    // The shortest vendor token has 15 characters; bodies may hold `= + / ~` past the run.
+    if len >= 15 || matches!(text.get(tok_end), Some(b'=' | b'+' | b'/' | b'~')) {
         if let Some((e, _)) = tokens::find_in(text, i, memo) {
             return Some((i, e, Kind::VendorToken));
         }
