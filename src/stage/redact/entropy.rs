@@ -236,7 +236,7 @@ fn random_segment(s: &[u8]) -> bool {
         return n >= 16 && switches * 100 >= n * 35 && upper_pairs * 8 >= n;
     }
     // With digits, letter runs between them are short; a word among them brings vowels.
-    vowels * 100 < letters * 45 && switches >= 3 && switches * 6 >= n
+    vowels * 100 < letters * 45 && switches >= 3 && switches * 7 >= n
 }
 
 /// Whether `s` has the shape of a cryptocurrency address, which is public: Bitcoin's Base58

@@ -442,7 +442,7 @@ mod tests {
             ("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", "github_token"),
             ("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", "github_pat"),
             ("glpat-dXTPyLsxPFkThf4VucSm", "gitlab_token"),
-            ("xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "slack_bot_token"),
+            ("xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD", "slack_bot_token"),
             ("xapp-1-A04J3BAF7AA-4307808261882-23d5a4fd12aabfe2", "slack_app_token"),
             ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "stripe_secret_key"),
             ("rk_test_4eC39HqLyjWDarjtT1zdp7dc", "stripe_restricted_key"),
@@ -457,7 +457,7 @@ mod tests {
             ("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", "shopify_token"),
             ("hf_8BoFzQFm2OEQ3HdAVja76RnIChtP8HKQDL", "huggingface_token"),
             ("dapi69969e58b081006f7e3dfc967a64cb14", "databricks_token"),
-            ("hvs.CAESIJlWh2Hj3d7e5f6g7h8i9j0kLmNoPqRs", "vault_token"),
+            ("hvs.CAESIJlWh2Hj3d7e5fQ6gT7hW8iX9jZ0kYmRbp", "vault_token"),
             ("lin_api_AEov4QbKDFq1Y3gqSmPsSCdLKRcAQX9VjUPC94TN", "linear_api_key"),
             ("key-b50ac2f86702824c1c099724caf4941d", "mailgun_key"),
             ("glsa_uszgI6hwgk10zB0rlz5tr9spOFBCIoX9_3ce107f8", "grafana_token"),
@@ -468,6 +468,55 @@ mod tests {
             assert_eq!(vendor(token), Some(name), "{token}");
         }
         assert!(shape_count() >= 25);
+    }
+
+    #[test]
+    fn finds_the_wider_families_whole() {
+        let cases = [
+            ("glpat-Xp3kQ9vLw2RtYzB7mN4cHs1aDf6.01ab3cd9e", "gitlab_token"),
+            ("glrt-t1_Xp3kQ9vLw2RtYzB7mN4cHs1aDf6.01ab3cd9e", "gitlab_runner_token"),
+            ("gldt-Xp3kQ9vLw2RtYzB7mN4c", "gitlab_deploy_token"),
+            ("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", "notion_token"),
+            ("dt0c01.Y9S4QONP8G5LOE8DB2KMMCDF.70UVNQ9RO63L51EUEPN3LKXRN464076CNOCMRNXZWPTRB105ZEE81G0P27P6R0ES", "dynatrace_token"),
+            ("HRKU-AAB3GY9Ir5uwHfg_r3zzSp35xC_QOP5eLwUAsYsxo5pFA7KH_r-AOB66AFoq", "heroku_key"),
+            ("sha256~ZEtCYem_P7kBoYNwXOgcxcMFosrfwPX_Bx245C5984b", "openshift_token"),
+            ("NRAK-PAOW32OLLDJO3X4GO7NX2VWI7JI", "newrelic_user_key"),
+            ("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", "sendgrid_key"),
+            ("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", "perplexity_key"),
+        ];
+        for (token, name) in cases {
+            assert_eq!(vendor(token), Some(name), "{token}");
+        }
+        // An Atlassian token with its `=` and checksum tail, and the full stop after it.
+        let atl = format!("ATATT3{}=8F4B2A1C", "xFfGF0YZuf-EBmAHs1FyiNmk0cYQKtD9zx2LIv8d_zB-yk5Zp8nkug2Rp_ZnYJwq9ys-lS0PRAXLS4vL-crh5tbBbGQIS");
+        let text = format!("{atl}.");
+        assert_eq!(find(text.as_bytes(), 0), Some((atl.len(), "atlassian_token")));
+        let az = "bP88Q~rcBcYjzzOhg1Hnn76Wm3jGgakZiZ.8vMgR";
+        assert_eq!(azure_secret(az.as_bytes(), 0, 5), Some((0, az.len())));
+        assert_eq!(azure_secret(b".IQ8Q~79R7TOWOspFnWcEG-dYt4KXqFqxK16cxr", 1, 5), Some((0, 39)));
+    }
+
+    #[test]
+    fn refuses_placeholders_and_names() {
+        for s in [
+            "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "AKIAXXXXXXXXXXXXXXXX",
+            "glpat-XXXXXXXXXXX-XXXXXXXX",
+            "glsa_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_AAAAAAAA",
+            "npm_abcdefghijklmnopqrstuvwxyz0123456789",
+            "xoxb-Slack_BOT_TOKEN",
+            "xoxb-xoxb-my-bot-token",
+            "sk-ant-api03-abc123xyz-456de-klMnopqrstuvwx-3456yza789bcde-1234fghijklmnopAA",
+            "hf_servingcellpriorityparametersdescription",
+            "API-CONFIGURATIONMANAGEMENTSERVI",
+        ] {
+            assert_eq!(vendor(s), None, "{s}");
+        }
+        assert!(placeholder(b"abcdef-abcdef-abcdef"));
+        assert!(!placeholder(b"wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx"));
+        // Inside a dotted or dashed name.
+        assert_eq!(find(b"video_box.ico-7a388b69018576d24b59331fd60aab0c.png", 10), None);
+        assert_eq!(azure_secret(b"ab8Q~short", 0, 4), None);
     }
 
     #[test]
