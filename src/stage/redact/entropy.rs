@@ -150,7 +150,8 @@ pub fn bare(text: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
     let mut a = 0;
     while a < run.len() {
         let b = a + run[a..].iter().position(|&c| separator(c)).unwrap_or(run.len() - a);
-        if b - a >= 10 && random_segment(&run[a..b]) && !base64_of_text(&run[a..b]) {
+        let seg = &run[a..b];
+        if b - a >= 10 && random_segment(seg) && !base64_of_text(seg) && !super::tokens::placeholder(seg) {
             first.get_or_insert(a);
             longest = longest.max(b - a);
             total += b - a;
@@ -374,6 +375,7 @@ mod tests {
             "order-2026-11-30-000123-eu-west-1",
             "internationalization2026",
             "aaaaaaaaaaaaaaaa1111",
+            "1234fghijklmnopby56aaaogaopaaaabc123xyzBB",
             "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
             "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
             "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t",
