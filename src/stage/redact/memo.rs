@@ -38,6 +38,8 @@ pub struct Memo {
     pub bare_end: usize,
     /// The last search for a PEM `-----END`: (from, found at or `usize::MAX`).
     pub pem_end: (usize, usize),
+    /// The last search for a `]` closing an inline envelope: (from, found at or `usize::MAX`).
+    pub close: (usize, usize),
 }
 
 impl Default for Memo {
@@ -55,6 +57,7 @@ impl Default for Memo {
             random: Default::default(),
             bare_end: 0,
             pem_end: (usize::MAX, 0),
+            close: (usize::MAX, 0),
         };
         m.reset();
         m
@@ -77,5 +80,6 @@ impl Memo {
         self.random[1].reset();
         self.bare_end = 0;
         self.pem_end = (usize::MAX, 0);
+        self.close = (usize::MAX, 0);
     }
 }

@@ -380,6 +380,23 @@ pub fn bare(text: &[u8], at: usize, word_end: usize, memo: &mut Memo) -> Option<
             return Some((at, word_end + 5, Kind::VendorToken));
         }
     }
+    // logseal's own inline envelopes (`[ENC:kid:g:iv:ct]`): their base64 is ciphertext, not
+    // a secret to mask again. `memo.close` keeps the last search for `]`, so repeated `[ENC:`
+    // do not search the rest of the text each.
+    if at > 0 && text[at - 1] == b'[' && text.get(at..at + 4) == Some(b"ENC:") {
+        let (from, found) = memo.close;
+        let close = if from <= at && (found == usize::MAX || at <= found) {
+            found
+        } else {
+            let found = memchr::memchr(b']', &text[at..]).map_or(usize::MAX, |p| at + p);
+            memo.close = (at, found);
+            found
+        };
+        if close != usize::MAX && crate::stage::encrypt::parse_inline(&text[at - 1..=close]).is_some() {
+            memo.bare_end = memo.bare_end.max(close);
+            return None;
+        }
+    }
     if at < memo.bare_end {
         return None;
     }
