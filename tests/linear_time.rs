@@ -109,6 +109,16 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("json in a string", br#"{"password":{"a":["#.to_vec()),
         ("EMP-", b"EMP-".to_vec()),
         ("falcon", b"falcofalcon".to_vec()),
+        // Bare secrets, Azure secrets and the longer vendor bodies: runs judged from a word start.
+        ("x7Kp2QmZ9vLw4RtY-", b"x7Kp2QmZ9vLw4RtY-".to_vec()),
+        ("a1B/", b"a1B/".to_vec()),
+        ("a1_", b"a1_".to_vec()),
+        ("ab8Q~", b"ab8Q~".to_vec()),
+        ("sntrys_eyJpYXQiO_", b"sntrys_eyJpYXQiO_".to_vec()),
+        ("ops_eyJ/", b"ops_eyJ/".to_vec()),
+        ("glpat-.", b"glpat-a.".to_vec()),
+        ("-----BEGIN CERTIFICATE-----", b"-----BEGIN CERTIFICATE-----\nMIIB".to_vec()),
+        ("hex-us", b"0123456789abcdef0123456789abcdef-us12-".to_vec()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));

@@ -1,7 +1,15 @@
-//! Randomness: a value under an ambiguous key (`key`, `signature`, ...) is a secret when it
-//! looks random: at least 16 characters, no white space, letters and digits mixed, and a
-//! Shannon entropy of at least 3.2 bits per character (English words score lower; keys,
-//! tokens and signatures higher).
+//! Randomness, judged two ways.
+//!
+//! - Under an ambiguous key (`key`, `signature`, ...) a value is a secret when it looks random:
+//!   at least 16 characters, no white space, letters and digits mixed, and a Shannon entropy of
+//!   at least 3.2 bits per character (English words score lower; keys, tokens and signatures
+//!   higher).
+//! - Anywhere else ([`bare`]), with no key to go by, a run of token characters is a secret only
+//!   when it holds a segment that no identifier, digest or id looks like: 16+ alphanumerics
+//!   mixing classes (lower, upper, digit) at random, with few vowels. Hex in one case (digests,
+//!   git SHAs, UUIDs, trace ids), numbers, one-case words, ULIDs, words joined by separators
+//!   (`user-settings-cache`, paths, versions), camel-case identifiers and base64 of text are
+//!   kept.
 
 /// True when `v` looks like random key material.
 pub fn looks_random(v: &[u8]) -> bool {
@@ -116,6 +124,173 @@ impl Suffixes {
     }
 }
 
+/// Bytes a bare secret's run may hold: base64 (either flavour), `.` and `~`.
+pub fn bare_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+' | b'/' | b'=' | b'~')
+}
+
+/// Separators between the segments of a run.
+fn separator(b: u8) -> bool {
+    matches!(b, b'_' | b'-' | b'.' | b'+' | b'/' | b'=' | b'~')
+}
+
+/// The bare secret in `text[at..end]`, a run of [`bare_byte`]s starting at a word start:
+/// the span to mask, from the segment after the last `=` or `/` before the first random
+/// segment (a `key=` or a path stays) to the run's end. See the module documentation.
+pub fn bare(text: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
+    let mut e = end.min(text.len());
+    while e > at && matches!(text[e - 1], b'.' | b'/' | b'-' | b'_' | b'+' | b'~') {
+        e -= 1;
+    }
+    let run = text.get(at..e)?;
+    if run.len() < 16 {
+        return None;
+    }
+    let (mut first, mut longest, mut total, mut count) = (None, 0, 0, 0);
+    let mut a = 0;
+    while a < run.len() {
+        let b = a + run[a..].iter().position(|&c| separator(c)).unwrap_or(run.len() - a);
+        let seg = &run[a..b];
+        if b - a >= 10 && random_segment(seg) && !base64_of_text(seg) && !super::tokens::placeholder(seg) {
+            first.get_or_insert(a);
+            longest = longest.max(b - a);
+            total += b - a;
+            count += 1;
+        }
+        a = b + 1;
+    }
+    let first = first?;
+    if longest < 16 && !(count >= 2 && total >= 24) {
+        return None;
+    }
+    let start = run[..first].iter().rposition(|&c| c == b'=' || c == b'/').map_or(0, |p| p + 1);
+    let span = &run[start..];
+    // Base64 of text, documentation's example values, and cryptocurrency addresses (public)
+    // are kept.
+    if base64_of_text(span) || span.windows(7).any(|w| w == b"EXAMPLE" || w == b"example") || crypto_address(span) {
+        return None;
+    }
+    Some((at + start, e))
+}
+
+/// Whether an alphanumeric segment (10+ bytes) mixes character classes as random strings do.
+fn random_segment(s: &[u8]) -> bool {
+    let n = s.len();
+    let (mut lower, mut upper, mut digit, mut vowels) = (0usize, 0usize, 0usize, 0usize);
+    let (mut switches, mut upper_pairs, mut camel) = (0usize, 0usize, 0usize);
+    let (mut seen, mut distinct) = ([false; 128], 0usize);
+    let class = |b: u8| if b.is_ascii_digit() { 0 } else if b.is_ascii_uppercase() { 1 } else { 2 };
+    let mut hex_lower = true;
+    let mut hex_upper = true;
+    for (k, &b) in s.iter().enumerate() {
+        match class(b) {
+            0 => digit += 1,
+            1 => upper += 1,
+            _ => lower += 1,
+        }
+        vowels += matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u') as usize;
+        hex_lower &= b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+        hex_upper &= b.is_ascii_digit() || (b'A'..=b'F').contains(&b);
+        if k > 0 {
+            let p = s[k - 1];
+            switches += (class(p) != class(b)) as usize;
+            upper_pairs += (class(p) == 1 && class(b) == 1) as usize;
+        }
+        // A capital that starts a word: two lower-case letters follow.
+        camel += (class(b) == 1 && s.get(k + 1).is_some_and(u8::is_ascii_lowercase) && s.get(k + 2).is_some_and(u8::is_ascii_lowercase)) as usize;
+        if !seen[b as usize & 127] {
+            seen[b as usize & 127] = true;
+            distinct += 1;
+        }
+    }
+    let letters = lower + upper;
+    // Numbers, one-case words, and hex digests in one case.
+    if digit == n || (digit == 0 && (lower == 0 || upper == 0)) || hex_lower || hex_upper {
+        return false;
+    }
+    // A ULID: 26 characters of Crockford's base32 in capitals, starting with its time.
+    if n == 26 && lower == 0 && s[0] <= b'7' && !s.iter().any(|b| matches!(b, b'I' | b'L' | b'O' | b'U')) {
+        return false;
+    }
+    // Random strings use many distinct characters, and few vowels (a fifth of the letters
+    // of base62 or base36; words and identifiers have a third or more).
+    if distinct * 2 < n.min(32) {
+        return false;
+    }
+    // One case of letters with digits: lower case from 14 characters (`x7k2...`), capitals
+    // from 20 (shorter ones are codes, part numbers and tax ids: `27ABCDE1234F1Z5`), and two
+    // fifths letters (digit-heavy ones are serials and versions).
+    if (upper == 0 && n < 14) || (lower == 0 && n < 20) || ((lower == 0 || upper == 0) && letters * 5 < n * 2) {
+        return false;
+    }
+    // Camel case: most capitals start a word (`ultraPictureBox1`, `RowStatusEXPSubs`), and
+    // words bring vowels; in random base62 fewer than a fifth of capitals start a word.
+    if lower > 0 && upper > 0 && camel * 2 >= upper && vowels * 100 >= letters * 30 {
+        return false;
+    }
+    if digit == 0 {
+        if vowels * 100 >= letters * 32 {
+            return false;
+        }
+        // Mixed case without digits: camel case switches case at word starts only, and
+        // seldom has two capitals in a row; random letters do both often.
+        return n >= 16 && switches * 100 >= n * 35 && upper_pairs * 8 >= n;
+    }
+    // With digits, letter runs between them are short; a word among them brings vowels.
+    vowels * 100 < letters * 45 && switches >= 3 && switches * 7 >= n
+}
+
+/// Whether `s` has the shape of a cryptocurrency address, which is public: Bitcoin's Base58
+/// (`1...`/`3...`, 26-35 characters, no `0 O I l`) or Bech32 (`bc1...`/`tb1...` in one case, its
+/// 32-character alphabet), or Monero's (`4...`/`8...`, 95 Base58 characters). The shape, not
+/// the checksum: a mistyped address is no more a secret than a valid one.
+pub fn crypto_address(s: &[u8]) -> bool {
+    let base58 = |b: &u8| b.is_ascii_alphanumeric() && !matches!(b, b'0' | b'O' | b'I' | b'l');
+    match s.first() {
+        // Base58 of a hash has both cases of letters; a one-case string is not an address.
+        Some(b'1' | b'3') if (26..=35).contains(&s.len()) => s.iter().all(base58) && mixed(s),
+        Some(b'4' | b'8') if s.len() == 95 => s.iter().all(base58) && mixed(s),
+        Some(b'b' | b't' | b'B' | b'T') if (14..=90).contains(&s.len()) => {
+            let (lower, upper) = (s.iter().any(u8::is_ascii_lowercase), s.iter().any(u8::is_ascii_uppercase));
+            let hrp = s[..3].eq_ignore_ascii_case(b"bc1") || s[..3].eq_ignore_ascii_case(b"tb1");
+            hrp && !(lower && upper) && s[3..].iter().all(|b| b"qpzry9x8gf2tvdw0s3jn54khce6mua7l".contains(&b.to_ascii_lowercase()))
+        }
+        _ => false,
+    }
+}
+
+fn mixed(s: &[u8]) -> bool {
+    s.iter().any(u8::is_ascii_lowercase) && s.iter().any(u8::is_ascii_uppercase)
+}
+
+/// Whether `run` is base64 of printable text (`dXNlcm5hbWU=`): an encoding, not a secret.
+fn base64_of_text(run: &[u8]) -> bool {
+    let body = run.strip_suffix(b"==").or_else(|| run.strip_suffix(b"=")).unwrap_or(run);
+    if !body.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/') {
+        return false;
+    }
+    let value = |b: u8| match b {
+        b'A'..=b'Z' => b - b'A',
+        b'a'..=b'z' => b - b'a' + 26,
+        b'0'..=b'9' => b - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let (mut acc, mut bits, mut printable, mut total) = (0u32, 0u32, 0usize, 0usize);
+    for &b in body {
+        acc = (acc << 6) | value(b) as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            let byte = (acc >> bits) as u8;
+            acc &= (1 << bits) - 1;
+            total += 1;
+            printable += (byte == b' ' || byte.is_ascii_graphic()) as usize;
+        }
+    }
+    total >= 12 && printable == total
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +324,69 @@ mod tests {
         // Out of order: judged afresh.
         assert_eq!(s.looks_random(text, 48, 80), looks_random(&text[48..80]));
         assert_eq!(s.looks_random(text, 10, 80), looks_random(&text[10..80]));
+    }
+
+    fn bare_str(s: &str) -> Option<&str> {
+        bare(s.as_bytes(), 0, s.len()).map(|(a, b)| &s[a..b])
+    }
+
+    #[test]
+    fn bare_random_tokens_are_found() {
+        for t in [
+            "9r4yuygnpljdzuz8zm5xnnfjib721oj1",
+            "HXe8DGg1iJd2AopzyxkFB7F2",
+            "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB",
+            "nfw6ai-aaitfmzrbih44znxkh2-2mg10wn8jfaew",
+            "8wfidw7q76d26bja-24ojk6ypo1v5dh8",
+            "31zhigk7cbcnuqwovba9a9kxu54epxh1",
+            "n895qoa0nwix7aidrc3efad6",
+            "Bu0rrK-lerk6y0Suqo1qSqlDDajOk61wZchCkje4",
+            "00ebObu4zSNkyc6dimLvUwq4KpTEop-PCEnnfSTpD3",
+            "IFNlVzdVmWZNsJLuxNcJOIybUnkZuJdLdU",
+            "4b1dbRdW3rOcB7xLthrM4BTBGK1qPLkHigpN1bXD6z",
+            "jC+6TUUjCNHcVtAXpcqBCgxnA8r+qD6MatnYaf/+289y7HWpK0BWPyLHv/K4DMN32fufwmeVVjlo8zjgBh8kx3GfS6",
+        ] {
+            assert_eq!(bare_str(t), Some(t), "{t}");
+        }
+        // A key before `=` and a path before `/` stay.
+        assert_eq!(bare_str("OPTION_7=9r4yuygnpljdzuz8zm5xnnfjib721oj1"), Some("9r4yuygnpljdzuz8zm5xnnfjib721oj1"));
+        assert_eq!(bare_str("/v1/keys/HXe8DGg1iJd2AopzyxkFB7F2."), Some("HXe8DGg1iJd2AopzyxkFB7F2"));
+    }
+
+    #[test]
+    fn ids_digests_words_and_encodings_are_not_bare_secrets() {
+        for t in [
+            "754f90bc80d3a0f11c3a4d374013574da0819fa6",
+            "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+            "c196c5c2-ff2e-dc17-9d4c-712e801b43bf",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "1721625608312000000",
+            "ServingCellPriorityParametersDescription_t",
+            "HTTPSConnectionPoolManager",
+            "getUserByIdAndEmailAddress",
+            "user-settings-cache-v2-primary",
+            "/usr/lib/x86_64-linux-gnu/libssl.so.1.1",
+            "com.example.orders.OrderServiceImpl",
+            "1.2.3-beta.4+build.5678",
+            "checkout-service-7d9f8b6c4-x2klm",
+            "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+            "dXNlcm5hbWU6IGFsaWNlIGlzIGhlcmU=",
+            "utf8mb4_unicode_520_ci",
+            "order-2026-11-30-000123-eu-west-1",
+            "internationalization2026",
+            "aaaaaaaaaaaaaaaa1111",
+            "1234fghijklmnopby56aaaogaopaaaabc123xyzBB",
+            "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+            "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t",
+            "AKIAIOSFODNN7EXAMPLE-wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY",
+            "27ABCDE1234F1Z55",
+            "R21A-A-V010SP13RC181024R16900-CN-B_250K-Release",
+            "this.ultraPictureBox1.Name",
+            "LibraryWebpageUploadUr1RowStatus",
+            "desktop-rhf_SponsoredProductsRemoteRHFSearchEXPSubsK2ClickPagination",
+        ] {
+            assert_eq!(bare_str(t), None, "{t}");
+        }
     }
 }

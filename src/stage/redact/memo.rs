@@ -14,7 +14,7 @@ use super::text::RunCache;
 /// One text's memory; see the module documentation.
 pub struct Memo {
     /// Runs of the vendor-token alphabets (see `tokens::Alphabet`), by alphabet.
-    pub alphabets: [RunCache; 5],
+    pub alphabets: [RunCache; super::tokens::ALPHABETS],
     /// Runs of key bytes after `--` (command-line flags).
     pub flag_name: RunCache,
     /// The end of the name of the last `--flag` that found nothing: every `--` inside it
@@ -34,12 +34,18 @@ pub struct Memo {
     pub values: [(usize, usize, usize); 2],
     /// The randomness of values under ambiguous keys, by whether they are in a URL query.
     pub random: [Suffixes; 2],
+    /// The end of the last run judged for a bare secret (`tokens::bare`).
+    pub bare_end: usize,
+    /// The last search for a PEM `-----END`: (from, found at or `usize::MAX`).
+    pub pem_end: (usize, usize),
+    /// The last search for a `]` closing an inline envelope: (from, found at or `usize::MAX`).
+    pub close: (usize, usize),
 }
 
 impl Default for Memo {
     fn default() -> Self {
         let mut m = Memo {
-            alphabets: [RunCache::default(); 5],
+            alphabets: [RunCache::default(); super::tokens::ALPHABETS],
             flag_name: RunCache::default(),
             flag_miss_end: 0,
             url: RunCache::default(),
@@ -49,6 +55,9 @@ impl Default for Memo {
             element: None,
             values: [(usize::MAX, 0, 0); 2],
             random: Default::default(),
+            bare_end: 0,
+            pem_end: (usize::MAX, 0),
+            close: (usize::MAX, 0),
         };
         m.reset();
         m
@@ -58,7 +67,7 @@ impl Default for Memo {
 impl Memo {
     /// Forgets the last text.
     pub fn reset(&mut self) {
-        self.alphabets = [RunCache::default(); 5];
+        self.alphabets = [RunCache::default(); super::tokens::ALPHABETS];
         self.flag_name = RunCache::default();
         self.flag_miss_end = 0;
         self.url = RunCache::default();
@@ -69,5 +78,8 @@ impl Memo {
         self.values = [(usize::MAX, 0, 0); 2];
         self.random[0].reset();
         self.random[1].reset();
+        self.bare_end = 0;
+        self.pem_end = (usize::MAX, 0);
+        self.close = (usize::MAX, 0);
     }
 }

@@ -77,6 +77,7 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
                     }
                     word(text, i, word_end, tok_end, memo)
                 };
+                let hit = if hit.is_none() && !(i > 0 && is_alnum(text[i - 1])) { tokens::bare(text, i, word_end, memo) } else { hit };
                 (hit, word_end)
             }
             AT => (email::find(text, i, floor).map(|(s, e)| (s, e, Kind::Email)), i + 1),
@@ -87,9 +88,11 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
             }
             DOLLAR => (credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)), i + 1),
             // PEM blocks and `--flags` both start with two dashes; UUIDs and dates have one.
-            DASH if text.get(i + 1) == Some(&b'-') => {
-                (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names, memo)), i + 1)
-            }
+            DASH if text.get(i + 1) == Some(&b'-') => match pem::public_block(text, i, &mut memo.pem_end) {
+                // Certificates and public keys: their base64 is stepped over, not judged.
+                Some(e) => (None, e),
+                None => (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names, memo)), i + 1),
+            },
             GT => (kv::xml(text, i, floor, names, memo), i + 1),
             _ => (None, i + 1),
         };
@@ -134,10 +137,10 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
         }
         j += 1;
     }
-    // Cards need 13 digits, SSN, SIN and ITIN 9, a Telegram token 8-10 before its `:`; the
+    // Cards need 13 digits, SSN, SIN and ITIN 9, a Telegram token 8-16 before its `:`; the
     // national IDs of `national/` 8 (DNI, with its letter), 11 (CPF), 12 (Aadhaar), 13 (RRN),
     // 17-18 (China), or an 11-character word with a letter inside (HETU).
-    let telegram = (8..=10).contains(&(word_end - i)) && text.get(word_end) == Some(&b':');
+    let telegram = (8..=16).contains(&(word_end - i)) && text.get(word_end) == Some(&b':');
     let id = matches!(n, 8 | 11 | 12) || word_end - i == 11;
     if n < 13 && n != 9 && !telegram && !id {
         return None;
@@ -213,7 +216,8 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
             None
         };
     }
-    if len >= 18 {
+    // The shortest vendor token has 15 characters; bodies may hold `= + / ~` past the run.
+    if len >= 15 || matches!(text.get(tok_end), Some(b'=' | b'+' | b'/' | b'~')) {
         if let Some((e, _)) = tokens::find_in(text, i, memo) {
             return Some((i, e, Kind::VendorToken));
         }
