@@ -34,6 +34,8 @@ pub struct Memo {
     pub values: [(usize, usize, usize); 2],
     /// The randomness of values under ambiguous keys, by whether they are in a URL query.
     pub random: [Suffixes; 2],
+    /// The command words read so far, for command-line flags (see `cmdline`).
+    pub cmd: super::cmdline::Seen,
 }
 
 impl Default for Memo {
@@ -49,6 +51,7 @@ impl Default for Memo {
             element: None,
             values: [(usize::MAX, 0, 0); 2],
             random: Default::default(),
+            cmd: Default::default(),
         };
         m.reset();
         m
@@ -69,5 +72,6 @@ impl Memo {
         self.values = [(usize::MAX, 0, 0); 2];
         self.random[0].reset();
         self.random[1].reset();
+        self.cmd.reset();
     }
 }

@@ -13,7 +13,9 @@
 
 pub mod action;
 pub mod allowlist;
+pub mod assign;
 pub mod card;
+pub mod cmdline;
 pub mod credhash;
 pub mod custom;
 pub mod email;
@@ -263,6 +265,22 @@ impl Redactor {
                         self.whole(rec, i, v, Kind::Phone, edits, notes, st, crypt, within);
                     }
                     digits >= 7 && phoneish
+                }
+                // `auth`, `pass`: a credential, or a mode, status or count (`"auth":"ok"`,
+                // `"pass":3`); objects under it are walked into, judged by their own names.
+                KeyClass::Credential(kind) if matches!(val.kind, Tok::Str | Tok::Num) && self.enabled[kind.index()] => {
+                    match val.kind {
+                        Tok::Str => st.decode(rec, val),
+                        _ => {
+                            st.text.clear();
+                            st.text.extend_from_slice(rec.input.get(val.start as usize..val.end as usize).unwrap_or(&[]));
+                        }
+                    }
+                    let credential = !assign::benign_under(kind, &st.text);
+                    if credential {
+                        self.whole(rec, i, v, kind, edits, notes, st, crypt, within);
+                    }
+                    credential
                 }
                 KeyClass::MaybeSecret if matches!(val.kind, Tok::Str) => {
                     st.decode(rec, val);
