@@ -131,6 +131,15 @@ fn value(text: &[u8], name_end: usize) -> Option<(usize, usize, bool)> {
 fn after_user(text: &[u8], s: usize, e: usize, sep: u8) -> Option<(usize, usize)> {
     let p = text.get(s..e)?.iter().position(|&b| b == sep)?;
     let (user, pw) = (&text[s..s + p], &text[s + p + 1..e]);
+    // `-u sk_live_x:`: an API key as the user, no password.
+    if pw.is_empty() && sep == b':' && super::entropy::looks_random(user) {
+        return Some((s, s + p));
+    }
+    // `user:'pw'`: the password in quotes of its own.
+    if pw.is_empty() && sep == b':' {
+        let (qs, qe) = super::kv::quoted_value(text, e)?;
+        return (qe > qs && !super::assign::placeholder(&text[qs..qe], user)).then_some((qs, qe));
+    }
     if user.first().is_some_and(|&b| matches!(b, b'$' | b'{' | b'<' | b'%')) || super::assign::placeholder(pw, user) {
         return None;
     }
@@ -203,6 +212,8 @@ mod tests {
         assert_eq!(short("sqlcmd -S db -U sa -P 'Sql!pw1'", "-P"), Some("Sql!pw1"));
         assert_eq!(short("ldapsearch -x -D cn=admin -w ldapPw9 -b dc=x", "-w"), Some("ldapPw9"));
         assert_eq!(short("smbclient //srv/share -U bob%smbPw1", "-U"), Some("smbPw1"));
+        assert_eq!(short("curl -u kevin:'pRf7vG2h1L8n' -X PATCH", "-u"), Some("pRf7vG2h1L8n"));
+        assert_eq!(short("curl -u \"d2LkV78zLx9tQ4mW:\" https://x", "-u"), Some("d2LkV78zLx9tQ4mW"), "a key as the user");
     }
 
     #[test]
@@ -226,6 +237,8 @@ mod tests {
         let s = "curl -s --user 'api:d2LkV78zLx!t' https://api.example";
         let at = s.find("--user").unwrap();
         assert_eq!(long_flag(s.as_bytes(), at).map(|(a, b, _)| &s[a..b]), Some("d2LkV78zLx!t"));
+        let s = "curl --user kevin:'pRf7vG2h1L8nQkW9' -X PATCH";
+        assert_eq!(long_flag(s.as_bytes(), s.find("--user").unwrap()).map(|(a, b, _)| &s[a..b]), Some("pRf7vG2h1L8nQkW9"));
         let s = "wget --user=bob --password=x";
         assert_eq!(long_flag(s.as_bytes(), s.find("--user").unwrap()), None);
         let s = "cmd --user-agent x:y";

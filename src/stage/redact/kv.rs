@@ -160,6 +160,9 @@ fn read_key(text: &[u8], mut k_end: usize, floor: usize) -> Option<(usize, usize
     if quoted {
         k_end -= 1;
         // An escaped quote (`{\"token\":...}` in text): the backslash is no part of the key.
+        if k_end > floor && text.get(k_end - 1) == Some(&b'\\') {
+            k_end -= 1;
+        }
     }
     let mut k_start = k_end;
     while k_start > floor && text.get(k_start - 1).copied().is_some_and(key_byte) {
