@@ -22,16 +22,20 @@ fn blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
-/// In the value `start..end`, a credential after an auth scheme (`Bearer x`, `Basic x`): the
-/// credential's span (the scheme is kept). `None` when the value does not start with one.
-pub fn after_scheme(text: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
-    let word_end = super::text::run(text, start, |b| b.is_ascii_alphanumeric() || b == b'-').min(end);
+/// In a value starting at `start`, a credential after an auth scheme (`Bearer x`, `Basic x`):
+/// the credential's span (the scheme is kept). `None` when the value does not start with one.
+/// A quoted value ends at `end` (Some); an unquoted one at its line's end, found only when a
+/// scheme is there (so a value with none costs no read to the end of its line).
+pub fn after_scheme(text: &[u8], start: usize, end: Option<usize>) -> Option<(usize, usize)> {
+    let scheme_end = super::text::run(text, start, |b| b.is_ascii_alphanumeric() || b == b'-');
+    let word_end = end.map_or(scheme_end, |e| scheme_end.min(e));
     let word = text.get(start..word_end)?;
     let one = SCHEMES.iter().any(|s| word.eq_ignore_ascii_case(s));
     let params = PARAM_SCHEMES.iter().any(|s| word.eq_ignore_ascii_case(s));
     if (!one && !params) || !text.get(word_end).copied().is_some_and(blank) {
         return None;
     }
+    let end = end.unwrap_or_else(|| line_end(text, word_end));
     let from = super::text::run(text, word_end, blank);
     if from >= end {
         return None;
@@ -138,6 +142,32 @@ pub fn yaml_block(text: &[u8], colon: usize, v: usize) -> Option<(usize, usize)>
     (last_end > first).then_some((first, last_end))
 }
 
+/// For a `value:` key starting at `k_start`: the kind of secret the line before names with
+/// `name: X` or `- name: X` (Kubernetes `env` entries, GitHub Actions inputs).
+pub fn yaml_pair_name(text: &[u8], k_start: usize, floor: usize, names: &mut ClassCache) -> Option<Kind> {
+    // The current line's start: only indentation before the key.
+    let mut ls = k_start;
+    while ls > floor && blank(text[ls - 1]) {
+        ls -= 1;
+    }
+    if ls == 0 || ls <= floor || text[ls - 1] != b'\n' {
+        return None;
+    }
+    let prev_end = ls - 1;
+    let lo = prev_end.saturating_sub(128).max(floor);
+    let prev_start = text.get(lo..prev_end)?.iter().rposition(|&b| b == b'\n').map_or(lo, |p| lo + p + 1);
+    let line = &text[prev_start..prev_end];
+    let line = &line[line.iter().position(|&b| !blank(b) && b != b'-')?..];
+    let rest = line.strip_prefix(b"name:")?;
+    let rest = &rest[rest.iter().position(|&b| !blank(b))?..];
+    let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+    let n = rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))).unwrap_or(rest.len());
+    match names.classify(&rest[..n]) {
+        KeyClass::Secret(kind) => Some(kind),
+        _ => None,
+    }
+}
+
 /// At a `,` at `at`: a pair written as two quoted strings, the first a secret name. Three
 /// shapes only, so lists of field names (`["password","email"]`) stay: a call
 /// (`setProperty("X_TOKEN", "v")`, `define('DB_PASSWORD', 'v')`), a flag and its value in an
@@ -167,27 +197,38 @@ pub fn pair(text: &[u8], at: usize, floor: usize, names: &mut ClassCache) -> Opt
     while text.get(v).copied().is_some_and(blank) && v < at + 4 {
         v += 1;
     }
-    let (mut start, mut end) = super::kv::quoted_value(text, v)?;
-    let after = super::text::run(text, end + 1, blank);
-    let member = text.get(after) == Some(&b':');
-    if member {
-        // `"name":"DB_PASSWORD","value":...`: the second string is a member name.
-        let second = &text[start..end];
-        if !(second.eq_ignore_ascii_case(b"value") || second.eq_ignore_ascii_case(b"val")) {
+    // The name decides first (a cheap lookup): other pairs read no further.
+    let class = names.classify(name);
+    if matches!(class, KeyClass::Plain | KeyClass::Phone | KeyClass::Body) {
+        return None;
+    }
+    let (start, end) = if call || flag {
+        super::kv::quoted_value(text, v)?
+    } else {
+        // `"name":"DB_PASSWORD","value":...`: the second string is the member name `value`.
+        let q2 = *text.get(v)?;
+        if !matches!(q2, b'"' | b'\'') {
+            return None;
+        }
+        let rest = text.get(v + 1..)?;
+        let n = if starts_with_ci(rest, 0, b"value") { 5 } else if starts_with_ci(rest, 0, b"val") { 3 } else { return None };
+        if rest.get(n) != Some(&q2) {
+            return None;
+        }
+        let after = super::text::run(text, v + n + 2, blank);
+        if text.get(after) != Some(&b':') {
             return None;
         }
         let w = super::text::run(text, after + 1, blank);
-        (start, end) = match super::kv::quoted_value(text, w) {
+        match super::kv::quoted_value(text, w) {
             Some(span) => span,
             None => (w, super::text::run(text, w, |b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())),
-        };
-    } else if !call && !flag {
-        return None;
-    }
+        }
+    };
     if end <= start {
         return None;
     }
-    match names.classify(name) {
+    match class {
         KeyClass::Secret(kind) => Some((start, end, kind)),
         KeyClass::Credential(kind) if !benign_under(kind, &text[start..end]) => Some((start, end, kind)),
         KeyClass::MaybeSecret if super::entropy::looks_random(&text[start..end]) => Some((start, end, Kind::Secret)),
@@ -243,6 +284,10 @@ pub fn at_word(text: &[u8], at: usize, word_end: usize) -> Option<(usize, usize,
 /// The argument words of a protocol command from `from` to the end of its line: the password
 /// is the last (`AUTH pw`, `AUTH user pw`, `PASS pw`, `LOGIN user pw`, `AUTH PLAIN b64`).
 fn protocol(text: &[u8], word: &[u8], from: usize) -> Option<(usize, usize, Kind)> {
+    // One space after the command word: `PASS  src/a.test.js` is a test runner's line.
+    if text.get(from).copied().is_some_and(blank) {
+        return None;
+    }
     let end = line_end(text, from);
     let mut end_trim = end;
     while end_trim > from && matches!(text[end_trim - 1], b' ' | b'"' | b'\'' | b'\t') {
@@ -310,11 +355,13 @@ mod tests {
     #[test]
     fn credentials_after_a_scheme_keep_the_scheme_and_what_follows() {
         let s = "Bearer opaqueTok123 via edge";
-        assert_eq!(span(s, after_scheme(s.as_bytes(), 0, s.len())), Some("opaqueTok123"));
-        let s = "Digest username=\"a\", response=\"b\"";
-        assert_eq!(span(s, after_scheme(s.as_bytes(), 0, s.len())), Some("username=\"a\", response=\"b\""));
-        assert_eq!(after_scheme(b"Bearer", 0, 6), None);
-        assert_eq!(after_scheme(b"hunter2 x", 0, 9), None);
+        assert_eq!(span(s, after_scheme(s.as_bytes(), 0, None)), Some("opaqueTok123"));
+        let q = "\"Bearer abc\" and more";
+        assert_eq!(span(q, after_scheme(q.as_bytes(), 1, Some(11))), Some("abc"), "quoted: ends at its quote");
+        let s = "Digest username=\"a\", response=\"b\"\nHost: x";
+        assert_eq!(span(s, after_scheme(s.as_bytes(), 0, None)), Some("username=\"a\", response=\"b\""));
+        assert_eq!(after_scheme(b"Bearer", 0, None), None);
+        assert_eq!(after_scheme(b"hunter2 x", 0, None), None);
     }
 
     #[test]
@@ -375,6 +422,7 @@ mod tests {
         assert_eq!(word_at(s, "PASSWORD"), None, "PASSWORD FOR");
         // Benign.
         assert_eq!(word_at("PASS 3 tests", "PASS"), None);
+        assert_eq!(word_at("PASS  src/app.test.js", "PASS"), None);
         assert_eq!(word_at("AUTH failed for user bob", "AUTH"), None);
         assert_eq!(word_at("AUTH LOGIN", "AUTH"), None);
         assert_eq!(word_at("ORDER BY name", "BY"), None);

@@ -136,7 +136,8 @@ fn after_user(text: &[u8], s: usize, e: usize, sep: u8) -> Option<(usize, usize)
         return Some((s, s + p));
     }
     // `user:'pw'`: the password in quotes of its own.
-    if pw.is_empty() && sep == b':' {
+    let unquoted = s == 0 || !matches!(text[s - 1], b'"' | b'\'');
+    if pw.is_empty() && sep == b':' && unquoted {
         let (qs, qe) = super::kv::quoted_value(text, e)?;
         return (qe > qs && !super::assign::placeholder(&text[qs..qe], user)).then_some((qs, qe));
     }
@@ -230,6 +231,7 @@ mod tests {
             assert_eq!(short(s, "-u"), None, "a placeholder: {s}");
         }
         assert_eq!(short("sshpass -p $SSHPASS ssh h", "-p"), None);
+        assert_eq!(short("curl -u \":\" https://localhost:9200", "-u"), None, "nothing on either side");
     }
 
     #[test]

@@ -63,7 +63,13 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
     let key = &text[k_start..k_end];
     let before = k_start.checked_sub(1 + quoted as usize).and_then(|i| text.get(i)).copied();
     let in_query = sep == b'=' && op == at && matches!(before, Some(b'?' | b'&' | b';'));
-    let class = names.classify(key);
+    let mut class = names.classify(key);
+    // Kubernetes-style `- name: DB_PASSWORD` then `value: x` on the next line.
+    if class == KeyClass::Plain && sep == b':' && key.eq_ignore_ascii_case(b"value") {
+        if let Some(kind) = super::assign::yaml_pair_name(text, k_start, floor, names) {
+            class = KeyClass::Secret(kind);
+        }
+    }
     // `auth` names a credential or a mode (`auth: ok`, `auth=oauth`): a plain word stays.
     let weak = matches!(class, KeyClass::Credential(_));
     let kind = match class {
@@ -89,9 +95,9 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
         }
     }
     let (start, end, limit) = match quoted_value(text, v) {
-        Some((s, e)) => (s, e, e),
-        None if weak => (v, value_end(text, v, Some(Kind::Token), in_query, memo), line_end(text, v)),
-        None => (v, value_end(text, v, kind, in_query, memo), line_end(text, v)),
+        Some((s, e)) => (s, e, Some(e)),
+        None if weak => (v, value_end(text, v, Some(Kind::Token), in_query, memo), None),
+        None => (v, value_end(text, v, kind, in_query, memo), None),
     };
     if end <= start {
         return None;
@@ -224,6 +230,57 @@ pub(super) fn quoted_value(text: &[u8], v: usize) -> Option<(usize, usize)> {
         i += 1;
     }
     Some((start, text.len()))
+}
+
+/// At a `%` at `at`: a percent-encoded pair, `password%3Dx` (a form inside a query) or
+/// `%22password%22%3A%22x%22` (JSON inside a query). The value ends at the next encoded quote,
+/// `&`, `%26`, `%2C`, `%7D` or blank.
+pub fn percent(text: &[u8], at: usize, floor: usize, names: &mut ClassCache) -> Option<(usize, usize, Kind)> {
+    let code = text.get(at + 1..at + 3)?;
+    let json = code.eq_ignore_ascii_case(b"3A");
+    if !json && !code.eq_ignore_ascii_case(b"3D") {
+        return None;
+    }
+    let enc_quote = |i: usize| text.get(i..i + 3).is_some_and(|c| c.eq_ignore_ascii_case(b"%22"));
+    let mut k_end = at;
+    let quoted = k_end >= floor + 3 && enc_quote(k_end - 3);
+    if quoted {
+        k_end -= 3;
+    }
+    if json && !quoted {
+        return None; // `a%3Ab` is a `:` in a path or time, not JSON
+    }
+    let mut k_start = k_end;
+    while k_start > floor && text.get(k_start - 1).copied().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') && k_end - k_start < 64 {
+        k_start -= 1;
+    }
+    if k_end - k_start < 2 {
+        return None;
+    }
+    let kind = match names.classify(&text[k_start..k_end]) {
+        KeyClass::Secret(kind) => kind,
+        _ => return None,
+    };
+    let mut start = at + 3;
+    let q = enc_quote(start);
+    if q {
+        start += 3;
+    }
+    let mut end = start;
+    while let Some(&b) = text.get(end) {
+        if b.is_ascii_whitespace() || b == b'&' || b == b'"' || b == b'\'' {
+            break;
+        }
+        if b == b'%' {
+            let c = text.get(end + 1..end + 3).unwrap_or(b"");
+            let stop = if q { c.eq_ignore_ascii_case(b"22") } else { [&b"22"[..], b"26", b"2C", b"7D", b"3B"].iter().any(|s| c.eq_ignore_ascii_case(s)) };
+            if stop {
+                break;
+            }
+        }
+        end += 1;
+    }
+    (end > start).then_some((start, end, kind))
 }
 
 /// At a word starting at `at` whose token run ends at `tok_end`: a secret name at the start of

@@ -28,6 +28,7 @@ const DOLLAR: u8 = 7;
 const DASH: u8 = 8;
 const GT: u8 = 9;
 const COMMA: u8 = 10;
+const PERCENT: u8 = 11;
 
 const CLASS: [u8; 256] = {
     let mut t = [NONE; 256];
@@ -44,6 +45,7 @@ const CLASS: [u8; 256] = {
             b'-' => DASH,
             b'>' => GT,
             b',' => COMMA,
+            b'%' => PERCENT,
             _ => NONE,
         };
         b += 1;
@@ -103,6 +105,8 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
             GT if i > 0 && text[i - 1] == b'-' => (kv::find(text, i, floor, names, memo), i + 1),
             GT => (kv::xml(text, i, floor, names, memo), i + 1),
             // `"X_TOKEN", "v"`: a pair of quoted strings.
+            // `password%3Dx`, `%22token%22%3A%22x%22`: pairs inside a percent-encoded value.
+            PERCENT if text.get(i + 1) == Some(&b'3') => (kv::percent(text, i, floor, names), i + 1),
             COMMA if i > 0 && matches!(text[i - 1], b'"' | b'\'') => (assign::pair(text, i, floor, names), i + 1),
             _ => (None, i + 1),
         };
