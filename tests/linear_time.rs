@@ -116,7 +116,7 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("token string =", b"token string = ".to_vec()),
         ("token: String", b"token: String ".to_vec()),
         ("`", b"token=`".to_vec()),
-        ("\\"", b"token=\\\"".to_vec()),
+        ("token=\\\"", br#"token=\""#.to_vec()),
         ("\"password\",'", b"\"password\",'".to_vec()),
         ("(\"token\", \"", b"(\"token\", \"".to_vec()),
         ("\"pw\",\"value\":", b"\"pw\",\"value\":".to_vec()),

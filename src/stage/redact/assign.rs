@@ -71,6 +71,12 @@ pub fn placeholder(value: &[u8], user: &[u8]) -> bool {
     NAMES.iter().any(|n| value.eq_ignore_ascii_case(n))
 }
 
+/// True for an object path or key (`uploads/2026/a.jpg`, `logs/app-1.gz`): lowercase words,
+/// digits and `._-` between slashes. A random key with a slash in it (base64) has capitals.
+pub fn object_path(v: &[u8]) -> bool {
+    v.contains(&b'/') && v.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'/' | b'.' | b'_' | b'-'))
+}
+
 /// True for a small count (at most three digits): `pass=3` in a test summary.
 pub fn count(w: &[u8]) -> bool {
     !w.is_empty() && w.len() <= 3 && w.iter().all(u8::is_ascii_digit)

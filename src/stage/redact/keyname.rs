@@ -124,6 +124,7 @@ const SECRET_HEADS: &[(&str, Kind)] = &[
     ("passwd", Kind::Password),
     ("pwd", Kind::Password),
     ("pass", Kind::Password),
+    ("passwords", Kind::Password),
     ("passphrase", Kind::Password),
     ("passcode", Kind::Password),
     ("secret", Kind::Secret),

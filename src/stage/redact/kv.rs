@@ -75,6 +75,8 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
     let kind = match class {
         KeyClass::Secret(kind) | KeyClass::Credential(kind) => Some(kind),
         KeyClass::Phone => Some(Kind::Phone),
+        // In a query, `sig=`, `key=` are secret parameters whatever their length.
+        KeyClass::MaybeSecret if in_query && QUERY_SECRETS.iter().any(|q| key.eq_ignore_ascii_case(q)) => Some(Kind::Token),
         KeyClass::MaybeSecret => None,
         _ if in_query && QUERY_SECRETS.iter().any(|q| key.eq_ignore_ascii_case(q)) => Some(Kind::Token),
         _ => return None,
@@ -118,7 +120,7 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
     }
     let kind = match kind {
         Some(k) => k,
-        None if memo.random[in_query as usize].looks_random(text, start, end) => Kind::Secret,
+        None if memo.random[in_query as usize].looks_random(text, start, end) && !super::assign::object_path(&text[start..end]) => Kind::Secret,
         None => return None,
     };
     if kind == Kind::Phone && text[start..end].iter().filter(|b| b.is_ascii_digit()).count() < 7 {
@@ -142,6 +144,11 @@ fn key_before(text: &[u8], op: usize, floor: usize) -> Option<(usize, usize, boo
     // `var apiToken string =`, `token: String =`: the name is before the type.
     if let Some((s, e, false)) = key {
         if e == k_end && TYPE_WORDS.iter().any(|t| &text[s..e] == *t) && s > floor {
+            // `&str`, `*string`, `[]byte`: the type's sigils belong to it.
+            let mut s = s;
+            while s > floor && matches!(text[s - 1], b'&' | b'*' | b'[' | b']') && k_end - s < 24 {
+                s -= 1;
+            }
             let mut k = blanks(s, 4);
             if k < s && k > floor && text.get(k - 1) == Some(&b':') {
                 k = blanks(k - 1, 4);

@@ -297,7 +297,7 @@ impl Redactor {
                 }
                 KeyClass::MaybeSecret if matches!(val.kind, Tok::Str) => {
                     st.decode(rec, val);
-                    let random = entropy::looks_random(&st.text);
+                    let random = entropy::looks_random(&st.text) && !assign::object_path(&st.text);
                     if random {
                         self.whole(rec, i, v, Kind::Secret, edits, notes, st, crypt, within);
                     }
