@@ -159,9 +159,7 @@ fn key_before(text: &[u8], op: usize, floor: usize) -> Option<(usize, usize, boo
             }
         }
     }
-    let (k_start, k_end2, quoted) = key?;
-    let _ = k_end2;
-    Some((k_start, k_end2, quoted))
+    key
 }
 
 /// The key ending at `k_end`, maybe in quotes, backticks or brackets (`["token"]`, `[token]`).
