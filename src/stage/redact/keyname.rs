@@ -42,6 +42,9 @@ pub enum KeyClass {
     Secret(Kind),
     /// The value is a secret if it looks random (`key`, `signature`, ...).
     MaybeSecret,
+    /// A credential of this kind unless it is a small count or, for `auth`, a plain word
+    /// (`"auth":"ok"`, `auth=oauth`, `pass=3`); containers under it are walked into.
+    Credential(Kind),
     /// A phone number field: the value is redacted if it holds a phone number.
     Phone,
     /// A raw request or response body: dropped, replaced by its size.
@@ -121,6 +124,7 @@ const SECRET_HEADS: &[(&str, Kind)] = &[
     ("passwd", Kind::Password),
     ("pwd", Kind::Password),
     ("pass", Kind::Password),
+    ("passwords", Kind::Password),
     ("passphrase", Kind::Password),
     ("passcode", Kind::Password),
     ("secret", Kind::Secret),
@@ -295,6 +299,13 @@ pub fn classify(name: &[u8]) -> KeyClass {
     let qualifier = w.back(1);
     if is_count(head, qualifier) {
         return KeyClass::Plain;
+    }
+    // Alone, `auth` may name a mode (`auth: oauth`) and `pass` a test count (`pass=3`).
+    if w.count == 1 && head == b"auth" {
+        return KeyClass::Credential(Kind::Authorization);
+    }
+    if w.count == 1 && head == b"pass" {
+        return KeyClass::Credential(Kind::Password);
     }
     if let Some(kind) = secret_word(head, qualifier) {
         return KeyClass::Secret(kind);

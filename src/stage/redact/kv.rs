@@ -19,60 +19,108 @@ fn key_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
 }
 
-/// At a separator (`=` or `:`) at `at`, the secret value it introduces: (start, end, kind).
-/// Never looks back past `floor`. Keys never overlap (a key ends at a separator and starts
-/// after one); unquoted values under ambiguous keys can (`key=key=key=...`), and are read
-/// through `memo`.
+/// Type words written between a name and its `=` in declarations (`var apiToken string =`,
+/// `val token: String =`, `const secret: &str =`): the name is the word before them.
+const TYPE_WORDS: &[&[u8]] = &[b"string", b"str", b"&str", b"String", b"char", b"bytes", b"text", b"SecureString", b"Secret"];
+
+/// True for a byte that may sit inside an assignment operator before its `=` (`:=`, `::=`,
+/// `?=`, `.=`, `+=`, `||=`).
+fn op_byte(b: u8) -> bool {
+    matches!(b, b':' | b'?' | b'.' | b'+' | b'|')
+}
+
+/// At a separator (`=`, `:`, or the `>` of `->`) at `at`, the secret value it introduces:
+/// (start, end, kind). Never looks back past `floor`. Assignment operators are read whole
+/// (`:=`, `::=`, `?=`, `.=`, `=>`, `->`), so are names in quotes, backticks and brackets
+/// (`"token" =>`, `ENV['TOKEN'] =`) and declarations with a type (`var xToken string =`).
+/// Keys never overlap (a key ends at a separator and starts after one); unquoted values under
+/// ambiguous keys can (`key=key=key=...`), and are read through `memo`.
 pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
     let sep = *text.get(at)?;
-    let mut k_end = at;
-    let mut spaces = 0;
-    while k_end > floor && text.get(k_end - 1) == Some(&b' ') && spaces < 2 {
-        k_end -= 1;
-        spaces += 1;
-    }
-    let quoted = k_end > floor && matches!(text.get(k_end - 1), Some(b'"' | b'\''));
-    if quoted {
-        k_end -= 1;
-    }
-    let mut k_start = k_end;
-    while k_start > floor && text.get(k_start - 1).copied().is_some_and(key_byte) {
-        k_start -= 1;
-    }
-    // A key starts with a letter (after any leading `-`/`_`): `10:00:00` and the
-    // `2026-08-01T06` of a timestamp are not keys.
-    let first = text[k_start..k_end].iter().find(|b| b.is_ascii_alphanumeric());
-    if k_end - k_start < 2 || !first.is_some_and(u8::is_ascii_alphabetic) {
+    let next = text.get(at + 1).copied();
+    // `:=` and `::=` are read at their `=`; a `:` before another `:` is no separator (`a::b`).
+    if sep == b':' && matches!(next, Some(b'=' | b':')) {
         return None;
     }
+    // Comparisons (`==`, `!=`, `<=`, `>=`) assign nothing.
+    if sep == b'=' && (next == Some(b'=') || at > 0 && matches!(text[at - 1], b'=' | b'!' | b'<' | b'>')) {
+        return None;
+    }
+    // The operator: `at` is its last byte but for `=>`.
+    let mut op = at;
+    if sep == b'>' {
+        if at == 0 || text.get(at - 1) != Some(&b'-') {
+            return None;
+        }
+        op = at - 1;
+    } else if sep == b'=' {
+        while op > floor && at - op < 3 && text.get(op - 1).copied().is_some_and(op_byte) {
+            op -= 1;
+        }
+    }
+    let op_end = if sep == b'=' && next == Some(b'>') { at + 2 } else { at + 1 };
+    let (k_start, k_end, quoted) = key_before(text, op, floor)?;
     let key = &text[k_start..k_end];
     let before = k_start.checked_sub(1 + quoted as usize).and_then(|i| text.get(i)).copied();
-    let in_query = sep == b'=' && matches!(before, Some(b'?' | b'&' | b';'));
-    let kind = match names.classify(key) {
-        KeyClass::Secret(kind) => Some(kind),
+    let in_query = sep == b'=' && op == at && matches!(before, Some(b'?' | b'&' | b';'));
+    let mut class = names.classify(key);
+    // Kubernetes-style `- name: DB_PASSWORD` then `value: x` on the next line.
+    if class == KeyClass::Plain && sep == b':' && key.eq_ignore_ascii_case(b"value") {
+        if let Some(kind) = super::assign::yaml_pair_name(text, k_start, floor, names) {
+            class = KeyClass::Secret(kind);
+        }
+    }
+    // `auth` names a credential or a mode (`auth: ok`, `auth=oauth`): a plain word stays.
+    let weak = matches!(class, KeyClass::Credential(_));
+    let kind = match class {
+        KeyClass::Secret(kind) | KeyClass::Credential(kind) => Some(kind),
         KeyClass::Phone => Some(Kind::Phone),
+        // In a query, `sig=`, `key=` are secret parameters whatever their length.
+        KeyClass::MaybeSecret if in_query && QUERY_SECRETS.iter().any(|q| key.eq_ignore_ascii_case(q)) => Some(Kind::Token),
         KeyClass::MaybeSecret => None,
         _ if in_query && QUERY_SECRETS.iter().any(|q| key.eq_ignore_ascii_case(q)) => Some(Kind::Token),
         _ => return None,
     };
-    // The value.
-    let mut v = at + 1;
-    while text.get(v) == Some(&b' ') && v < at + 3 {
+    // The value, after blanks (aligned values: `password:      x`, `token =\tx`).
+    let mut v = op_end;
+    while matches!(text.get(v), Some(b' ' | b'\t')) && v < op_end + 16 {
         v += 1;
     }
-    let (start, end) = match text.get(v) {
-        Some(&q @ (b'"' | b'\'')) => {
-            let close = text.get(v + 1..)?.iter().position(|&b| b == q).map_or(text.len(), |p| v + 1 + p);
-            (v + 1, close)
+    // `val token: String = "x"`: the `:` introduces a type; the value is read at the `=`.
+    if sep == b':' && declared_type(text, v) {
+        return None;
+    }
+    // YAML block scalars and lists under a secret key.
+    if let (b':', Some(k)) = (sep, kind) {
+        if let Some((s, e)) = super::assign::yaml_block(text, at, v) {
+            return Some((s, e, k));
         }
-        _ => (v, value_end(text, v, kind, in_query, memo)),
+    }
+    let (start, end, limit) = match quoted_value(text, v) {
+        Some((s, e)) => (s, e, Some(e)),
+        None if weak => (v, value_end(text, v, Some(Kind::Token), in_query, memo), None),
+        None => (v, value_end(text, v, kind, in_query, memo), None),
+    };
+    if end <= start {
+        return None;
+    }
+    // A credential after its scheme: only the credential goes (`X-Auth-Token: Bearer x`,
+    // `Authorization: Basic x via edge`).
+    let (start, end) = match kind {
+        Some(k) if k != Kind::Cookie && k != Kind::Phone && !in_query => match super::assign::after_scheme(text, start, limit) {
+            Some(span) => span,
+            None if k == Kind::Authorization && super::assign::prose(text, start, end) => return None,
+            None if weak && super::assign::benign_under(k, &text[start..end]) => return None,
+            None => (start, end),
+        },
+        _ => (start, end),
     };
     if end <= start {
         return None;
     }
     let kind = match kind {
         Some(k) => k,
-        None if memo.random[in_query as usize].looks_random(text, start, end) => Kind::Secret,
+        None if memo.random[in_query as usize].looks_random(text, start, end) && !super::assign::object_path(&text[start..end]) => Kind::Secret,
         None => return None,
     };
     if kind == Kind::Phone && text[start..end].iter().filter(|b| b.is_ascii_digit()).count() < 7 {
@@ -81,9 +129,199 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
     Some((start, end, kind))
 }
 
+/// The key that ends before the operator at `op` (blanks, a closing quote, backtick or `]`
+/// and a type word in between): (start, end, whether it was quoted).
+fn key_before(text: &[u8], op: usize, floor: usize) -> Option<(usize, usize, bool)> {
+    let blanks = |mut k: usize, most: usize| {
+        let from = k;
+        while k > floor && matches!(text.get(k - 1), Some(b' ' | b'\t')) && from - k < most {
+            k -= 1;
+        }
+        k
+    };
+    let mut k_end = blanks(op, 16);
+    let mut key = read_key(text, k_end, floor);
+    // `var apiToken string =`, `token: String =`: the name is before the type.
+    if let Some((s, e, false)) = key {
+        if e == k_end && TYPE_WORDS.iter().any(|t| &text[s..e] == *t) && s > floor {
+            // `&str`, `*string`, `[]byte`: the type's sigils belong to it.
+            let mut s = s;
+            while s > floor && matches!(text[s - 1], b'&' | b'*' | b'[' | b']') && k_end - s < 24 {
+                s -= 1;
+            }
+            let mut k = blanks(s, 4);
+            if k < s && k > floor && text.get(k - 1) == Some(&b':') {
+                k = blanks(k - 1, 4);
+            }
+            if k < s {
+                k_end = k;
+                key = read_key(text, k_end, floor);
+            }
+        }
+    }
+    key
+}
+
+/// The key ending at `k_end`, maybe in quotes, backticks or brackets (`["token"]`, `[token]`).
+fn read_key(text: &[u8], mut k_end: usize, floor: usize) -> Option<(usize, usize, bool)> {
+    if k_end > floor && text.get(k_end - 1) == Some(&b']') {
+        k_end -= 1;
+    }
+    let quoted = k_end > floor && matches!(text.get(k_end - 1), Some(b'"' | b'\'' | b'`'));
+    if quoted {
+        k_end -= 1;
+        // An escaped quote (`{\"token\":...}` in text): the backslash is no part of the key.
+        if k_end > floor && text.get(k_end - 1) == Some(&b'\\') {
+            k_end -= 1;
+        }
+    }
+    let mut k_start = k_end;
+    while k_start > floor && text.get(k_start - 1).copied().is_some_and(key_byte) {
+        k_start -= 1;
+    }
+    // A key starts with a letter (after any leading `-`/`_`), or holds a run of three letters
+    // (`1password_token`): `10:00:00` and the `2026-08-01T06` of a timestamp are not keys.
+    let k = &text[k_start..k_end];
+    let first = k.iter().find(|b| b.is_ascii_alphanumeric());
+    let letters = k.windows(3).any(|w| w.iter().all(u8::is_ascii_alphabetic));
+    if k.len() < 2 || !(first.is_some_and(u8::is_ascii_alphabetic) || letters) {
+        return None;
+    }
+    Some((k_start, k_end, quoted))
+}
+
+/// True when a type word and `=` follow at `v` (`token: String = "x"`).
+fn declared_type(text: &[u8], v: usize) -> bool {
+    let end = super::text::run(text, v, |b| b.is_ascii_alphanumeric() || b == b'&');
+    if end == v || !TYPE_WORDS.iter().any(|t| &text[v..end] == *t) {
+        return false;
+    }
+    let mut e = end;
+    while text.get(e) == Some(&b' ') && e < end + 4 {
+        e += 1;
+    }
+    text.get(e) == Some(&b'=')
+}
+
+/// A value in quotes, backticks or escaped quotes at `v` (`"x"`, `'x'`, `` `x` ``, `\"x\"`):
+/// its span inside them. A quote escaped by a backslash does not close it (`"ab\"cd"`); an
+/// unclosed value runs to the end of the text.
+pub(super) fn quoted_value(text: &[u8], v: usize) -> Option<(usize, usize)> {
+    let (q, start, escaped) = match text.get(v) {
+        Some(&q @ (b'"' | b'\'' | b'`')) => (q, v + 1, false),
+        Some(b'\\') => match text.get(v + 1) {
+            Some(&q @ (b'"' | b'\'')) => (q, v + 2, true),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let mut i = start;
+    while let Some(&b) = text.get(i) {
+        if b == q {
+            // Backslashes before the quote: an odd number escape it.
+            let mut n = 0;
+            while i - n > start && text[i - n - 1] == b'\\' {
+                n += 1;
+            }
+            if escaped {
+                // `\"x\"`: the closing quote is itself escaped once.
+                if n % 2 == 1 {
+                    return Some((start, i - 1));
+                }
+            } else if n % 2 == 0 {
+                return Some((start, i));
+            }
+        }
+        i += 1;
+    }
+    Some((start, text.len()))
+}
+
+/// At a `%` at `at`: a percent-encoded pair, `password%3Dx` (a form inside a query) or
+/// `%22password%22%3A%22x%22` (JSON inside a query). The value ends at the next encoded quote,
+/// `&`, `%26`, `%2C`, `%7D` or blank.
+pub fn percent(text: &[u8], at: usize, floor: usize, names: &mut ClassCache) -> Option<(usize, usize, Kind)> {
+    let code = text.get(at + 1..at + 3)?;
+    let json = code.eq_ignore_ascii_case(b"3A");
+    if !json && !code.eq_ignore_ascii_case(b"3D") {
+        return None;
+    }
+    let enc_quote = |i: usize| text.get(i..i + 3).is_some_and(|c| c.eq_ignore_ascii_case(b"%22"));
+    let mut k_end = at;
+    let quoted = k_end >= floor + 3 && enc_quote(k_end - 3);
+    if quoted {
+        k_end -= 3;
+    }
+    if json && !quoted {
+        return None; // `a%3Ab` is a `:` in a path or time, not JSON
+    }
+    let mut k_start = k_end;
+    while k_start > floor && text.get(k_start - 1).copied().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') && k_end - k_start < 64 {
+        k_start -= 1;
+    }
+    if k_end - k_start < 2 {
+        return None;
+    }
+    let kind = match names.classify(&text[k_start..k_end]) {
+        KeyClass::Secret(kind) => kind,
+        _ => return None,
+    };
+    let mut start = at + 3;
+    let q = enc_quote(start);
+    if q {
+        start += 3;
+    }
+    let mut end = start;
+    while let Some(&b) = text.get(end) {
+        if b.is_ascii_whitespace() || b == b'&' || b == b'"' || b == b'\'' {
+            break;
+        }
+        if b == b'%' {
+            let c = text.get(end + 1..end + 3).unwrap_or(b"");
+            let stop = if q { c.eq_ignore_ascii_case(b"22") } else { [&b"22"[..], b"26", b"2C", b"7D", b"3B"].iter().any(|s| c.eq_ignore_ascii_case(s)) };
+            if stop {
+                break;
+            }
+        }
+        end += 1;
+    }
+    (end > start).then_some((start, end, kind))
+}
+
+/// At a word starting at `at` whose token run ends at `tok_end`: a secret name at the start of
+/// a line, then a tab or three or more spaces, then its value (`password\thunter2`,
+/// `  db_password     hunter2`, as config dumps and aligned tables write them).
+pub fn aligned(text: &[u8], at: usize, tok_end: usize, names: &mut ClassCache) -> Option<(usize, usize, Kind)> {
+    let gap = match text.get(tok_end..tok_end + 3)? {
+        [b'\t', ..] => 1,
+        b"   " => 3,
+        _ => return None,
+    };
+    // The name stands at a line start (after indentation).
+    let mut b = at;
+    while b > 0 && matches!(text[b - 1], b' ' | b'\t') && at - b < 16 {
+        b -= 1;
+    }
+    if b > 0 && text[b - 1] != b'\n' {
+        return None;
+    }
+    let KeyClass::Secret(kind) = names.classify(&text[at..tok_end]) else { return None };
+    let v = super::text::run(text, tok_end + gap, |b| b == b' ' || b == b'\t');
+    let (start, end) = match quoted_value(text, v) {
+        Some(span) => span,
+        None => (v, super::text::run(text, v, |b| !b.is_ascii_whitespace())),
+    };
+    (end > start).then_some((start, end, kind))
+}
+
+/// The end of the line holding `from`.
+fn line_end(text: &[u8], from: usize) -> usize {
+    text.get(from..).and_then(|r| r.iter().position(|&b| b == b'\n' || b == b'\r')).map_or(text.len(), |p| from + p)
+}
+
 /// Where an unquoted value ends.
 fn value_end(text: &[u8], v: usize, kind: Option<Kind>, in_query: bool, memo: &mut Memo) -> usize {
-    let line_end = |from: usize| text.get(from..).and_then(|r| r.iter().position(|&b| b == b'\n' || b == b'\r')).map_or(text.len(), |p| from + p);
+    let line_end = |from: usize| line_end(text, from);
     match kind {
         // Everything after `Authorization:` or `Cookie:` on that line is credential.
         Some(Kind::Authorization | Kind::Cookie) => line_end(v),
@@ -186,7 +424,11 @@ pub fn bearer(text: &[u8], at: usize) -> Option<(usize, usize)> {
     };
     let start = at + scheme;
     let end = super::text::run(text, start, |b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'+' | b'/' | b'-' | b'='));
-    (end - start >= 8).then_some((start, end))
+    let cred = &text[start..end];
+    // Prose (`Basic configuration loaded`, `Bearer token-based auth`) has no digit or capital;
+    // a Basic credential is base64, in groups of four.
+    let shaped = cred.iter().any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || (scheme == 6 && matches!(b, b'+' | b'/' | b'=')));
+    (cred.len() >= 8 && shaped && (scheme == 7 || cred.len() % 4 == 0)).then_some((start, end))
 }
 
 #[cfg(test)]
@@ -230,8 +472,19 @@ mod tests {
     }
 
     #[test]
-    fn headers_take_the_rest_of_the_line() {
-        assert_eq!(value("Authorization: Bearer abc.def-ghi\nHost: x", ':'), Some(("Bearer abc.def-ghi", Kind::Authorization)));
+    fn headers_take_the_credential_or_the_rest_of_the_line() {
+        // A known scheme stays; its credential goes, and what follows it stays.
+        assert_eq!(value("Authorization: Bearer abc.def-ghi\nHost: x", ':'), Some(("abc.def-ghi", Kind::Authorization)));
+        assert_eq!(value("Authorization: Basic dXNlcjpwYXNz via edge", ':'), Some(("dXNlcjpwYXNz", Kind::Authorization)));
+        assert_eq!(value("X-Auth-Token: Bearer opaqueTok123 next", ':'), Some(("opaqueTok123", Kind::Token)));
+        assert_eq!(value("api_key: \"Token k-9f8e7d\"", ':'), Some(("k-9f8e7d", Kind::Token)));
+        // An unknown scheme: the rest of the line, as before.
+        assert_eq!(value("Authorization: Custom a1 b2\nHost: x", ':'), Some(("Custom a1 b2", Kind::Authorization)));
+        // Prose after `auth`/`Authorization` is no credential.
+        assert_eq!(value("auth: user bob logged in", ':'), None);
+        assert_eq!(value("Authorization: required for this call", ':'), None);
+        assert_eq!(value("auth=ok", '='), None);
+        assert_eq!(value("auth=c2VjcmV0OnB3", '='), Some(("c2VjcmV0OnB3", Kind::Authorization)));
         assert_eq!(value("Cookie: session=abc; theme=dark", ':'), Some(("session=abc; theme=dark", Kind::Cookie)));
         assert_eq!(value("phone: +1 (415) 555-0142 ok", ':'), Some(("+1 (415) 555-0142 ", Kind::Phone)));
     }
@@ -265,5 +518,9 @@ mod tests {
         assert_eq!(bearer(s.as_bytes(), at).map(|(a, b)| &s[a..b]), Some("eyJhbGciOi.abc-123_x"));
         assert_eq!(bearer(b"basic dXNlcjpwYXNz", 0), Some((6, 18)));
         assert_eq!(bearer(b"Bearer of bad news", 0), None);
+        assert_eq!(bearer(b"Basic configuration loaded", 0), None);
+        assert_eq!(bearer(b"Basic settings", 0), None);
+        assert_eq!(bearer(b"Bearer token-based auth", 0), None);
+        assert_eq!(bearer(b"Basic YnJvd3Nlcjo=", 0), Some((6, 18)));
     }
 }

@@ -40,6 +40,8 @@ pub struct Memo {
     pub pem_end: (usize, usize),
     /// The last search for a `]` closing an inline envelope: (from, found at or `usize::MAX`).
     pub close: (usize, usize),
+    /// The command words read so far, for command-line flags (see `cmdline`).
+    pub cmd: super::cmdline::Seen,
 }
 
 impl Default for Memo {
@@ -58,6 +60,7 @@ impl Default for Memo {
             bare_end: 0,
             pem_end: (usize::MAX, 0),
             close: (usize::MAX, 0),
+            cmd: Default::default(),
         };
         m.reset();
         m
@@ -81,5 +84,6 @@ impl Memo {
         self.bare_end = 0;
         self.pem_end = (usize::MAX, 0);
         self.close = (usize::MAX, 0);
+        self.cmd.reset();
     }
 }

@@ -13,7 +13,9 @@
 
 pub mod action;
 pub mod allowlist;
+pub mod assign;
 pub mod card;
+pub mod cmdline;
 pub mod credhash;
 pub mod custom;
 pub mod email;
@@ -27,6 +29,7 @@ pub mod kv;
 pub mod memo;
 pub mod national;
 pub mod national_id;
+pub mod pairs;
 pub mod pem;
 pub mod scan;
 pub mod shape;
@@ -175,6 +178,8 @@ impl Redactor {
         let track = !self.deny.is_empty() || self.encryptor.is_some();
         let Some(root) = rec.tape.first() else { return };
         st.walk.start(root.next);
+        st.pairs.clear();
+        pairs::find(rec, 0, &mut st.names, &mut st.pairs);
         let mut i = 1usize;
         while i < root.next as usize {
             if st.pending.as_ref().is_some_and(|p| i >= p.end as usize) {
@@ -189,6 +194,14 @@ impl Redactor {
             let Some(tok) = rec.tape.get(i) else { return };
             if tok.kind != Tok::Key {
                 // An array element: its array's key was judged already.
+                if let Some(kind) = pairs::take(&mut st.pairs, i) {
+                    self.element(rec, i, kind, edits, notes, st, crypt, within);
+                    i += 1;
+                    continue;
+                }
+                if matches!(tok.kind, Tok::Object | Tok::Array) {
+                    pairs::find(rec, i, &mut st.names, &mut st.pairs);
+                }
                 match tok.kind {
                     Tok::Str => self.scan_string(rec, i, edits, notes, st, crypt, within),
                     Tok::Object | Tok::Array if track => st.walk.enter(tok.next, st.walk.path.len()),
@@ -231,6 +244,8 @@ impl Redactor {
                     }
                 }
             };
+            // The value member of a name/value pair whose name is a secret.
+            let class = pairs::take(&mut st.pairs, i).map_or(class, KeyClass::Secret);
             let flag = matches!(val.kind, Tok::True | Tok::False | Tok::Null);
             let encrypt_field = track && !within && !self.encrypt_fields.is_empty() && {
                 let path = &st.walk.path;
@@ -265,9 +280,25 @@ impl Redactor {
                     }
                     digits >= 7 && phoneish
                 }
+                // `auth`, `pass`: a credential, or a mode, status or count (`"auth":"ok"`,
+                // `"pass":3`); objects under it are walked into, judged by their own names.
+                KeyClass::Credential(kind) if matches!(val.kind, Tok::Str | Tok::Num) && self.enabled[kind.index()] => {
+                    match val.kind {
+                        Tok::Str => st.decode(rec, val),
+                        _ => {
+                            st.text.clear();
+                            st.text.extend_from_slice(rec.input.get(val.start as usize..val.end as usize).unwrap_or(&[]));
+                        }
+                    }
+                    let credential = !assign::benign_under(kind, &st.text);
+                    if credential {
+                        self.whole(rec, i, v, kind, edits, notes, st, crypt, within);
+                    }
+                    credential
+                }
                 KeyClass::MaybeSecret if matches!(val.kind, Tok::Str) => {
                     st.decode(rec, val);
-                    let random = entropy::looks_random(&st.text);
+                    let random = entropy::looks_random(&st.text) && !assign::object_path(&st.text);
                     if random {
                         self.whole(rec, i, v, Kind::Secret, edits, notes, st, crypt, within);
                     }
@@ -282,6 +313,7 @@ impl Redactor {
             }
             match val.kind {
                 Tok::Object | Tok::Array => {
+                    pairs::find(rec, v, &mut st.names, &mut st.pairs);
                     if track {
                         st.walk.enter(val.next, restore);
                     }
@@ -297,6 +329,25 @@ impl Redactor {
                     i = val.next as usize;
                 }
             }
+        }
+    }
+
+    /// Acts on the array element at `at`, a secret of `kind` named by the element before it
+    /// (`["--password","x"]`). An element has no member to drop: `drop` masks it.
+    #[allow(clippy::too_many_arguments)]
+    fn element(&self, rec: &Record, at: usize, kind: Kind, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt, within: bool) {
+        if !self.enabled[kind.index()] {
+            if rec.tape.get(at).is_some_and(|t| t.kind == Tok::Str) {
+                self.scan_string(rec, at, edits, notes, st, crypt, within);
+            }
+        } else if self.actions[kind.index()] == Action::Drop {
+            if edits.get(at) == Edit::Keep {
+                edits.replace_str(at, kind.mask());
+                notes.redacted[kind.index()] += 1;
+                notes.tags |= tag::SECRET_EXPOSED;
+            }
+        } else {
+            self.whole(rec, at, at, kind, edits, notes, st, crypt, within);
         }
     }
 
@@ -569,6 +620,8 @@ pub struct State {
     /// Where the current string's inline envelopes start in `out`.
     starts: Vec<usize>,
     frames: Vec<(u32, bool, u32)>,
+    /// Values named secret by a name/value pair or an argv flag ([`pairs`]).
+    pairs: Vec<(u32, Kind)>,
 }
 
 impl State {

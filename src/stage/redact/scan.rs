@@ -13,7 +13,7 @@ use super::kind::Kind;
 use super::memo::Memo;
 use super::text::{grouped_digits, is_alnum, run};
 use super::text::{Span, NO_RULE};
-use super::{card, credhash, email, iban, jwt, kv, national, national_id, pem, tokens, url};
+use super::{assign, card, cmdline, credhash, email, iban, jwt, kv, national, national_id, pem, tokens, url};
 
 // What a byte can start, for the one pass. Most bytes are `NONE` or inside a word, and cost a
 // table load and a branch.
@@ -27,6 +27,8 @@ const COLON: u8 = 6;
 const DOLLAR: u8 = 7;
 const DASH: u8 = 8;
 const GT: u8 = 9;
+const COMMA: u8 = 10;
+const PERCENT: u8 = 11;
 
 const CLASS: [u8; 256] = {
     let mut t = [NONE; 256];
@@ -42,6 +44,8 @@ const CLASS: [u8; 256] = {
             b'$' => DOLLAR,
             b'-' => DASH,
             b'>' => GT,
+            b',' => COMMA,
+            b'%' => PERCENT,
             _ => NONE,
         };
         b += 1;
@@ -75,7 +79,7 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
                     if tok_end <= i {
                         tok_end = run(text, word_end, token_byte);
                     }
-                    word(text, i, word_end, tok_end, memo)
+                    word(text, i, word_end, tok_end, names, memo)
                 };
                 let hit = if hit.is_none() && !(i > 0 && is_alnum(text[i - 1])) { tokens::bare(text, i, word_end, memo) } else { hit };
                 (hit, word_end)
@@ -83,7 +87,11 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
             AT => (email::find(text, i, floor).map(|(s, e)| (s, e, Kind::Email)), i + 1),
             EQUALS => (kv::find(text, i, floor, names, memo), i + 1),
             COLON => {
-                let url = if text.get(i + 1) == Some(&b'/') { url::find(text, i, memo) } else { None };
+                let url = match text.get(i + 1) {
+                    Some(b'/') => url::find(text, i, memo),
+                    _ if i >= 4 && &text[i - 4..i] == b"thin" => url::thin(text, i),
+                    _ => None,
+                };
                 (url.map(|(s, e)| (s, e, Kind::Password)).or_else(|| kv::find(text, i, floor, names, memo)), i + 1)
             }
             DOLLAR => (credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)), i + 1),
@@ -91,9 +99,20 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
             DASH if text.get(i + 1) == Some(&b'-') => match pem::public_block(text, i, &mut memo.pem_end) {
                 // Certificates and public keys: their base64 is stepped over, not judged.
                 Some(e) => (None, e),
-                None => (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names, memo)), i + 1),
+                None => {
+                    let found = pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names, memo));
+                    (found.or_else(|| cmdline::long_flag(text, i)), i + 1)
+                }
             },
+            // Short flags (` -p`, ` -u`): by the command before them.
+            DASH if text.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => (cmdline::short_flag(text, i, &mut memo.cmd), i + 1),
+            // `->` assigns; other `>` may close an XML element.
+            GT if i > 0 && text[i - 1] == b'-' => (kv::find(text, i, floor, names, memo), i + 1),
             GT => (kv::xml(text, i, floor, names, memo), i + 1),
+            // `"X_TOKEN", "v"`: a pair of quoted strings.
+            // `password%3Dx`, `%22token%22%3A%22x%22`: pairs inside a percent-encoded value.
+            PERCENT if text.get(i + 1) == Some(&b'3') => (kv::percent(text, i, floor, names), i + 1),
+            COMMA if i > 0 && matches!(text[i - 1], b'"' | b'\'') => (assign::pair(text, i, floor, names), i + 1),
             _ => (None, i + 1),
         };
         match hit {
@@ -189,10 +208,14 @@ fn token_byte(b: u8) -> bool {
 /// run ending at `tok_end`. Most words in logs are short, and every long-word detector has a
 /// minimum length, so a short word costs a few comparisons; each detector's cheapest
 /// necessary condition is tested before it is called.
-fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
+fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut ClassCache, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
     let first = text[i];
     if let Some(hash) = mysql_hash(text, i, word_end) {
         return Some(hash);
+    }
+    // Protocol commands and SQL (`AUTH pw`, `IDENTIFIED BY 'pw'`), aligned `name   value`.
+    if let Some(hit) = assign::at_word(text, i, word_end).or_else(|| kv::aligned(text, i, tok_end, names)) {
+        return Some(hit);
     }
     let at = |k: usize| text.get(i + k).copied().unwrap_or(0);
     // `Bearer ` and `Basic ` are short words followed by a space.
@@ -225,6 +248,8 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
     match first {
         b'e' if at(1) == b'y' && at(2) == b'J' => jwt::find(text, i, memo).map(|e| (i, e, Kind::Jwt)),
         b'B' | b'b' if scheme => kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization)),
+        // A Telegram bot token in a URL path: `/bot<digits>:<token>`.
+        b'b' if at(1) == b'o' && at(2) == b't' && i > 0 && text[i - 1] == b'/' => tokens::telegram(text, i + 3, memo).map(|e| (i + 3, e, Kind::VendorToken)),
         b'h' if at(1) == b'o' => tokens::slack_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken)),
         b'X' | b'Y' | b'Z' if at(1).is_ascii_digit() => national::es::nie(text, i).map(|e| (i, e, Kind::NationalId)),
         b'A'..=b'Z' if capitals => {

@@ -21,7 +21,8 @@ pub fn find(text: &[u8], at: usize, memo: &mut Memo) -> Option<(usize, usize)> {
     let userinfo_end = memo.url_at.2.filter(|&p| p >= start)?;
     let userinfo = &text[start..userinfo_end];
     let colon = userinfo.iter().position(|&b| b == b':')?;
-    if colon == 0 || userinfo[..colon].contains(&b'/') || colon + 1 == userinfo.len() {
+    // `redis://:pw@host`: a password without a user.
+    if userinfo[..colon].contains(&b'/') || colon + 1 == userinfo.len() {
         return None;
     }
     // `host:8080/path?x=a@b`: a port, not a password.
@@ -31,6 +32,19 @@ pub fn find(text: &[u8], at: usize, memo: &mut Memo) -> Option<(usize, usize)> {
         return None;
     }
     Some((start + colon + 1, userinfo_end))
+}
+
+/// At the `:` after `thin` at `at`: the password of an Oracle JDBC thin URL,
+/// `jdbc:oracle:thin:user/password@host:1521/db` (user and host kept).
+pub fn thin(text: &[u8], at: usize) -> Option<(usize, usize)> {
+    let user_end = super::text::run(text, at + 1, |b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'#' | b'.'));
+    if user_end == at + 1 || text.get(user_end) != Some(&b'/') {
+        return None;
+    }
+    let start = user_end + 1;
+    let window = text.get(start..(start + 128).min(text.len()))?;
+    let stop = window.iter().position(|&b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'@')).map_or(window.len(), |p| p);
+    (stop > 0 && window.get(stop) == Some(&b'@')).then_some((start, start + stop))
 }
 
 #[cfg(test)]
@@ -46,7 +60,7 @@ mod tests {
     fn finds_passwords_even_with_unencoded_characters() {
         assert_eq!(pw("postgres://app:UUZL9eRmm&4207@db.internal:5432/orders"), Some("UUZL9eRmm&4207"));
         assert_eq!(pw("postgres://app:BQNOwqixN?9125@db.internal:5432/x"), Some("BQNOwqixN?9125"));
-        assert_eq!(pw("redis://:s3cret@cache:6379"), None, "no user: nothing before the colon");
+        assert_eq!(pw("redis://:s3cret@cache:6379"), Some("s3cret"), "a password without a user");
         assert_eq!(pw("amqp://guest:p@ss@rabbit/"), Some("p@ss"));
     }
 
@@ -57,6 +71,15 @@ mod tests {
         for at in 0..text.len() {
             assert_eq!(find(text, at, &mut memo), find(text, at, &mut Memo::default()), "at {at}");
         }
+    }
+
+    #[test]
+    fn jdbc_thin_user_slash_password() {
+        let s = "jdbc:oracle:thin:scott/tiger9@db.example:1521/ORCL";
+        let at = s.find("thin:").unwrap() + 4;
+        assert_eq!(thin(s.as_bytes(), at).map(|(a, b)| &s[a..b]), Some("tiger9"));
+        let s = "jdbc:oracle:thin:@//db.example:1521/ORCL";
+        assert_eq!(thin(s.as_bytes(), s.find("thin:").unwrap() + 4), None);
     }
 
     #[test]
