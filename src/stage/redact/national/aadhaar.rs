@@ -52,7 +52,16 @@ mod tests {
         assert_eq!(find(b"id 4991-1866-5246 ok", 3), Some(17));
         assert_eq!(find(b"2345 6789 0123", 0), None, "check digit");
         assert_eq!(find(b"1234 5678 9012", 0), None, "no number starts with 0 or 1");
-        assert_eq!(find(b"2345 6789 0124 5", 0), Some(14));
         assert!(verhoeff(&[2, 3, 6, 3]) && !verhoeff(&[2, 3, 6, 4]));
+    }
+
+    #[test]
+    fn a_part_of_a_longer_grouped_number_is_no_aadhaar() {
+        // 2345 6789 0124 is Verhoeff-valid; inside an IBAN's or a card's groups it is a part.
+        assert_eq!(find(b"2345 6789 0124 5", 0), None);
+        assert_eq!(find(b"AL47 2345 6789 0124 0000", 5), None);
+        assert_eq!(find(b"GB00 2345 6789 0124", 5), None, "after a digit group");
+        assert_eq!(find(b"1111-2345-6789-0124", 5), None);
+        assert_eq!(find(b"aadhaar 2345 6789 0124, ok", 8), Some(22));
     }
 }
