@@ -23,7 +23,7 @@ pub fn nie(text: &[u8], at: usize) -> Option<usize> {
         b'Z' => 2,
         _ => return None,
     };
-    let end = ["LdddddddL", "L-ddddddd-L", "Ldddddddd-L"].iter().find_map(|p| shaped(text, at, p.as_bytes()))?;
+    let end = ["LdddddddL", "L-ddddddd-L", "Lddddddd-L"].iter().find_map(|p| shaped(text, at, p.as_bytes()))?;
     let digits: Vec<u8> = text[at + 1..end - 1].iter().copied().filter(u8::is_ascii_digit).collect();
     if digits.len() != 7 {
         return None;
@@ -59,6 +59,7 @@ mod tests {
         assert_eq!(nie(b"Y1234567X", 0), Some(9));
         assert_eq!(nie(b"X1234567A", 0), None);
         assert_eq!(nie(b"A1234567L", 0), None);
+        assert_eq!(nie(b"extranjero Y8063915-Z.", 11), Some(21), "a dash before the letter");
     }
 
     #[test]

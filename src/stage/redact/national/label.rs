@@ -52,7 +52,7 @@ fn starts_ci(text: &[u8], i: usize, term: &[u8]) -> bool {
 pub const KEY_NAMES: &[&str] = &[
     "personnummer", "samordningsnummer", "rijksregisternummer", "insz", "niss", "frn", "tckn", "tckimlik", "kimlik", "nric",
     "cnp", "egn", "amka", "afm", "emso", "isikukood", "nuss", "nir", "svnr", "rvnr", "sozialversicherungsnummer",
-    "steuerid", "steueridentifikationsnummer", "idnr", "personalausweis", "ausweis", "ausweisnummer", "pps", "ppsn",
+    "steuerid", "steueridentifikationsnummer", "idnr", "personalausweis", "ausweis", "ausweisnummer", "ppsn",
     "matricule", "rodnecislo", "codicefiscale", "personaskods", "asmenskodas", "davcna", "adoazonosito", "nin", "tin",
     "sofinummer", "nationalnumber", "idnumber",
 ];

@@ -28,6 +28,7 @@ pub mod label;
 pub mod lt;
 pub mod lu;
 pub mod lv;
+pub mod ph;
 pub mod pl;
 pub mod ro;
 pub mod se;
@@ -178,7 +179,9 @@ pub fn may_start(text: &[u8], at: usize, word_end: usize, n: usize) -> bool {
     (8..=18).contains(&n) || (8..=17).contains(&(word_end - at)) || matches!(text.get(word_end), Some(b'/' | b'+'))
 }
 
-/// The national identifier starting at the digit `at`, if any: its end.
+/// The national identifier starting at the digit `at`, if any: its end. A run of one
+/// repeated digit (`111111-11111`) is a placeholder, never an issued number, whatever its
+/// check says.
 pub fn find_digit_start(text: &[u8], at: usize) -> Option<usize> {
     br::cpf(text, at)
         .or_else(|| es::dni(text, at))
@@ -187,7 +190,18 @@ pub fn find_digit_start(text: &[u8], at: usize) -> Option<usize> {
         .or_else(|| fi::hetu(text, at))
         .or_else(|| kr::rrn(text, at))
         .or_else(|| us::itin(text, at))
-        .or_else(|| se::personnummer(text, at))
+        .or_else(|| more_digit_starts(text, at).filter(|&end| !one_repeated_digit(&text[at..end])))
+}
+
+/// Whether the digits of `s` are all one digit.
+fn one_repeated_digit(s: &[u8]) -> bool {
+    let mut digits = s.iter().filter(|c| c.is_ascii_digit());
+    let first = digits.next();
+    digits.all(|d| Some(d) == first)
+}
+
+fn more_digit_starts(text: &[u8], at: usize) -> Option<usize> {
+    se::personnummer(text, at)
         .or_else(|| be::national_number(text, at))
         .or_else(|| fr::nir(text, at))
         .or_else(|| de::svnr(text, at))
@@ -211,6 +225,7 @@ pub fn find_digit_start(text: &[u8], at: usize) -> Option<usize> {
         .or_else(|| th::citizen_id(text, at))
         .or_else(|| au::tfn(text, at))
         .or_else(|| ie::pps(text, at))
+        .or_else(|| ph::tin(text, at))
 }
 
 /// The national identifier starting at the capital letter `at`, if any: its end.
@@ -251,6 +266,13 @@ mod tests {
         assert_eq!(shaped(b"12 1234 5678", 3, b"dddd dddd"), None);
         assert_eq!(shaped(b"1234 5678 9", 0, b"dddd dddd"), None);
         assert_eq!(shaped(b"1234 5678. 9", 0, b"dddd dddd"), Some(9));
+    }
+
+    #[test]
+    fn placeholders_of_one_digit_are_refused() {
+        assert_eq!(find_digit_start(b"111111-11111", 0), None, "passes the Latvian check");
+        assert!(lv::personas_kods(b"111111-11111", 0).is_some());
+        assert_eq!(find_digit_start(b"121282-11210", 0), Some(12));
     }
 
     #[test]
