@@ -9,8 +9,10 @@ use super::{bare, digits, first_shape, label, num, shaped, two, valid_date, Year
 const LABELS: &[&[u8]] = &[b"rodne", b"rodn\xc3\xa9", b"rc", b"birth", b"czech"];
 
 pub fn rodne_cislo(text: &[u8], at: usize) -> Option<usize> {
+    // `/261201/1513/` is a path, not a birth number.
+    let path = |end: usize| (at > 0 && text[at - 1] == b'/') || text.get(end) == Some(&b'/');
     let (end, labelled) = match shaped(text, at, b"dddddd/dddd") {
-        Some(end) => (end, true),
+        Some(end) => (end, !path(end)),
         None => (bare(text, at, 10)?, false),
     };
     let d = digits::<10>(text, at, end)?;
@@ -60,6 +62,7 @@ mod tests {
         assert_eq!(rodne_cislo(b"680911/5567", 0), None, "not divisible by 11");
         assert_eq!(rodne_cislo(b"681311/5566", 0), None, "month 13");
         assert_eq!(rodne_cislo(b"ts 9811150570", 3), None, "bare digits need a label");
+        assert_eq!(rodne_cislo(b"GET /files/680911/5566/x", 11), None, "path segments");
     }
 
     #[test]

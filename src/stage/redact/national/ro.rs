@@ -1,5 +1,5 @@
 //! Romanian personal numeric code (CNP) `SYYMMDDJJNNNC`: sex and century S (1/2 1900s, 3/4
-//! 1800s, 5/6 2000s, 7/8/9 residents), birth date, county JJ 01-52, a sequence number
+//! 1800s, 5/6 2000s, 7/8/9 residents), birth date, county JJ (01-48, 51, 52, or 70), a sequence number
 //! 001-999, and a check digit: Σ dᵢwᵢ with weights 2 7 9 1 4 6 3 5 8 2 7 9, mod 11, 10 read
 //! as 1. Thirteen bare digits with that structure are taken anywhere except where they read
 //! as a Unix time in milliseconds (then only with a label, `cnp`, ...).
@@ -19,7 +19,7 @@ pub fn cnp(text: &[u8], at: usize) -> Option<usize> {
         7..=9 => Year::TwoDigit(yy),
         _ => return None,
     };
-    if !valid_date(year, two(&d, 3), two(&d, 5)) || !(1..=52).contains(&two(&d, 7)) || num(&d[9..12]) == 0 {
+    if !valid_date(year, two(&d, 3), two(&d, 5)) || !matches!(two(&d, 7), 1..=48 | 51 | 52 | 70) || num(&d[9..12]) == 0 {
         return None;
     }
     let check = weighted(&d, &WEIGHTS) % 11;

@@ -1,9 +1,10 @@
 //! Swedish personnummer and samordningsnummer (coordination number, the day plus 60):
 //! `YYMMDD-NNNN` (`+` for people over 100), `YYYYMMDD-NNNN`, or bare as 10 or 12 digits. The
-//! last digit is the Luhn check over the ten digits YYMMDDNNN. Taken with its separator
-//! anywhere; bare only with a label (`personnummer`, `pnr`, ...), since a bare 12-digit
-//! `YYYYMMDDhhmm` timestamp or a 10-digit Unix time also has a date and passes Luhn one time in
-//! ten.
+//! last digit is the Luhn check over the ten digits YYMMDDNNN. `YYMMDD-NNNN` is taken
+//! anywhere, and so is `YYYYMMDD-NNNN` for a birth year before 2000; a later year
+//! (`20261201-1513` is more often a date and a time) and the bare forms only with a label
+//! (`personnummer`, `pnr`, ...), since a bare 12-digit `YYYYMMDDhhmm` timestamp or a 10-digit
+//! Unix time also has a date and passes Luhn one time in ten.
 
 use super::{bare, digits, first_shape, label, luhn, two, valid_date, Year};
 
@@ -12,7 +13,7 @@ const LABELS: &[&[u8]] = &[b"personnummer", b"personnr", b"pnr", b"samordningsnu
 pub fn personnummer(text: &[u8], at: usize) -> Option<usize> {
     let dashed = first_shape(text, at, &[b"dddddd-dddd", b"dddddd+dddd", b"dddddddd-dddd"]);
     let (end, labelled) = match dashed {
-        Some(end) => (end, true),
+        Some(end) => (end, end - at == 11 || text[at..at + 2] != *b"20"),
         None => {
             let end = bare(text, at, 12).or_else(|| bare(text, at, 10))?;
             (end, false)
@@ -68,5 +69,8 @@ mod tests {
         assert_eq!(personnummer(b"pnr 6709199530", 4), Some(14));
         assert_eq!(personnummer(b"build 196709199530", 6), None);
         assert_eq!(personnummer(b"at 202612011514 ok", 3), None, "a compact timestamp");
+        // 2026-12-01 15:16 with a Luhn-valid last digit: a date and a time, not a person.
+        assert_eq!(personnummer(b"build-20261201-1516", 6), None);
+        assert_eq!(personnummer(b"personnummer 20261201-1516", 13), Some(26));
     }
 }

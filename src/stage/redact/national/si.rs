@@ -2,9 +2,10 @@
 //!
 //! - EMŠO (unique master citizen number) `DDMMYYYRRBBBK`: birth date with a three-digit year
 //!   (9xx 1900s, 0xx 2000s), a register region, a sequence, and a check digit `11 - Σ dᵢwᵢ mod
-//!   11` (weights 7 6 5 4 3 2 7 6 5 4 3 2; 10 and 11 read as 0). Thirteen digits,
-//!   bare or grouped `DD-MM-YYY-RR-BBB-K`: taken anywhere except where they read as a Unix time
-//!   in milliseconds.
+//!   11` (weights 7 6 5 4 3 2 7 6 5 4 3 2; 10 and 11 read as 0). Thirteen digits, bare or
+//!   grouped `DD-MM-YYY-RR-BBB-K`: with a Slovenian region (50-59) taken anywhere except where
+//!   they read as a Unix time in milliseconds; the other Yugoslav JMBG regions only with a
+//!   label (`emšo`, `jmbg`, ...).
 //! - Davčna številka (tax number): eight digits, the first not 0, check `11 - Σ dᵢwᵢ mod 11`
 //!   over weights 8 7 6 5 4 3 2 (10 read as 0, 11 never issued). Bare digits only: taken with
 //!   a label (`davčna`, `tax`, ...).
@@ -24,7 +25,9 @@ pub fn emso(text: &[u8], at: usize) -> Option<usize> {
     }
     let m = 11 - weighted(&d, &[7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11;
     let ok = d[12] == if m >= 10 { 0 } else { m };
-    (ok && (!epoch_like(text, at, end) || label::near(text, at, end, &[b"emso", b"em\xc5\xa1o"]))).then_some(end)
+    let slovenian = (50..=59).contains(&two(&d, 7));
+    let labelled = || label::near(text, at, end, &[b"emso", b"em\xc5\xa1o", b"jmbg"]);
+    (ok && ((slovenian && !epoch_like(text, at, end)) || labelled())).then_some(end)
 }
 
 pub fn tax_number(text: &[u8], at: usize) -> Option<usize> {
@@ -51,6 +54,8 @@ mod tests {
         assert_eq!(emso(b"1212995504350", 0), None, "reads as a Unix time in ms (2008)");
         assert_eq!(emso(b"0101006500007", 0), None, "check digit");
         assert_eq!(emso(b"3102995504350", 0), None, "February 31");
+        assert_eq!(emso(b"2001939010010", 0), None, "region 01 needs a label");
+        assert_eq!(emso(b"JMBG 2001939010010", 5), Some(18));
     }
 
     #[test]
