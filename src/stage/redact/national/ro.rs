@@ -2,7 +2,8 @@
 //! 1800s, 5/6 2000s, 7/8/9 residents), birth date, county JJ (01-48, 51, 52, or 70), a sequence number
 //! 001-999, and a check digit: Σ dᵢwᵢ with weights 2 7 9 1 4 6 3 5 8 2 7 9, mod 11, 10 read
 //! as 1. Thirteen bare digits with that structure are taken anywhere except where they read
-//! as a Unix time in milliseconds (then only with a label, `cnp`, ...).
+//! as a Unix time in milliseconds, or belong to a resident (7-9, whose century the code does
+//! not say): those only with a label (`cnp`, ...).
 
 use super::{bare, digits, epoch_like, label, num, two, valid_date, weighted, Year};
 
@@ -24,7 +25,8 @@ pub fn cnp(text: &[u8], at: usize) -> Option<usize> {
     }
     let check = weighted(&d, &WEIGHTS) % 11;
     let ok = (if check == 10 { 1 } else { check }) == d[12];
-    (ok && (!epoch_like(text, at, end) || label::near(text, at, end, &[b"cnp", b"romanian"]))).then_some(end)
+    let plain = d[0] <= 6 && !epoch_like(text, at, end);
+    (ok && (plain || label::near(text, at, end, &[b"cnp", b"romanian"]))).then_some(end)
 }
 
 #[cfg(test)]
@@ -40,5 +42,7 @@ mod tests {
         assert_eq!(cnp(b"1800101221145", 0), None, "check digit");
         assert_eq!(cnp(b"1800230221144", 0), None, "February 30");
         assert_eq!(cnp(b"1960523456789", 0), None);
+        assert_eq!(cnp(b"7800101221145", 0), None, "a resident's code needs a label");
+        assert_eq!(cnp(b"cnp 7800101221145", 4), Some(17));
     }
 }
