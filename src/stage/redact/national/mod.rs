@@ -179,18 +179,63 @@ pub fn may_start(text: &[u8], at: usize, word_end: usize, n: usize) -> bool {
     (8..=18).contains(&n) || (8..=17).contains(&(word_end - at)) || matches!(text.get(word_end), Some(b'/' | b'+'))
 }
 
-/// The national identifier starting at the digit `at`, if any: its end. A run of one
-/// repeated digit (`111111-11111`) is a placeholder, never an issued number, whatever its
-/// check says.
+/// The national identifier starting at the digit `at`, if any: its end. The finders are
+/// chosen by the length of the digit run at `at` (each shape fixes it: `85.07.30-...` starts
+/// with 2 digits, `670919-9530` with 6, a bare CNP with 13), so a digit costs a few finders,
+/// not all of them. A run of one repeated digit (`111111-11111`) is a placeholder, never an
+/// issued number, whatever its check says (the DNI, whose test numbers are such, excepted).
 pub fn find_digit_start(text: &[u8], at: usize) -> Option<usize> {
-    br::cpf(text, at)
-        .or_else(|| es::dni(text, at))
-        .or_else(|| aadhaar::find(text, at))
-        .or_else(|| cn::resident_id(text, at))
-        .or_else(|| fi::hetu(text, at))
-        .or_else(|| kr::rrn(text, at))
-        .or_else(|| us::itin(text, at))
-        .or_else(|| more_digit_starts(text, at).filter(|&end| !one_repeated_digit(&text[at..end])))
+    let run = text.get(at..)?.iter().take(19).take_while(|c| c.is_ascii_digit()).count();
+    if run == 8 {
+        if let Some(end) = es::dni(text, at) {
+            return Some(end);
+        }
+    }
+    let end = match run {
+        1 => fr::nir(text, at).or_else(|| th::citizen_id(text, at)),
+        2 => be::national_number(text, at)
+            .or_else(|| de::svnr(text, at))
+            .or_else(|| de::tax_id(text, at))
+            .or_else(|| si::emso(text, at))
+            .or_else(|| es::nuss(text, at)),
+        3 => br::cpf(text, at)
+            .or_else(|| us::itin(text, at))
+            .or_else(|| gr::afm(text, at))
+            .or_else(|| au::tfn(text, at))
+            .or_else(|| hu::tax_number(text, at))
+            .or_else(|| ph::tin(text, at)),
+        4 => aadhaar::find(text, at),
+        6 => fi::hetu(text, at)
+            .or_else(|| kr::rrn(text, at))
+            .or_else(|| se::personnummer(text, at))
+            .or_else(|| be::national_number(text, at))
+            .or_else(|| lv::personas_kods(text, at))
+            .or_else(|| cz::rodne_cislo(text, at))
+            .or_else(|| fr::nir(text, at)),
+        7 => ie::pps(text, at),
+        8 => se::personnummer(text, at).or_else(|| de::svnr(text, at)).or_else(|| si::tax_number(text, at)).or_else(|| au::tfn(text, at)),
+        9 => gr::afm(text, at).or_else(|| au::tfn(text, at)),
+        10 => se::personnummer(text, at).or_else(|| cz::rodne_cislo(text, at)).or_else(|| bg::egn(text, at)).or_else(|| hu::tax_number(text, at)),
+        11 => be::national_number(text, at)
+            .or_else(|| de::tax_id(text, at))
+            .or_else(|| ee::isikukood(text, at))
+            .or_else(|| lt::asmens_kodas(text, at))
+            .or_else(|| lv::personas_kods(text, at))
+            .or_else(|| gr::amka(text, at))
+            .or_else(|| pl::pesel(text, at))
+            .or_else(|| tr::tckn(text, at)),
+        12 => se::personnummer(text, at).or_else(|| aadhaar::find(text, at)).or_else(|| es::nuss(text, at)),
+        13 => kr::rrn(text, at)
+            .or_else(|| lu::matricule(text, at))
+            .or_else(|| ro::cnp(text, at))
+            .or_else(|| za::id_number(text, at))
+            .or_else(|| si::emso(text, at))
+            .or_else(|| th::citizen_id(text, at)),
+        15 => fr::nir(text, at),
+        17 | 18 => cn::resident_id(text, at),
+        _ => None,
+    }?;
+    (!one_repeated_digit(&text[at..end])).then_some(end)
 }
 
 /// Whether the digits of `s` are all one digit.
@@ -198,34 +243,6 @@ fn one_repeated_digit(s: &[u8]) -> bool {
     let mut digits = s.iter().filter(|c| c.is_ascii_digit());
     let first = digits.next();
     digits.all(|d| Some(d) == first)
-}
-
-fn more_digit_starts(text: &[u8], at: usize) -> Option<usize> {
-    se::personnummer(text, at)
-        .or_else(|| be::national_number(text, at))
-        .or_else(|| fr::nir(text, at))
-        .or_else(|| de::svnr(text, at))
-        .or_else(|| de::tax_id(text, at))
-        .or_else(|| lu::matricule(text, at))
-        .or_else(|| ro::cnp(text, at))
-        .or_else(|| za::id_number(text, at))
-        .or_else(|| si::emso(text, at))
-        .or_else(|| si::tax_number(text, at))
-        .or_else(|| cz::rodne_cislo(text, at))
-        .or_else(|| bg::egn(text, at))
-        .or_else(|| ee::isikukood(text, at))
-        .or_else(|| lt::asmens_kodas(text, at))
-        .or_else(|| lv::personas_kods(text, at))
-        .or_else(|| gr::amka(text, at))
-        .or_else(|| gr::afm(text, at))
-        .or_else(|| es::nuss(text, at))
-        .or_else(|| hu::tax_number(text, at))
-        .or_else(|| pl::pesel(text, at))
-        .or_else(|| tr::tckn(text, at))
-        .or_else(|| th::citizen_id(text, at))
-        .or_else(|| au::tfn(text, at))
-        .or_else(|| ie::pps(text, at))
-        .or_else(|| ph::tin(text, at))
 }
 
 /// The national identifier starting at the capital letter `at`, if any: its end.
