@@ -147,6 +147,17 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("PASSWORD '", b"PASSWORD '".to_vec()),
         ("thin:", b"thin:a/".to_vec()),
         ("/bot", b"/bot12345678:".to_vec()),
+        // National IDs: slash and plus forms, letter-led shapes, labels read around a number.
+        ("123456/", b"123456/".to_vec()),
+        ("123456+", b"123456+".to_vec()),
+        ("85.07.30-", b"85.07.30-".to_vec()),
+        ("S1234567", b"S1234567".to_vec()),
+        ("CZ ", b"CZ ".to_vec()),
+        ("1234567F", b"1234567F".to_vec()),
+        ("MRTMTT91D08", b"MRTMTT91D08".to_vec()),
+        ("15 070649 C", b"15 070649 C".to_vec()),
+        ("pesel 44051401458 ", b"pesel 44051401458 ".to_vec()),
+        ("national 1234567890123 ", b"national 1234567890123 ".to_vec()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));

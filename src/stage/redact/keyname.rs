@@ -363,6 +363,9 @@ fn secret_word(word: &[u8], qualifier: &[u8]) -> Option<Kind> {
         if let Some((_, kind)) = SECRET_HEADS.iter().find(|(h, _)| word == h.as_bytes()) {
             return Some(*kind);
         }
+        if super::national::label::is_key_name(word, qualifier) {
+            return Some(Kind::NationalId);
+        }
         // Run together: a pair (`secretkey`, `creditcardnumber`'s `cardnumber`) or a long head.
         if let Some((_, _, kind)) = SECRET_PAIRS.iter().find(|(q, h, _)| word.len() == q.len() + h.len() && word.starts_with(q.as_bytes()) && word.ends_with(h.as_bytes())) {
             return Some(*kind);

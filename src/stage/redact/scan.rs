@@ -135,7 +135,7 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
     // digit words in logs (times, ports, statuses, amounts, addresses) have fewer: count them
     // cheaply, without the buffers the detectors need (in an interpreter, setting those up on
     // every call cost more than the whole check).
-    if word_end - i < 8 && !matches!(text.get(word_end), Some(b' ' | b'-' | b'.')) {
+    if word_end - i < 8 && !matches!(text.get(word_end), Some(b' ' | b'-' | b'.' | b'/' | b'+')) {
         return None;
     }
     // No detector needs more than 19 digits: counting stops at 20 ("too many"), so a long run
@@ -157,10 +157,9 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
         j += 1;
     }
     // Cards need 13 digits, SSN, SIN and ITIN 9, a Telegram token 8-16 before its `:`; the
-    // national IDs of `national/` 8 (DNI, with its letter), 11 (CPF), 12 (Aadhaar), 13 (RRN),
-    // 17-18 (China), or an 11-character word with a letter inside (HETU).
+    // national IDs of `national/` 8-18 digits or a word of 8-17 characters (`may_start`).
     let telegram = (8..=16).contains(&(word_end - i)) && text.get(word_end) == Some(&b':');
-    let id = matches!(n, 8 | 11 | 12) || word_end - i == 11;
+    let id = national::may_start(text, i, word_end, n);
     if n < 13 && n != 9 && !telegram && !id {
         return None;
     }
@@ -234,7 +233,7 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
         return if scheme {
             kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization))
         } else if capitals {
-            national_id::nino(text, i).map(|e| (i, e, Kind::NationalId))
+            national_id::nino(text, i).or_else(|| national::find_letter_start(text, i)).map(|e| (i, e, Kind::NationalId))
         } else {
             None
         };
@@ -251,10 +250,11 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
         // A Telegram bot token in a URL path: `/bot<digits>:<token>`.
         b'b' if at(1) == b'o' && at(2) == b't' && i > 0 && text[i - 1] == b'/' => tokens::telegram(text, i + 3, memo).map(|e| (i + 3, e, Kind::VendorToken)),
         b'h' if at(1) == b'o' => tokens::slack_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken)),
-        b'X' | b'Y' | b'Z' if at(1).is_ascii_digit() => national::es::nie(text, i).map(|e| (i, e, Kind::NationalId)),
+        b'A'..=b'Z' if at(1).is_ascii_digit() => national::find_letter_start(text, i).map(|e| (i, e, Kind::NationalId)),
         b'A'..=b'Z' if capitals => {
             let iban = if at(2).is_ascii_digit() && at(3).is_ascii_digit() { iban::find(text, i) } else { None };
-            iban.map(|e| (i, e, Kind::Iban)).or_else(|| national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)))
+            iban.map(|e| (i, e, Kind::Iban))
+                .or_else(|| national_id::nino(text, i).or_else(|| national::find_letter_start(text, i)).map(|e| (i, e, Kind::NationalId)))
         }
         // Django-style hashes: a word, then `$`.
         b'p' | b'a' | b's' if text.get(tok_end) == Some(&b'$') => credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)),

@@ -1,7 +1,9 @@
 //! Indian Aadhaar numbers, written in groups `2345 6789 0124` (spaces or dashes): twelve
-//! digits, the first 2-9, the last a Verhoeff check digit over the other eleven.
+//! digits, the first 2-9, the last a Verhoeff check digit over the other eleven. Grouped they
+//! are taken anywhere (never as part of a longer grouped number); twelve bare digits only with
+//! a label (`aadhaar`, `uid`, ...).
 
-use super::{digits_of, shaped};
+use super::{bare, digits_of, label, shaped};
 
 const D: [[u8; 10]; 10] = [
     [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
@@ -36,10 +38,14 @@ pub fn verhoeff(d: &[u32]) -> bool {
 }
 
 pub fn find(text: &[u8], at: usize) -> Option<usize> {
-    let end = ["dddd dddd dddd", "dddd-dddd-dddd"].iter().find_map(|p| shaped(text, at, p.as_bytes()))?;
+    let grouped = ["dddd dddd dddd", "dddd-dddd-dddd"].iter().find_map(|p| shaped(text, at, p.as_bytes()));
+    let (end, labelled) = match grouped {
+        Some(end) => (end, true),
+        None => (bare(text, at, 12)?, false),
+    };
     let mut d = [0u32; 12];
     digits_of(&text[at..end], &mut d);
-    (d[0] >= 2 && verhoeff(&d)).then_some(end)
+    (d[0] >= 2 && verhoeff(&d) && (labelled || label::near(text, at, end, &[b"aadhaar", b"aadhar", b"uid", b"uidai"]))).then_some(end)
 }
 
 #[cfg(test)]
@@ -52,7 +58,22 @@ mod tests {
         assert_eq!(find(b"id 4991-1866-5246 ok", 3), Some(17));
         assert_eq!(find(b"2345 6789 0123", 0), None, "check digit");
         assert_eq!(find(b"1234 5678 9012", 0), None, "no number starts with 0 or 1");
-        assert_eq!(find(b"2345 6789 0124 5", 0), Some(14));
         assert!(verhoeff(&[2, 3, 6, 3]) && !verhoeff(&[2, 3, 6, 4]));
+    }
+
+    #[test]
+    fn a_part_of_a_longer_grouped_number_is_no_aadhaar() {
+        // 2345 6789 0124 is Verhoeff-valid; inside an IBAN's or a card's groups it is a part.
+        assert_eq!(find(b"2345 6789 0124 5", 0), None);
+        assert_eq!(find(b"AL47 2345 6789 0124 0000", 5), None);
+        assert_eq!(find(b"GB00 2345 6789 0124", 5), None, "after a digit group");
+        assert_eq!(find(b"1111-2345-6789-0124", 5), None);
+        assert_eq!(find(b"aadhaar 2345 6789 0124, ok", 8), Some(22));
+    }
+
+    #[test]
+    fn bare_digits_need_a_label() {
+        assert_eq!(find(b"aadhaar 234567890124", 8), Some(20));
+        assert_eq!(find(b"order 234567890124", 6), None);
     }
 }

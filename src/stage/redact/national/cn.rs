@@ -2,7 +2,7 @@
 //! (region, birth date `YYYYMMDD`, sequence) and an ISO 7064 MOD 11-2 check character, `X`
 //! for ten: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, check `10X98765432` at sum mod 11.
 
-use super::{digits_of, plausible_date, shaped};
+use super::{digits_of, shaped, valid_date, Year};
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: &[u8; 11] = b"10X98765432";
@@ -16,7 +16,7 @@ pub fn resident_id(text: &[u8], at: usize) -> Option<usize> {
     let mut d = [0u32; 17];
     digits_of(&text[at..end - 1], &mut d);
     let year = d[6] * 1000 + d[7] * 100 + d[8] * 10 + d[9];
-    if !(1900..=2099).contains(&year) || !plausible_date(d[10] * 10 + d[11], d[12] * 10 + d[13]) {
+    if !(1900..=2099).contains(&year) || !valid_date(Year::Full(year), d[10] * 10 + d[11], d[12] * 10 + d[13]) {
         return None;
     }
     let sum: u32 = d.iter().zip(WEIGHTS).map(|(a, w)| a * w).sum();

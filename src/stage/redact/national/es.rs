@@ -1,7 +1,10 @@
 //! Spanish DNI (`12345678Z`) and NIE (`X1234567L`, X/Y/Z standing for 0/1/2): the letter is
 //! `TRWAGMYFPDXBNJZSQVHLCKE` at the number mod 23. A dash or space before the letter is taken.
+//! The social security number (NUSS) `PP NNNNNNNN CC`: a province, a number, and two check
+//! digits, the first ten digits mod 97. Grouped it is taken anywhere; twelve bare digits only
+//! with a label (`nuss`, `seguridad social`, ...).
 
-use super::shaped;
+use super::{bare, digits, first_shape, label, num, shaped};
 
 const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
 
@@ -20,13 +23,25 @@ pub fn nie(text: &[u8], at: usize) -> Option<usize> {
         b'Z' => 2,
         _ => return None,
     };
-    let end = ["LdddddddL", "L-ddddddd-L", "Ldddddddd-L"].iter().find_map(|p| shaped(text, at, p.as_bytes()))?;
+    let end = ["LdddddddL", "L-ddddddd-L", "Lddddddd-L"].iter().find_map(|p| shaped(text, at, p.as_bytes()))?;
     let digits: Vec<u8> = text[at + 1..end - 1].iter().copied().filter(u8::is_ascii_digit).collect();
     if digits.len() != 7 {
         return None;
     }
     let n = digits.iter().fold(lead, |a, &c| a * 10 + (c - b'0') as u32);
     (LETTERS[(n % 23) as usize] == text[end - 1]).then_some(end)
+}
+
+/// A NUSS from the digit at `at`.
+pub fn nuss(text: &[u8], at: usize) -> Option<usize> {
+    let grouped = first_shape(text, at, &[b"dd dddddddd dd", b"dd-dddddddd-dd", b"dd/dddddddd/dd", b"dd/dddddddd-dd"]);
+    let (end, labelled) = match grouped {
+        Some(end) => (end, true),
+        None => (bare(text, at, 12)?, false),
+    };
+    let d = digits::<12>(text, at, end)?;
+    let ok = (1..=53).contains(&(d[0] * 10 + d[1])) && num(&d[..10]) % 97 == num(&d[10..]);
+    (ok && (labelled || label::near(text, at, end, &[b"nuss", b"naf", b"seguridad", b"afiliaci"]))).then_some(end)
 }
 
 #[cfg(test)]
@@ -44,5 +59,14 @@ mod tests {
         assert_eq!(nie(b"Y1234567X", 0), Some(9));
         assert_eq!(nie(b"X1234567A", 0), None);
         assert_eq!(nie(b"A1234567L", 0), None);
+        assert_eq!(nie(b"extranjero Y8063915-Z.", 11), Some(21), "a dash before the letter");
+    }
+
+    #[test]
+    fn nuss_check_digits_and_label() {
+        assert_eq!(nuss(b"28 12345678 40", 0), Some(14));
+        assert_eq!(nuss(b"nuss 281234567840", 5), Some(17));
+        assert_eq!(nuss(b"28 12345678 41", 0), None);
+        assert_eq!(nuss(b"order 281234567840", 6), None, "no label");
     }
 }

@@ -1,0 +1,26 @@
+//! Thai national identification number: thirteen digits, the first 1-8, the last
+//! `(11 - Σ dᵢ·(13 - i) mod 11) mod 10` over the first twelve. No date: taken only with a
+//! label (`thai`, `national`, `citizen`, ...).
+
+use super::{bare, digits, label, weighted};
+
+pub fn citizen_id(text: &[u8], at: usize) -> Option<usize> {
+    let end = bare(text, at, 13).or_else(|| super::shaped(text, at, b"d-dddd-ddddd-dd-d"))?;
+    let d = digits::<13>(text, at, end)?;
+    let ok = (1..=8).contains(&d[0]) && (11 - weighted(&d, &[13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2]) % 11) % 10 == d[12];
+    (ok && label::near(text, at, end, &[b"thai", b"tnin"])).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_digit_and_label() {
+        assert_eq!(citizen_id(b"thai id 1234567890121", 8), Some(21));
+        assert_eq!(citizen_id(b"national id 1-2345-67890-12-1", 12), Some(29));
+        assert_eq!(citizen_id(b"thai id 1234567890122", 8), None);
+        assert_eq!(citizen_id(b"thai id 0234567890124", 8), None, "leading 0");
+        assert_eq!(citizen_id(b"order 1234567890121", 6), None, "no label");
+    }
+}
