@@ -11,9 +11,9 @@
 use super::keyname::ClassCache;
 use super::kind::Kind;
 use super::memo::Memo;
-use super::text::{grouped_digits, is_alnum, run};
+use super::text::{is_alnum, run};
 use super::text::{Span, NO_RULE};
-use super::{card, credhash, email, iban, jwt, kv, national, national_id, pem, tokens, url};
+use super::{bank_account, card, credhash, email, iban, jwt, kv, national, national_id, pem, routing, tokens, url};
 
 // What a byte can start, for the one pass. Most bytes are `NONE` or inside a word, and cost a
 // table load and a branch.
@@ -27,6 +27,7 @@ const COLON: u8 = 6;
 const DOLLAR: u8 = 7;
 const DASH: u8 = 8;
 const GT: u8 = 9;
+const PERCENT: u8 = 10;
 
 const CLASS: [u8; 256] = {
     let mut t = [NONE; 256];
@@ -42,6 +43,7 @@ const CLASS: [u8; 256] = {
             b'$' => DOLLAR,
             b'-' => DASH,
             b'>' => GT,
+            b'%' => PERCENT,
             _ => NONE,
         };
         b += 1;
@@ -91,6 +93,8 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
                 (pem::find(text, i).map(|e| (i, e, Kind::PrivateKey)).or_else(|| kv::flag(text, i, names, memo)), i + 1)
             }
             GT => (kv::xml(text, i, floor, names, memo), i + 1),
+            // A percent-encoded `@` (`alice%40example.com` in a query string).
+            PERCENT if text.get(i + 1) == Some(&b'4') => (email::find_encoded(text, i, floor).map(|(s, e)| (s, e, Kind::Email)), i + 1),
             _ => (None, i + 1),
         };
         match hit {
@@ -113,7 +117,7 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
     // digit words in logs (times, ports, statuses, amounts, addresses) have fewer: count them
     // cheaply, without the buffers the detectors need (in an interpreter, setting those up on
     // every call cost more than the whole check).
-    if word_end - i < 8 && !matches!(text.get(word_end), Some(b' ' | b'-' | b'.')) {
+    if word_end - i < 8 && card::sep_len(text, word_end) == 0 {
         return None;
     }
     // No detector needs more than 19 digits: counting stops at 20 ("too many"), so a long run
@@ -129,10 +133,14 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
         }
         if b.is_ascii_digit() {
             n += 1;
-        } else if !(card::SEPARATORS.contains(&b) && text.get(j + 1).is_some_and(u8::is_ascii_digit)) {
+            j += 1;
+            continue;
+        }
+        let s = card::sep_len(text, j);
+        if s == 0 || !text.get(j + s).is_some_and(u8::is_ascii_digit) {
             break;
         }
-        j += 1;
+        j += s;
     }
     // Cards need 13 digits, SSN, SIN and ITIN 9, a Telegram token 8-10 before its `:`; the
     // national IDs of `national/` 8 (DNI, with its letter), 11 (CPF), 12 (Aadhaar), 13 (RRN),
@@ -149,9 +157,7 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
 #[inline(never)]
 fn digit_detectors(text: &[u8], i: usize, card: bool, n: usize, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
     if card && n >= 13 {
-        let (mut d, mut ends) = ([0u8; 19], [0usize; 20]);
-        let n = grouped_digits(text, i, card::SEPARATORS, &mut d, &mut ends);
-        if let Some(e) = card::find_in(text, i, &d, &ends, n) {
+        if let Some(e) = card::find(text, i) {
             return Some((i, e, Kind::Card));
         }
     }
@@ -161,6 +167,9 @@ fn digit_detectors(text: &[u8], i: usize, card: bool, n: usize, memo: &mut Memo)
         }
         if let Some(e) = national_id::sin(text, i) {
             return Some((i, e, Kind::NationalId));
+        }
+        if let Some(e) = routing::find_shaped(text, i) {
+            return Some((i, e, Kind::BankAccount));
         }
     }
     if let Some(e) = national::find_digit_start(text, i) {
@@ -203,12 +212,28 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
             return Some((i - 1, e, Kind::CredentialHash));
         }
     }
+    // Bank labels (`account no.`, `acct:`, `a/c`, `bank account`, `routing`, `RTN`, `ABA`,
+    // `sort code`): the second letter rules out most words.
+    let bank = match first | 0x20 {
+        b'a' => matches!(at(1) | 0x20, b'c' | b'b') || at(1) == b'/',
+        b'b' => at(1) | 0x20 == b'a',
+        b'r' => matches!(at(1) | 0x20, b'o' | b't'),
+        b's' => at(1) | 0x20 == b'o',
+        _ => false,
+    };
+    if bank {
+        if let Some(hit) = bank_account::find(text, i) {
+            return Some(hit);
+        }
+    }
     if len < 9 {
         // Only the NINO (9 with spaces) and Bearer/Basic (a short word before a token) remain.
         return if scheme {
             kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization))
         } else if capitals {
-            national_id::nino(text, i).map(|e| (i, e, Kind::NationalId))
+            // A grouped IBAN's first group is a short word (`DE89 3704 ...`).
+            let iban = if iban::head(text, i) { iban::find(text, i) } else { None };
+            iban.map(|e| (i, e, Kind::Iban)).or_else(|| national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)))
         } else {
             None
         };
@@ -216,6 +241,12 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
     if len >= 18 {
         if let Some((e, _)) = tokens::find_in(text, i, memo) {
             return Some((i, e, Kind::VendorToken));
+        }
+    }
+    // A card glued after letters (`PAN4111...`, track data `%B4111...^`).
+    if word_end - i >= 14 && text[word_end - 1].is_ascii_digit() {
+        if let Some((s, e)) = card::glued(text, i, word_end) {
+            return Some((s, e, Kind::Card));
         }
     }
     match first {
