@@ -36,6 +36,17 @@ pub fn head(text: &[u8], at: usize) -> bool {
 
 /// The IBAN starting at `at` (an uppercase letter starting a word); returns its end.
 pub fn find(text: &[u8], at: usize) -> Option<usize> {
+    match read_shape(text, at)? {
+        (end, true) => Some(end),
+        (_, false) => None,
+    }
+}
+
+/// An IBAN's shape at `at` (a known country, its exact length, an accepted grouping, ending a
+/// word): its end, and whether the check digits are right. A shape with wrong check digits
+/// is a mistyped or made-up IBAN: the detector pass reads none of its groups as another
+/// number (`RS35 2600 0560 1001 6113 70` holds no card).
+pub fn read_shape(text: &[u8], at: usize) -> Option<(usize, bool)> {
     // The cheap shape test first: two capitals, two check digits, a known country.
     if !head(text, at) {
         return None;
@@ -43,7 +54,7 @@ pub fn find(text: &[u8], at: usize) -> Option<usize> {
     let &(_, len) = LENGTHS.iter().find(|(c, _)| c[..] == text[at..at + 2])?;
     let mut chars = [0u8; MAX];
     let end = read(text, at, len, &mut chars)?;
-    (word_end(text, end) && mod97(&chars[..len]) == 1).then_some(end)
+    word_end(text, end).then(|| (end, mod97(&chars[..len]) == 1))
 }
 
 /// Reads `len` alphanumerics from `at` into `chars` (uppercased), in the groupings the module
@@ -55,20 +66,23 @@ fn read(text: &[u8], at: usize, len: usize, chars: &mut [u8; MAX]) -> Option<usi
     let mut group = 0;
     while n < len {
         let c = *text.get(i)?;
-        if matches!(c, b' ' | b'-') && text.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) {
+        // A space may be percent-encoded (`%20`, in a query string): it counts as a space.
+        let (c, width) = if c == b'%' && text.get(i + 1..i + 3) == Some(b"20") { (b'%', 3) } else { (c, 1) };
+        if matches!(c, b' ' | b'-' | b'%') && text.get(i + width).is_some_and(u8::is_ascii_alphanumeric) {
             let first = sep == 0;
             if (first && (4..=8).contains(&group)) || (!first && c == sep && group == 4) {
                 sep = c;
                 group = 0;
-                i += 1;
+                i += width;
                 continue;
             }
             return None;
         }
-        if !c.is_ascii_alphanumeric() || n >= MAX {
+        // IBANs are written in capitals; a lowercase letter is not one (`LV80 bANK ...`).
+        if !(c.is_ascii_uppercase() || c.is_ascii_digit()) || n >= MAX {
             return None;
         }
-        chars[n] = c.to_ascii_uppercase();
+        chars[n] = c;
         n += 1;
         group += 1;
         i += 1;
@@ -89,12 +103,17 @@ pub fn keyed_value_end(text: &[u8], at: usize) -> Option<usize> {
         let g = super::text::run(text, i, group_byte);
         n += g - i;
         i = g;
-        let next = super::text::run(text, i + 1, group_byte);
-        let more = matches!(text.get(i), Some(b' ' | b'-')) && next > i + 1 && next - i - 1 <= 8 && n + (next - i - 1) <= MAX;
-        if !more {
+        let sep = match text.get(i) {
+            Some(b' ' | b'-') => 1,
+            Some(b'%') if text.get(i + 1..i + 3) == Some(b"20") => 3,
+            _ => return Some(i),
+        };
+        let next = super::text::run(text, i + sep, group_byte);
+        let len = next - i - sep;
+        if len == 0 || len > 8 || n + len > MAX {
             return Some(i);
         }
-        i += 1;
+        i += sep;
     }
 }
 
@@ -119,7 +138,7 @@ mod tests {
         for iban in [
             "GB82WEST12345698765432", "DE89370400440532013000", "GB82 WEST 1234 5698 7654 32", "NL91ABNA0417164300",
             "FR1420041010050500013M02606", "AL47-2121-1009-0000-0002-3569-8741", "DE4450-0105-1754-0732-4931",
-            "KZ86 125K ZT50 0410 0100",
+            "KZ86 125K ZT50 0410 0100", "KZ86%20125K%20ZT50%200410%200100",
         ] {
             assert_eq!(find(iban.as_bytes(), 0), Some(iban.len()), "{iban}");
         }
@@ -143,9 +162,17 @@ mod tests {
         for bad in [
             "GB82WEST12345698765433", "GB82WEST1234569876543", "GB82WEST123456987654321", "XX82WEST12345698765432",
             "GB8XWEST12345698765432", "GB82 WEST-1234 5698 7654 32", "GB82 WE ST12 3456 9876 5432", "GB82  WEST 1234 5698 7654 32",
+            "GB82 West 1234 5698 7654 32", "GB82 WEST%201234 5698 7654 32",
         ] {
             assert_eq!(find(bad.as_bytes(), 0), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_shape_with_wrong_check_digits_is_told_apart() {
+        assert_eq!(read_shape(b"RS35 2600 0560 1001 6113 70", 0), Some((27, false)));
+        assert_eq!(read_shape(b"RS35 2600 0560 1001 6113 7", 0), None, "too short for Serbia");
+        assert_eq!(read_shape(b"DE89 3704 0044 0532 0130 00", 0), Some((27, true)));
     }
 
     #[test]
@@ -154,5 +181,6 @@ mod tests {
         assert_eq!(keyed_value_end(t, 0), Some(27));
         assert_eq!(keyed_value_end(b"DE89370400440532013000, ok", 0), Some(22));
         assert_eq!(keyed_value_end(b"pending", 0), None);
+        assert_eq!(keyed_value_end(b"KZ86%20125K%20ZT50&x=1", 0), Some(18));
     }
 }

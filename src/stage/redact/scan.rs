@@ -103,6 +103,9 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
                 floor = end;
                 i = end.max(i + 1);
             }
+            // An empty finding at `end`: a detector read a shape that is no secret and that no
+            // other detector may read into (an IBAN with wrong check digits).
+            Some((start, end, _)) if start == end && end > i => i = end,
             _ => i = next,
         }
     }
@@ -232,8 +235,7 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
             kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization))
         } else if capitals {
             // A grouped IBAN's first group is a short word (`DE89 3704 ...`).
-            let iban = if iban::head(text, i) { iban::find(text, i) } else { None };
-            iban.map(|e| (i, e, Kind::Iban)).or_else(|| national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)))
+            iban_at(text, i).or_else(|| national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)))
         } else {
             None
         };
@@ -255,12 +257,19 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
         b'h' if at(1) == b'o' => tokens::slack_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken)),
         b'X' | b'Y' | b'Z' if at(1).is_ascii_digit() => national::es::nie(text, i).map(|e| (i, e, Kind::NationalId)),
         b'A'..=b'Z' if capitals => {
-            let iban = if at(2).is_ascii_digit() && at(3).is_ascii_digit() { iban::find(text, i) } else { None };
-            iban.map(|e| (i, e, Kind::Iban)).or_else(|| national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)))
+            iban_at(text, i).or_else(|| national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)))
         }
         // Django-style hashes: a word, then `$`.
         b'p' | b'a' | b's' if text.get(tok_end) == Some(&b'$') => credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)),
         _ => None,
+    }
+}
+
+/// The IBAN at `i`; an IBAN's shape with wrong check digits is an empty finding at its end.
+fn iban_at(text: &[u8], i: usize) -> Option<(usize, usize, Kind)> {
+    match iban::read_shape(text, i)? {
+        (e, true) => Some((i, e, Kind::Iban)),
+        (e, false) => Some((e, e, Kind::Iban)),
     }
 }
 
