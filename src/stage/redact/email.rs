@@ -32,19 +32,23 @@ pub fn find_encoded(text: &[u8], at: usize, floor: usize) -> Option<(usize, usiz
 
 /// The address whose `@` (written in `at_len` bytes) is at `at`.
 fn around(text: &[u8], at: usize, at_len: usize, floor: usize) -> Option<(usize, usize)> {
+    // In encoded text, a percent-encoded byte before the address (`q=a%20bob%40x.io`, an
+    // earlier `%40`) is not part of it (`%2B` is a `+`, which local parts hold); stopping there
+    // also keeps a run of `a%40a%40...` linear.
+    let encoded_stop = |p: usize| {
+        at_len == 3 && text[p - 1] == b'%' && text.get(p..p + 2).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit) && !h.eq_ignore_ascii_case(b"2B"))
+    };
     let mut start = at;
     while start > floor && text.get(start - 1).copied().is_some_and(local_byte) {
+        if encoded_stop(start) {
+            start += 2; // past the encoded byte's hex digits, already read
+            break;
+        }
         start -= 1;
     }
+    let mut start = start.min(at);
     while start < at && !text.get(start).copied().is_some_and(label_byte) {
         start += 1;
-    }
-    // A percent-encoded separator before the address (`q=a%20bob%40x.io`) is not part of it.
-    if at_len == 3 {
-        let encoded = |w: &[u8]| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit() && !w[1..].eq_ignore_ascii_case(b"2B");
-        if let Some(p) = text[start..at].windows(3).rposition(encoded) {
-            start += p + 3;
-        }
     }
     // Never start inside a UTF-8 character.
     while start < at && (text[start] & 0xC0) == 0x80 {
