@@ -181,3 +181,13 @@ fn plain_nine_digit_numbers_and_cloud_account_ids_stay() {
         assert_eq!(msg(t), t);
     }
 }
+
+#[test]
+fn ssn_with_dots_and_lowercase_ninos() {
+    assert_eq!(msg("ssn 078.05.1123 ok"), "ssn [REDACTED:ssn] ok");
+    assert_eq!(msg("nino tw987654a ok"), "nino [REDACTED:national_id] ok");
+    assert_eq!(msg("nino hh 01 02 03 d ok"), "nino [REDACTED:national_id] ok");
+    for t in ["v 1.2.3 and 123.45.678 ok", "ref Ab123456c ok", "ref da123456c ok"] {
+        assert_eq!(msg(t), t);
+    }
+}

@@ -206,8 +206,9 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
     let at = |k: usize| text.get(i + k).copied().unwrap_or(0);
     // `Bearer ` and `Basic ` are short words followed by a space.
     let scheme = matches!(first, b'B' | b'b') && matches!(word_end - i, 5 | 6) && at(word_end - i) == b' ';
-    // NINOs and IBANs start with two capitals.
+    // NINOs and IBANs start with two capitals (NINOs also with two lowercase letters).
     let capitals = first.is_ascii_uppercase() && at(1).is_ascii_uppercase();
+    let nino_lower = first.is_ascii_lowercase() && at(1).is_ascii_lowercase() && (at(2).is_ascii_digit() || at(2) == b' ');
     let len = tok_end - i;
     // LDAP `{SSHA}...`: a capital word just after a `{`.
     if capitals && i > 0 && text[i - 1] == b'{' {
@@ -236,6 +237,8 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
         } else if capitals {
             // A grouped IBAN's first group is a short word (`DE89 3704 ...`).
             iban_at(text, i).or_else(|| national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)))
+        } else if nino_lower {
+            national_id::nino(text, i).map(|e| (i, e, Kind::NationalId))
         } else {
             None
         };
@@ -261,6 +264,7 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, memo: &mut Memo)
         }
         // Django-style hashes: a word, then `$`.
         b'p' | b'a' | b's' if text.get(tok_end) == Some(&b'$') => credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)),
+        b'a'..=b'z' if nino_lower => national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)),
         _ => None,
     }
 }
