@@ -141,7 +141,7 @@ fn phones_under_phone_names_in_every_shape() {
 fn phones_under_phone_names_in_text_and_urls() {
     assert_eq!(msg("GET /contact?phone=%2B63%20917%20123%204567&page=2"), "GET /contact?phone=[REDACTED:phone]&page=2");
     assert_eq!(msg("GET /contact?phone=%28415%29%20555-0132&page=2"), "GET /contact?phone=[REDACTED:phone]&page=2");
-    assert_eq!(msg("level=info phone=+1-415-555-0132 dur=3ms"), "level=info phone=[REDACTED:phone]dur=3ms");
+    assert_eq!(msg("level=info phone=+1-415-555-0132 dur=3ms"), "level=info phone=[REDACTED:phone] dur=3ms");
 }
 
 #[test]

@@ -79,13 +79,17 @@ fn read(text: &[u8], v: usize, slash: bool) -> usize {
     i
 }
 
-/// Where the phone number of an unquoted `phone=...` value starting at `v` ends.
+/// Where the phone number of an unquoted `phone=...` value starting at `v` ends: the
+/// separators after its last digit (`+1 415 555 0132 dur=...`, `...0132.`) are not part of it.
 pub fn value_end(text: &[u8], v: usize) -> usize {
-    if text.get(v).is_some_and(|&b| b.is_ascii_digit() || b == b'+' || b == b'(' || b == b'%' || b == b't' || b == b'T') {
-        read(text, v, false)
-    } else {
-        v
+    if !text.get(v).is_some_and(|&b| b.is_ascii_digit() || b == b'+' || b == b'(' || b == b'%' || b == b't' || b == b'T') {
+        return v;
     }
+    let mut end = read(text, v, false);
+    while end > v && matches!(text[end - 1], b' ' | b'.' | b'-' | b'(') {
+        end -= 1;
+    }
+    end
 }
 
 /// True when a whole value under a phone name reads as a phone number.
@@ -227,7 +231,7 @@ mod tests {
         let t = b"phone=%2B1%20415%20555%200132&page=2";
         assert_eq!(value_end(t, 6), t.len() - 7);
         let t = b"phone=+1 415 555 0132 ext 9 dur=1";
-        assert_eq!(&t[6..value_end(t, 6)], b"+1 415 555 0132 ext 9 ");
+        assert_eq!(&t[6..value_end(t, 6)], b"+1 415 555 0132 ext 9");
         assert_eq!(value_end(b"phone=unknown", 6), 6);
     }
 
