@@ -158,6 +158,23 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("15 070649 C", b"15 070649 C".to_vec()),
         ("pesel 44051401458 ", b"pesel 44051401458 ".to_vec()),
         ("national 1234567890123 ", b"national 1234567890123 ".to_vec()),
+        // Numbers and contacts: encoded and Unicode separators, glued cards, bank labels,
+        // encoded emails and phone values, IBAN groups.
+        ("4111%20", b"4111%20".to_vec()),
+        ("4111 nbsp", "4111\u{a0}".as_bytes().to_vec()),
+        ("4111/", b"4111/".to_vec()),
+        ("PAN4111", b"PAN4111111111111111".to_vec()),
+        ("a%40", b"a%40".to_vec()),
+        ("a%2B", b"a%2B".to_vec()),
+        ("%40a.", b"%40a.".to_vec()),
+        ("account no. 1-", b"account no. 1-".to_vec()),
+        ("sort code 12-34-56 ", b"sort code 12-34-56 ".to_vec()),
+        ("routing 1", b"routing 1".to_vec()),
+        ("phone=%2B1%20", b"phone=%2B1%20".to_vec()),
+        ("phone=1x", b"phone=1x".to_vec()),
+        ("iban=DE89 ", b"iban=DE89 ".to_vec()),
+        ("DE89-3704-", b"DE89-3704-".to_vec()),
+        ("jos\u{e9}@", "jos\u{e9}@b\u{fc}".as_bytes().to_vec()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));
@@ -186,6 +203,8 @@ fn duplicate_shapes() -> Vec<(&'static str, Place, Vec<u8>)> {
         ("nested", Place::Members, br#""o%":{"p":[1,{"q":"r"}]},"#.to_vec()),
         ("numbers", Place::Members, br#""n%":-1.5e300,"#.to_vec()),
         ("messages", Place::Members, br#""msg%":"4111 1111 1111 1111 password=x a@b.io","#.to_vec()),
+        ("card numbers", Place::Members, br#""n%":4111111111111111,"#.to_vec()),
+        ("phone arrays", Place::Members, br#""phones%":["+1 415 555 0132",14155550132],"#.to_vec()),
     ]
 }
 

@@ -74,11 +74,14 @@ pub struct Redact {
     /// Raw request/response bodies (`body`, `payload`, ... as strings) are dropped, replaced by
     /// their size.
     pub drop_bodies: bool,
+    /// Phone numbers are also looked for in free text (`redact.phones_in_text`, off by
+    /// default): see `stage::redact::phone`.
+    pub phones_in_text: bool,
 }
 
 impl Default for Redact {
     fn default() -> Self {
-        Redact { allowlist: None, deny: Vec::new(), encrypt: Vec::new(), encrypt_original: false, default_action: 0, actions: Vec::new(), disable: Vec::new(), rules: Vec::new(), drop_bodies: true }
+        Redact { allowlist: None, deny: Vec::new(), encrypt: Vec::new(), encrypt_original: false, default_action: 0, actions: Vec::new(), disable: Vec::new(), rules: Vec::new(), drop_bodies: true, phones_in_text: false }
     }
 }
 
@@ -196,7 +199,7 @@ const CLASSIFY_RULE: &[&str] = &["when", "tag"];
 const PRESET_NAMES: &[&str] = &["ecs", "otel", "plain"];
 const LIMITS: &[&str] = &["max_record_bytes", "max_depth", "max_fields", "max_string_bytes", "max_key_bytes"];
 const ESCAPE: &[&str] = &["multiline_fields"];
-const REDACT: &[&str] = &["allowlist", "deny", "encrypt", "encrypt_original", "actions", "disable", "rules", "drop_bodies"];
+const REDACT: &[&str] = &["allowlist", "deny", "encrypt", "encrypt_original", "actions", "disable", "rules", "drop_bodies", "phones_in_text"];
 const RULE: &[&str] = &["name", "regex", "keywords", "action"];
 
 impl Policy {
@@ -348,6 +351,9 @@ fn redact_section(v: &serde_json::Value, p: &str, rule_faults: &mut Vec<PolicyEr
     }
     if let Some((v, p)) = o.get("drop_bodies") {
         redact.drop_bodies = Field::new(v, &p).bool()?;
+    }
+    if let Some((v, p)) = o.get("phones_in_text") {
+        redact.phones_in_text = Field::new(v, &p).bool()?;
     }
     if let Some((v, p)) = o.get("rules") {
         for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {

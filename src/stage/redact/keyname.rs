@@ -317,7 +317,12 @@ pub fn classify(name: &[u8]) -> KeyClass {
             }
         }
     }
-    if PHONE_HEADS.iter().any(|h| head == h.as_bytes()) || (head == b"number" && PHONE_HEADS.iter().any(|h| qualifier == h.as_bytes())) {
+    // `e164` names a phone only beside another word (`phone_e164`, `e164_number`): alone it
+    // is also an IPv6 hex group, which `shape` relies on no name rule taking.
+    let e164 = w.count > 1 && (head == b"e164" || qualifier == b"e164");
+    // Plurals too: `"phones": [...]` holds phone numbers.
+    let singular = head.strip_suffix(b"s").unwrap_or(head);
+    if e164 || PHONE_HEADS.iter().any(|h| head == h.as_bytes() || singular == h.as_bytes()) || (head == b"number" && PHONE_HEADS.iter().any(|h| qualifier == h.as_bytes())) {
         return KeyClass::Phone;
     }
     if w.count <= 2 {

@@ -123,7 +123,7 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
         None if memo.random[in_query as usize].looks_random(text, start, end) && !super::assign::object_path(&text[start..end]) => Kind::Secret,
         None => return None,
     };
-    if kind == Kind::Phone && text[start..end].iter().filter(|b| b.is_ascii_digit()).count() < 7 {
+    if kind == Kind::Phone && super::phone::digits(&text[start..end]) < 7 {
         return None;
     }
     Some((start, end, kind))
@@ -325,7 +325,8 @@ fn value_end(text: &[u8], v: usize, kind: Option<Kind>, in_query: bool, memo: &m
     match kind {
         // Everything after `Authorization:` or `Cookie:` on that line is credential.
         Some(Kind::Authorization | Kind::Cookie) => line_end(v),
-        Some(Kind::Phone) => super::text::run(text, v, |b| b.is_ascii_digit() || matches!(b, b' ' | b'+' | b'(' | b')' | b'-' | b'.')),
+        Some(Kind::Phone) => super::phone::value_end(text, v),
+        Some(Kind::Iban) if super::iban::head(text, v) => super::iban::keyed_value_end(text, v).unwrap_or(v),
         _ => {
             // Values that start inside the last one read end where it ends: the run and its
             // trimmed end are remembered (the trimmed end of a later start is the same, or the
@@ -486,7 +487,7 @@ mod tests {
         assert_eq!(value("auth=ok", '='), None);
         assert_eq!(value("auth=c2VjcmV0OnB3", '='), Some(("c2VjcmV0OnB3", Kind::Authorization)));
         assert_eq!(value("Cookie: session=abc; theme=dark", ':'), Some(("session=abc; theme=dark", Kind::Cookie)));
-        assert_eq!(value("phone: +1 (415) 555-0142 ok", ':'), Some(("+1 (415) 555-0142 ", Kind::Phone)));
+        assert_eq!(value("phone: +1 (415) 555-0142 ok", ':'), Some(("+1 (415) 555-0142", Kind::Phone)));
     }
 
     #[test]

@@ -14,6 +14,7 @@
 pub mod action;
 pub mod allowlist;
 pub mod assign;
+pub mod bank_account;
 pub mod card;
 pub mod cmdline;
 pub mod credhash;
@@ -31,6 +32,8 @@ pub mod national;
 pub mod national_id;
 pub mod pairs;
 pub mod pem;
+pub mod phone;
+pub mod routing;
 pub mod scan;
 pub mod shape;
 pub mod text;
@@ -107,6 +110,8 @@ pub struct Redactor {
     /// Values encrypted whole go in as they came, secrets inside included
     /// (`redact.encrypt_original`); by default they are redacted first.
     encrypt_original: bool,
+    /// Phone numbers are also looked for in free text (`redact.phones_in_text`).
+    phones_in_text: bool,
 }
 
 impl Redactor {
@@ -118,7 +123,7 @@ impl Redactor {
         drop_bodies: bool,
         hash_key: Option<Secret>,
     ) -> Redactor {
-        Redactor { actions, enabled, deny, rules, drop_bodies, hash_key, encryptor: None, encrypt_fields: Vec::new(), encrypt_original: false }
+        Redactor { actions, enabled, deny, rules, drop_bodies, hash_key, encryptor: None, encrypt_fields: Vec::new(), encrypt_original: false, phones_in_text: false }
     }
 
     /// Turns on the `encrypt` action (None: no key, so encrypted values are masked) and the
@@ -127,6 +132,11 @@ impl Redactor {
         self.encryptor = encryptor;
         self.encrypt_fields = fields;
         self.encrypt_original = original;
+    }
+
+    /// Turns on the free-text phone detector ([`phone::find_all`]).
+    pub fn set_phones_in_text(&mut self, on: bool) {
+        self.phones_in_text = on;
     }
 
     /// Whether a detector or custom rule may encrypt a span of text (inline envelopes).
@@ -174,6 +184,7 @@ impl Redactor {
     }
 
     fn walk(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
+        st.phone_end = 0;
         // Paths are only needed to match a deny list or to bind ciphertexts to their field.
         let track = !self.deny.is_empty() || self.encryptor.is_some();
         let Some(root) = rec.tape.first() else { return };
@@ -203,7 +214,9 @@ impl Redactor {
                     pairs::find(rec, i, &mut st.names, &mut st.pairs);
                 }
                 match tok.kind {
+                    Tok::Str | Tok::Num if st.phone_end > i && self.phone_leaf(rec, None, i, edits, notes, st, crypt, within) => {}
                     Tok::Str => self.scan_string(rec, i, edits, notes, st, crypt, within),
+                    Tok::Num => self.scan_number(rec, None, i, edits, notes, st, crypt, within),
                     Tok::Object | Tok::Array if track => st.walk.enter(tok.next, st.walk.path.len()),
                     _ => {}
                 }
@@ -246,6 +259,9 @@ impl Redactor {
             };
             // The value member of a name/value pair whose name is a secret.
             let class = pairs::take(&mut st.pairs, i).map_or(class, KeyClass::Secret);
+            // Inside an array or object under a phone name, plain members are phone numbers
+            // when they read as one (`"phone": {"number": ...}`).
+            let class = if st.phone_end > i && class == KeyClass::Plain { KeyClass::Phone } else { class };
             let flag = matches!(val.kind, Tok::True | Tok::False | Tok::Null);
             let encrypt_field = track && !within && !self.encrypt_fields.is_empty() && {
                 let path = &st.walk.path;
@@ -271,14 +287,13 @@ impl Redactor {
                     notes.tags |= tag::SECRET_EXPOSED;
                     true
                 }
-                KeyClass::Phone if val.kind == Tok::Str && self.enabled[Kind::Phone.index()] => {
-                    st.decode(rec, val);
-                    let digits = st.text.iter().filter(|b| b.is_ascii_digit()).count();
-                    let phoneish = st.text.iter().all(|&b| b.is_ascii_digit() || b" +()-./x".contains(&b));
-                    if digits >= 7 && phoneish {
-                        self.whole(rec, i, v, Kind::Phone, edits, notes, st, crypt, within);
-                    }
-                    digits >= 7 && phoneish
+                KeyClass::Phone if matches!(val.kind, Tok::Str | Tok::Num) && self.enabled[Kind::Phone.index()] => {
+                    self.phone_leaf(rec, Some(i), v, edits, notes, st, crypt, within)
+                }
+                KeyClass::Phone if matches!(val.kind, Tok::Array | Tok::Object) => {
+                    // Its strings and numbers are judged as phone numbers (see `phone_leaf`).
+                    st.phone_end = st.phone_end.max(val.next as usize);
+                    false
                 }
                 // `auth`, `pass`: a credential, or a mode, status or count (`"auth":"ok"`,
                 // `"pass":3`); objects under it are walked into, judged by their own names.
@@ -325,6 +340,9 @@ impl Redactor {
                     i = v + 1;
                 }
                 _ => {
+                    if val.kind == Tok::Num {
+                        self.scan_number(rec, Some(i), v, edits, notes, st, crypt, within);
+                    }
                     st.walk.path.truncate(restore);
                     i = val.next as usize;
                 }
@@ -348,6 +366,71 @@ impl Redactor {
             }
         } else {
             self.whole(rec, at, at, kind, edits, notes, st, crypt, within);
+        }
+    }
+
+    /// Masks the string or number at `v` (member key at `key`, None for an array element) as a
+    /// phone number when it reads as one; returns whether it did.
+    #[allow(clippy::too_many_arguments)]
+    fn phone_leaf(&self, rec: &Record, key: Option<usize>, v: usize, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt, within: bool) -> bool {
+        let Some(val) = rec.tape.get(v) else { return false };
+        if !self.enabled[Kind::Phone.index()] {
+            return false;
+        }
+        let is_phone = match val.kind {
+            Tok::Str => {
+                st.decode(rec, val);
+                phone::is_value(&st.text)
+            }
+            Tok::Num => {
+                let raw = rec.input.get(val.start as usize..val.end as usize).unwrap_or(&[]);
+                raw.len() >= 7 && raw.iter().all(u8::is_ascii_digit)
+            }
+            _ => false,
+        };
+        if is_phone {
+            self.whole_value(rec, key, v, Kind::Phone, edits, notes, st, crypt, within);
+        }
+        is_phone
+    }
+
+    /// JSON numbers are not text, but a card, an ID or a phone stored as a number is still one:
+    /// a number of 8 to 19 digits is read by the detectors, and when one finds something the
+    /// whole number becomes the kind's mask (a string: `"[REDACTED:card]"`).
+    #[allow(clippy::too_many_arguments)]
+    fn scan_number(&self, rec: &Record, key: Option<usize>, v: usize, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt, within: bool) {
+        let Some(val) = rec.tape.get(v) else { return };
+        let raw = rec.input.get(val.start as usize..val.end as usize).unwrap_or(&[]);
+        // The cheap trigger: most numbers in logs are short (counts, statuses, durations).
+        if raw.len() < 8 || raw.len() > 19 || !raw.iter().all(u8::is_ascii_digit) || edits.get(v) != Edit::Keep {
+            return;
+        }
+        st.spans.clear();
+        scan::find_all(raw, &mut st.spans, &mut st.names, &mut st.memo);
+        let found = st.spans.iter().find(|s| self.enabled[s.kind.index()]).map(|s| s.kind);
+        if let Some(kind) = found {
+            self.whole_value(rec, key, v, kind, edits, notes, st, crypt, within);
+        }
+    }
+
+    /// [`Self::whole`] for a value that may be an array element (no key): `drop` cannot remove
+    /// an element, so it masks it instead.
+    #[allow(clippy::too_many_arguments)]
+    fn whole_value(&self, rec: &Record, key: Option<usize>, v: usize, kind: Kind, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt, within: bool) {
+        match key {
+            Some(k) => {
+                self.whole(rec, k, v, kind, edits, notes, st, crypt, within);
+            }
+            None if self.actions[kind.index()] == Action::Drop => {
+                if edits.get(v) == Edit::Keep {
+                    edits.replace_str(v, kind.mask());
+                    notes.redacted[kind.index()] += 1;
+                    notes.tags |= tag::SECRET_EXPOSED;
+                }
+            }
+            None => {
+                self.whole(rec, v, v, kind, edits, notes, st, crypt, within);
+            }
         }
     }
 
@@ -478,6 +561,9 @@ impl Redactor {
         if !shape::harmless(text) {
             scan::find_all(text, spans, names, memo);
         }
+        if self.phones_in_text && self.enabled[Kind::Phone.index()] {
+            phone::find_all(text, spans);
+        }
         for (idx, rule) in self.rules.iter().enumerate() {
             rule.find(idx as u16, text, spans);
         }
@@ -485,8 +571,9 @@ impl Redactor {
         if spans.is_empty() {
             return;
         }
-        if !self.rules.is_empty() {
-            // Custom findings interleave with built-in ones: order them and drop overlaps.
+        if !self.rules.is_empty() || self.phones_in_text {
+            // Custom (and free-text phone) findings interleave with built-in ones: order them
+            // and drop overlaps.
             spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
             let mut last_end = 0;
             spans.retain(|s| {
@@ -622,6 +709,9 @@ pub struct State {
     frames: Vec<(u32, bool, u32)>,
     /// Values named secret by a name/value pair or an argv flag ([`pairs`]).
     pairs: Vec<(u32, Kind)>,
+    /// While the walk is inside an array or object under a phone name: the first token after
+    /// it (0 otherwise).
+    phone_end: usize,
 }
 
 impl State {

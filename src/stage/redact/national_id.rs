@@ -5,12 +5,12 @@
 
 use super::text::{grouped_digits, luhn, word_end};
 
-/// US SSN `AAA-GG-SSSS` (or with spaces): area not 000, 666 or 900-999; group not 00;
+/// US SSN `AAA-GG-SSSS` (or with spaces or dots): area not 000, 666 or 900-999; group not 00;
 /// serial not 0000. Both separators must be the same.
 pub fn ssn(text: &[u8], at: usize) -> Option<usize> {
     let d = text.get(at..at + 11)?;
     let sep = d[3];
-    let shape = matches!(sep, b'-' | b' ')
+    let shape = matches!(sep, b'-' | b' ' | b'.')
         && d[6] == sep
         && d.iter().enumerate().all(|(i, &c)| i == 3 || i == 6 || c.is_ascii_digit());
     if !shape || !word_end(text, at + 11) {
@@ -38,9 +38,13 @@ pub fn sin(text: &[u8], at: usize) -> Option<usize> {
 }
 
 /// UK National Insurance number: two prefix letters (not D, F, I, Q, U, V; the second not O;
-/// not BG, GB, NK, KN, TN, NT, ZZ), six digits (optionally in pairs), suffix A-D.
+/// not BG, GB, NK, KN, TN, NT, ZZ), six digits (optionally in pairs), suffix A-D; all in
+/// capitals or all in lowercase (`tw987654a`), never mixed.
 pub fn nino(text: &[u8], at: usize) -> Option<usize> {
     let (a, b) = (*text.get(at)?, *text.get(at + 1)?);
+    let lower = a.is_ascii_lowercase() && b.is_ascii_lowercase();
+    let case = |c: u8| if lower && c.is_ascii_lowercase() { c.to_ascii_uppercase() } else if lower { 0 } else { c };
+    let (a, b) = (case(a), case(b));
     let bad_first = b"DFIQUV";
     let bad_second = b"DFIOQUV";
     if !a.is_ascii_uppercase() || !b.is_ascii_uppercase() || bad_first.contains(&a) || bad_second.contains(&b) {
@@ -66,7 +70,7 @@ pub fn nino(text: &[u8], at: usize) -> Option<usize> {
     if spaced && text.get(i) == Some(&b' ') {
         i += 1;
     }
-    let suffix = *text.get(i)?;
+    let suffix = case(*text.get(i)?);
     (matches!(suffix, b'A'..=b'D') && word_end(text, i + 1)).then_some(i + 1)
 }
 
@@ -78,7 +82,8 @@ mod tests {
     fn ssn_follows_the_ssa_rules() {
         assert_eq!(ssn(b"123-45-6789", 0), Some(11));
         assert_eq!(ssn(b"123 45 6789 x", 0), Some(11));
-        for bad in ["000-12-3456", "666-12-3456", "912-12-3456", "123-00-4567", "123-45-0000", "123-45 6789", "123-45-67890", "123456789"] {
+        assert_eq!(ssn(b"078.05.1123", 0), Some(11));
+        for bad in ["000-12-3456", "666-12-3456", "912-12-3456", "123-00-4567", "123-45-0000", "123-45 6789", "123-45-67890", "123456789", "123.45-6789"] {
             assert_eq!(ssn(bad.as_bytes(), 0), None, "{bad}");
         }
     }
@@ -95,7 +100,9 @@ mod tests {
     fn nino_follows_hmrc_prefix_rules() {
         assert_eq!(nino(b"AB123456C", 0), Some(9));
         assert_eq!(nino(b"AB 12 34 56 C", 0), Some(13));
-        for bad in ["DA123456C", "AO123456C", "GB123456A", "AB123456E", "AB12345C", "AB123456CX", "ab123456c"] {
+        assert_eq!(nino(b"tw987654a", 0), Some(9));
+        assert_eq!(nino(b"hh 01 02 03 d", 0), Some(13));
+        for bad in ["DA123456C", "AO123456C", "GB123456A", "AB123456E", "AB12345C", "AB123456CX", "ab123456C", "Ab123456c", "da123456c"] {
             assert_eq!(nino(bad.as_bytes(), 0), None, "{bad}");
         }
     }

@@ -11,9 +11,9 @@
 use super::keyname::ClassCache;
 use super::kind::Kind;
 use super::memo::Memo;
-use super::text::{grouped_digits, is_alnum, run};
+use super::text::{is_alnum, run};
 use super::text::{Span, NO_RULE};
-use super::{assign, card, cmdline, credhash, email, iban, jwt, kv, national, national_id, pem, tokens, url};
+use super::{assign, bank_account, card, cmdline, credhash, email, iban, jwt, kv, national, national_id, pem, routing, tokens, url};
 
 // What a byte can start, for the one pass. Most bytes are `NONE` or inside a word, and cost a
 // table load and a branch.
@@ -112,6 +112,8 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
             // `"X_TOKEN", "v"`: a pair of quoted strings.
             // `password%3Dx`, `%22token%22%3A%22x%22`: pairs inside a percent-encoded value.
             PERCENT if text.get(i + 1) == Some(&b'3') => (kv::percent(text, i, floor, names), i + 1),
+            // A percent-encoded `@` (`alice%40example.com` in a query string).
+            PERCENT if text.get(i + 1) == Some(&b'4') => (email::find_encoded(text, i, floor).map(|(s, e)| (s, e, Kind::Email)), i + 1),
             COMMA if i > 0 && matches!(text[i - 1], b'"' | b'\'') => (assign::pair(text, i, floor, names), i + 1),
             _ => (None, i + 1),
         };
@@ -121,6 +123,9 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
                 floor = end;
                 i = end.max(i + 1);
             }
+            // An empty finding at `end`: a detector read a shape that is no secret and that no
+            // other detector may read into (an IBAN with wrong check digits).
+            Some((start, end, _)) if start == end && end > i => i = end,
             _ => i = next,
         }
     }
@@ -135,7 +140,7 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
     // digit words in logs (times, ports, statuses, amounts, addresses) have fewer: count them
     // cheaply, without the buffers the detectors need (in an interpreter, setting those up on
     // every call cost more than the whole check).
-    if word_end - i < 8 && !matches!(text.get(word_end), Some(b' ' | b'-' | b'.' | b'/' | b'+')) {
+    if word_end - i < 8 && card::sep_len(text, word_end) == 0 && !matches!(text.get(word_end), Some(b' ' | b'-' | b'.' | b'/' | b'+')) {
         return None;
     }
     // No detector needs more than 19 digits: counting stops at 20 ("too many"), so a long run
@@ -151,10 +156,14 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
         }
         if b.is_ascii_digit() {
             n += 1;
-        } else if !(card::SEPARATORS.contains(&b) && text.get(j + 1).is_some_and(u8::is_ascii_digit)) {
+            j += 1;
+            continue;
+        }
+        let s = card::sep_len(text, j);
+        if s == 0 || !text.get(j + s).is_some_and(u8::is_ascii_digit) {
             break;
         }
-        j += 1;
+        j += s;
     }
     // Cards need 13 digits, SSN, SIN and ITIN 9, a Telegram token 8-16 before its `:`; the
     // national IDs of `national/` 8-18 digits or a word of 8-17 characters (`may_start`).
@@ -170,9 +179,7 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
 #[inline(never)]
 fn digit_detectors(text: &[u8], i: usize, card: bool, n: usize, memo: &mut Memo) -> Option<(usize, usize, Kind)> {
     if card && n >= 13 {
-        let (mut d, mut ends) = ([0u8; 19], [0usize; 20]);
-        let n = grouped_digits(text, i, card::SEPARATORS, &mut d, &mut ends);
-        if let Some(e) = card::find_in(text, i, &d, &ends, n) {
+        if let Some(e) = card::find(text, i) {
             return Some((i, e, Kind::Card));
         }
     }
@@ -182,6 +189,9 @@ fn digit_detectors(text: &[u8], i: usize, card: bool, n: usize, memo: &mut Memo)
         }
         if let Some(e) = national_id::sin(text, i) {
             return Some((i, e, Kind::NationalId));
+        }
+        if let Some(e) = routing::find_shaped(text, i) {
+            return Some((i, e, Kind::BankAccount));
         }
     }
     if let Some(e) = national::find_digit_start(text, i) {
@@ -219,8 +229,9 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
     let at = |k: usize| text.get(i + k).copied().unwrap_or(0);
     // `Bearer ` and `Basic ` are short words followed by a space.
     let scheme = matches!(first, b'B' | b'b') && matches!(word_end - i, 5 | 6) && at(word_end - i) == b' ';
-    // NINOs and IBANs start with two capitals.
+    // NINOs and IBANs start with two capitals (NINOs also with two lowercase letters).
     let capitals = first.is_ascii_uppercase() && at(1).is_ascii_uppercase();
+    let nino_lower = first.is_ascii_lowercase() && at(1).is_ascii_lowercase() && (at(2).is_ascii_digit() || at(2) == b' ');
     let len = tok_end - i;
     // LDAP `{SSHA}...`: a capital word just after a `{`.
     if capitals && i > 0 && text[i - 1] == b'{' {
@@ -228,12 +239,29 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
             return Some((i - 1, e, Kind::CredentialHash));
         }
     }
+    // Bank labels (`account no.`, `acct:`, `a/c`, `bank account`, `routing`, `RTN`, `ABA`,
+    // `sort code`): the second letter rules out most words.
+    let bank = match first | 0x20 {
+        b'a' => matches!(at(1) | 0x20, b'c' | b'b') || at(1) == b'/',
+        b'b' => at(1) | 0x20 == b'a',
+        b'r' => matches!(at(1) | 0x20, b'o' | b't'),
+        b's' => at(1) | 0x20 == b'o',
+        _ => false,
+    };
+    if bank {
+        if let Some(hit) = bank_account::find(text, i) {
+            return Some(hit);
+        }
+    }
     if len < 9 {
         // Only the NINO (9 with spaces) and Bearer/Basic (a short word before a token) remain.
         return if scheme {
             kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization))
         } else if capitals {
-            national_id::nino(text, i).or_else(|| national::find_letter_start(text, i)).map(|e| (i, e, Kind::NationalId))
+            // A grouped IBAN's first group is a short word (`DE89 3704 ...`).
+            iban_at(text, i).or_else(|| national_id::nino(text, i).or_else(|| national::find_letter_start(text, i)).map(|e| (i, e, Kind::NationalId)))
+        } else if nino_lower {
+            national_id::nino(text, i).map(|e| (i, e, Kind::NationalId))
         } else {
             None
         };
@@ -244,6 +272,12 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
             return Some((i, e, Kind::VendorToken));
         }
     }
+    // A card glued after letters (`PAN4111...`, track data `%B4111...^`).
+    if word_end - i >= 14 && text[word_end - 1].is_ascii_digit() {
+        if let Some((s, e)) = card::glued(text, i, word_end) {
+            return Some((s, e, Kind::Card));
+        }
+    }
     match first {
         b'e' if at(1) == b'y' && at(2) == b'J' => jwt::find(text, i, memo).map(|e| (i, e, Kind::Jwt)),
         b'B' | b'b' if scheme => kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization)),
@@ -252,13 +286,20 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
         b'h' if at(1) == b'o' => tokens::slack_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken)),
         b'A'..=b'Z' if at(1).is_ascii_digit() => national::find_letter_start(text, i).map(|e| (i, e, Kind::NationalId)),
         b'A'..=b'Z' if capitals => {
-            let iban = if at(2).is_ascii_digit() && at(3).is_ascii_digit() { iban::find(text, i) } else { None };
-            iban.map(|e| (i, e, Kind::Iban))
-                .or_else(|| national_id::nino(text, i).or_else(|| national::find_letter_start(text, i)).map(|e| (i, e, Kind::NationalId)))
+            iban_at(text, i).or_else(|| national_id::nino(text, i).or_else(|| national::find_letter_start(text, i)).map(|e| (i, e, Kind::NationalId)))
         }
         // Django-style hashes: a word, then `$`.
         b'p' | b'a' | b's' if text.get(tok_end) == Some(&b'$') => credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)),
+        b'a'..=b'z' if nino_lower => national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)),
         _ => None,
+    }
+}
+
+/// The IBAN at `i`; an IBAN's shape with wrong check digits is an empty finding at its end.
+fn iban_at(text: &[u8], i: usize) -> Option<(usize, usize, Kind)> {
+    match iban::read_shape(text, i)? {
+        (e, true) => Some((i, e, Kind::Iban)),
+        (e, false) => Some((e, e, Kind::Iban)),
     }
 }
 
