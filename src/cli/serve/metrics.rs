@@ -2,6 +2,7 @@
 //! by a deliberately small HTTP/1.1 responder on a loopback port (GET only, one request per
 //! connection, bounded request head, timed out). Counters never hold record content.
 
+use logseal::stage::redact::kind::Kind;
 use logseal::Counters;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
@@ -40,6 +41,8 @@ pub struct Metrics {
     pub tls_failures: AtomicU64,
     pub downstream_connects: AtomicU64,
     pub downstream_failures: AtomicU64,
+    /// Secrets redacted, per built-in kind (indexed as `Kind::ALL`).
+    pub redacted: [AtomicU64; Kind::COUNT],
     /// Set when SIGTERM arrived: `/healthz` answers 503 so no new traffic is routed here.
     pub draining: AtomicBool,
 }
@@ -48,6 +51,15 @@ pub struct Metrics {
 pub const STATUSES: [u16; 11] = [200, 400, 404, 405, 408, 413, 415, 429, 500, 502, 503];
 
 impl Metrics {
+    /// Adds a worker's per-kind redaction counts (indexed as `Kind::ALL`).
+    pub fn add_redacted(&self, counts: &[u64]) {
+        for (c, &n) in self.redacted.iter().zip(counts) {
+            if n > 0 {
+                c.fetch_add(n, Relaxed);
+            }
+        }
+    }
+
     /// Counts one HTTP answer.
     pub fn count_status(&self, status: u16) {
         let i = STATUSES.iter().position(|s| *s == status).unwrap_or(STATUSES.len());
@@ -94,6 +106,10 @@ impl Metrics {
         put("draining", "gauge", "1 once shutdown has begun.", self.draining.load(Relaxed) as i128);
         put("records_refused_total", "counter", "HTTP modes: records filtered whose request was answered 503 after a failed forward (the sender retries them).", c(&self.refused));
         put("records_downstream_rejected_total", "counter", "HTTP modes: records the downstream refused for good (answered 502).", c(&self.downstream_rejected));
+        s.push_str("# HELP logseal_redacted_total Secrets and personal data redacted, by kind (custom policy rules not included).\n# TYPE logseal_redacted_total counter\n");
+        for (kind, n) in Kind::ALL.iter().zip(&self.redacted) {
+            s.push_str(&format!("logseal_redacted_total{{kind=\"{}\"}} {}\n", kind.name(), n.load(Relaxed)));
+        }
         s.push_str("# HELP logseal_http_responses_total HTTP answers to clients, by status code.\n# TYPE logseal_http_responses_total counter\n");
         for (i, n) in self.responses.iter().enumerate() {
             let code = STATUSES.get(i).map_or_else(|| "other".to_string(), |c| c.to_string());
@@ -182,6 +198,13 @@ mod tests {
         let text = m.render();
         assert!(text.contains("logseal_http_responses_total{code=\"429\"} 1\n"), "{text}");
         assert!(text.contains("logseal_http_responses_total{code=\"other\"} 1\n"), "{text}");
+        let mut counts = [0u64; Kind::COUNT];
+        counts[Kind::Card.index()] = 2;
+        m.add_redacted(&counts);
+        m.add_redacted(&counts);
+        let text = m.render();
+        assert!(text.contains("logseal_redacted_total{kind=\"card\"} 4\n"), "{text}");
+        assert!(text.contains("logseal_redacted_total{kind=\"email\"} 0\n"), "{text}");
     }
 
     #[test]

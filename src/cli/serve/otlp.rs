@@ -728,6 +728,31 @@ mod tests {
     }
 
     #[test]
+    fn field_numbers_match_the_published_proto() {
+        // Hand-encoded from logs.proto and common.proto: time_unix_nano (1, fixed64),
+        // severity_number (2, varint), body (5), attributes (6), flags (8, fixed32),
+        // observed_time_unix_nano (11, fixed64); AnyValue int (3) and bytes (7).
+        let bytes = [
+            0x09, 1, 0, 0, 0, 0, 0, 0, 0, // time_unix_nano = 1
+            0x10, 9, // severity_number = 9
+            0x2a, 3, 0x0a, 1, b'x', // body = "x"
+            0x32, 8, 0x0a, 1, b'a', 0x12, 3, 0x0a, 1, b'b', // attributes: a = "b"
+            0x32, 7, 0x0a, 1, b'n', 0x12, 2, 0x18, 5, // attributes: n = 5
+            0x32, 7, 0x0a, 1, b'r', 0x12, 2, 0x3a, 0, // attributes: r = bytes ""
+            0x45, 1, 0, 0, 0, // flags = 1
+            0x59, 2, 0, 0, 0, 0, 0, 0, 0, // observed_time_unix_nano = 2
+        ];
+        let r = LogRecord::decode(&bytes[..]).unwrap();
+        assert_eq!((r.time_unix_nano, r.severity_number, r.flags, r.observed_time_unix_nano), (1, 9, 1, 2));
+        assert_eq!(r.body, sv("x"));
+        assert_eq!(r.attributes[0], KeyValue { key: "a".into(), value: sv("b") });
+        assert_eq!(r.attributes[1].value, Some(AnyValue { value: Some(Val::Int(5)) }));
+        assert_eq!(r.attributes[2].value, Some(AnyValue { value: Some(Val::Bytes(vec![])) }));
+        // ExportLogsServiceResponse { partial_success (1) { rejected_log_records (1) = 2 } }.
+        assert_eq!(encode_response(2, "", Encoding::Protobuf), vec![0x0a, 2, 0x08, 2]);
+    }
+
+    #[test]
     fn json_accepts_proto_names_numbers_and_severity_names() {
         let text = r#"{"resource_logs":[{"scope_logs":[{"log_records":[{"time_unix_nano":5,"severityNumber":"SEVERITY_NUMBER_WARN","body":{"int_value":3}}]}]}]}"#;
         let req = decode(text.as_bytes(), Encoding::Json).unwrap();

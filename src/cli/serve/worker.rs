@@ -4,6 +4,7 @@
 use super::connection::{Answer, Batch, Job};
 use super::metrics::Metrics;
 use super::otlp::{self, Encoding};
+use logseal::stage::redact::kind::Kind;
 use logseal::stage::seal::CHAIN_RANDOM_BYTES;
 use logseal::{Context, Counters, Filter, Outcome, Plan};
 use std::sync::atomic::Ordering::Relaxed;
@@ -43,12 +44,16 @@ pub fn run(plan: Plan, mut input: mpsc::Receiver<Batch>, output: mpsc::Sender<Ou
     let mut last = Counters::default();
     let mut out = Vec::new();
     let mut scratch = Vec::new();
+    let mut redacted = [0u64; Kind::COUNT];
     while let Some(mut batch) = input.blocking_recv() {
         let reply = batch.reply.take();
+        let mut step = Step { filter: &mut filter, out: &mut out, fixed_time, redacted: &mut redacted };
         let filtered = match batch.job {
-            Job::Lines => Ok(lines(&mut filter, &batch, fixed_time, &mut out, &metrics)),
-            Job::Otlp(enc) => otlp_batch(&mut filter, &batch, enc, fixed_time, &mut out, &mut scratch, &metrics),
+            Job::Lines => Ok(lines(&mut step, &batch, &metrics)),
+            Job::Otlp(enc) => otlp_batch(&mut step, &batch, enc, &mut scratch, &metrics),
         };
+        metrics.add_redacted(&redacted);
+        redacted = [0; Kind::COUNT];
         let now = filter.counters();
         metrics.add_filter(&now, &last);
         last = now;
@@ -82,18 +87,40 @@ pub fn run(plan: Plan, mut input: mpsc::Receiver<Batch>, output: mpsc::Sender<Ou
 
 type Filtered = (Vec<u8>, u64, u64, &'static str);
 
-fn lines(filter: &mut Filter, batch: &Batch, fixed_time: Option<i64>, out: &mut Vec<u8>, metrics: &Metrics) -> Filtered {
+/// One worker's filter and what each record's step needs.
+struct Step<'a> {
+    filter: &'a mut Filter,
+    out: &'a mut Vec<u8>,
+    fixed_time: Option<i64>,
+    /// Per-kind redactions of the batch so far.
+    redacted: &'a mut [u64; Kind::COUNT],
+}
+
+impl Step<'_> {
+    /// Filters one record into `self.out`, counting its redactions.
+    fn process(&mut self, record: &[u8], declared_len: Option<u64>) -> Outcome {
+        let ctx = Context { time_ns: self.fixed_time.unwrap_or_else(now_ns), tag: b"", declared_len };
+        let outcome = self.filter.process(record, &ctx, self.out);
+        if outcome != Outcome::Dropped {
+            for (sum, &n) in self.redacted.iter_mut().zip(self.filter.last_redacted()) {
+                *sum += n as u64;
+            }
+        }
+        outcome
+    }
+}
+
+fn lines(step: &mut Step, batch: &Batch, metrics: &Metrics) -> Filtered {
     let mut data = Vec::with_capacity(batch.buf.len() + batch.lines.len() * 96);
     let (mut records, mut wrapped) = (0u64, 0u64);
     for line in &batch.lines {
-        let ctx = Context { time_ns: fixed_time.unwrap_or_else(now_ns), tag: b"", declared_len: line.declared };
         let record = batch.buf.get(line.start..line.end).unwrap_or(&[]);
-        match filter.process(record, &ctx, out) {
+        match step.process(record, line.declared) {
             Outcome::Dropped => continue,
             Outcome::EmittedWithError => wrapped += 1,
             Outcome::Emitted => {}
         }
-        data.extend_from_slice(out);
+        data.extend_from_slice(step.out);
         data.push(b'\n');
         records += 1;
     }
@@ -103,7 +130,7 @@ fn lines(filter: &mut Filter, batch: &Batch, fixed_time: Option<i64>, out: &mut 
 }
 
 /// One OTLP export request: each log record through the filter, dropped ones removed.
-fn otlp_batch(filter: &mut Filter, batch: &Batch, enc: Encoding, fixed_time: Option<i64>, out: &mut Vec<u8>, json: &mut Vec<u8>, metrics: &Metrics) -> Result<Filtered, String> {
+fn otlp_batch(step: &mut Step, batch: &Batch, enc: Encoding, json: &mut Vec<u8>, metrics: &Metrics) -> Result<Filtered, String> {
     let mut req = otlp::decode(&batch.buf, enc).map_err(|e| e.0)?;
     let (mut seen, mut records, mut wrapped) = (0u64, 0u64, 0u64);
     for rl in &mut req.resource_logs {
@@ -112,13 +139,12 @@ fn otlp_batch(filter: &mut Filter, batch: &Batch, enc: Encoding, fixed_time: Opt
             for mut r in taken {
                 seen += 1;
                 otlp::record_json(&r, json);
-                let ctx = Context { time_ns: fixed_time.unwrap_or_else(now_ns), tag: b"", declared_len: None };
-                match filter.process(json, &ctx, out) {
+                match step.process(json, None) {
                     Outcome::Dropped => continue,
                     Outcome::EmittedWithError => wrapped += 1,
                     Outcome::Emitted => {}
                 }
-                if !otlp::apply_output(&mut r, out) {
+                if !otlp::apply_output(&mut r, step.out) {
                     wrapped += 1;
                 }
                 sl.log_records.push(r);
