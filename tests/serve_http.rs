@@ -317,3 +317,39 @@ fn an_unreadable_certificate_stops_the_start_with_its_path() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cert.pem: no PEM certificate in the file"), "{err}");
 }
+
+#[test]
+fn the_shipped_vector_http_loop_matches_its_serve_config_and_runs() {
+    let dir = root().join("host-examples/vector");
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(dir.join("vector.yaml")).unwrap()).unwrap();
+    let serve: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("serve-http.json")).unwrap()).unwrap();
+    assert_eq!(serve["mode"], "http");
+    let sink = &yaml["sinks"]["to_logseal_http"];
+    assert_eq!(sink["type"].as_str(), Some("http"));
+    assert_eq!(sink["uri"].as_str(), Some(format!("http://{}/", serve["listen"].as_str().unwrap()).as_str()));
+    assert_eq!(sink["encoding"]["codec"].as_str(), Some("json"));
+    assert_eq!(sink["framing"]["method"].as_str(), Some("newline_delimited"));
+    assert_eq!(sink["compression"].as_str(), Some("gzip"));
+    assert_eq!(sink["buffer"]["when_full"].as_str(), Some("block"));
+    let source = &yaml["sources"]["from_logseal_http"];
+    assert_eq!(source["type"].as_str(), Some("http_server"));
+    let back = format!("http://{}{}", source["address"].as_str().unwrap(), source["path"].as_str().unwrap());
+    assert_eq!(serve["forward"].as_str(), Some(back.as_str()));
+    assert_eq!(source["decoding"]["codec"].as_str(), Some("json"));
+    assert_eq!(source["framing"]["method"].as_str(), Some("newline_delimited"));
+    // The archive reads only what came back through logseal.
+    let inputs: Vec<&str> = yaml["sinks"]["archive"]["inputs"].as_sequence().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    assert_eq!(inputs, ["from_logseal", "from_logseal_http"]);
+
+    // The shipped file runs as it is (ports moved to free ones), its sealing policy included.
+    let down = Downstream::start(0);
+    let forward = format!("http://127.0.0.1:{}/logseal", down.port);
+    let server = Server::start_file(&dir.join("serve-http.json"), &["--forward", &forward]);
+    let body = records(1, 20);
+    assert_eq!(post_until_accepted(server.port, &body, true, Duration::from_secs(20)), 1);
+    let got = down.lines();
+    assert_eq!(got.len(), 20);
+    assert_no_secret(&got.join("\n"));
+    assert!(got.iter().all(|l| l.contains(r#""seal":{"#)), "{}", got[0]);
+    assert_eq!(server.metric("records_sealed_total"), 20);
+}

@@ -66,7 +66,7 @@ fn records_of(req: &ExportLogsServiceRequest) -> Vec<&LogRecord> {
 }
 
 /// What `logseal filter --time-ns` writes for each record's JSON mapping.
-fn filtered_by_the_cli(req: &ExportLogsServiceRequest) -> Vec<serde_json::Value> {
+fn filtered_by_the_cli(req: &ExportLogsServiceRequest, policy: Option<&str>) -> Vec<serde_json::Value> {
     let mut input = Vec::new();
     let mut line = Vec::new();
     for r in records_of(req) {
@@ -74,7 +74,7 @@ fn filtered_by_the_cli(req: &ExportLogsServiceRequest) -> Vec<serde_json::Value>
         input.extend_from_slice(&line);
         input.push(b'\n');
     }
-    filter(&input, None).iter().map(|l| serde_json::from_str(l).unwrap()).collect()
+    filter(&input, policy).iter().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 /// The JSON of an output record as the filter wrote it: body, attributes, and the rest.
@@ -98,7 +98,7 @@ fn as_filtered(r: &LogRecord) -> serde_json::Value {
     serde_json::Value::Object(o)
 }
 
-fn check_round_trip(sent: &ExportLogsServiceRequest, got: &ExportLogsServiceRequest) {
+fn check_round_trip(sent: &ExportLogsServiceRequest, got: &ExportLogsServiceRequest, policy: Option<&str>) {
     assert_eq!(got.resource_logs.len(), 1);
     let (rs, rg) = (&sent.resource_logs[0], &got.resource_logs[0]);
     assert_eq!(rg.resource, rs.resource, "resource kept");
@@ -118,7 +118,7 @@ fn check_round_trip(sent: &ExportLogsServiceRequest, got: &ExportLogsServiceRequ
     assert_eq!(attr(out[2], "ok"), Some(Val::Bool(true)));
     assert_eq!(out[2].body, want[2].body);
     // Each record is what `logseal filter` writes for its JSON mapping.
-    let cli = filtered_by_the_cli(sent);
+    let cli = filtered_by_the_cli(sent, policy);
     for (o, c) in out.iter().zip(&cli) {
         assert_eq!(&as_filtered(o), c);
     }
@@ -143,7 +143,7 @@ fn protobuf_exports_round_trip_with_resource_scope_and_severity_kept_and_secrets
     assert_eq!(bodies.len(), 1);
     assert_eq!(bodies[0].0, "application/x-protobuf");
     let got = ExportLogsServiceRequest::decode(&bodies[0].1[..]).unwrap();
-    check_round_trip(&sent, &got);
+    check_round_trip(&sent, &got, None);
     assert_eq!(server.metric("records_in_total"), 3);
     assert_eq!(server.metric("records_out_total"), 3);
 }
@@ -162,7 +162,7 @@ fn json_exports_round_trip_in_the_otlp_json_encoding() {
     let text = String::from_utf8(bodies[0].1.clone()).unwrap();
     assert!(text.contains(r#""traceId":"01010101010101010101010101010101""#), "{text}");
     let got = decode(&bodies[0].1, Encoding::Json).unwrap();
-    check_round_trip(&sent, &got);
+    check_round_trip(&sent, &got, None);
 }
 
 #[test]
@@ -199,4 +199,34 @@ fn invalid_exports_get_a_400_status_and_wrapped_records_count_as_partial_success
     let mark = marked.attributes.iter().find(|a| a.key == "logseal").and_then(|a| a.value.as_ref()).map(plain).unwrap();
     assert!(mark["error"]["kind"].is_string(), "{mark}");
     assert_eq!(server.metric("records_errors_total"), 1);
+}
+
+#[test]
+fn the_shipped_collector_loop_matches_its_serve_config_and_runs() {
+    let dir = root().join("host-examples/otel");
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(dir.join("collector.yaml")).unwrap()).unwrap();
+    let serve: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("serve-otlp.json")).unwrap()).unwrap();
+    assert_eq!(serve["mode"], "otlp");
+    let exporter = &yaml["exporters"]["otlphttp/logseal"];
+    assert_eq!(exporter["logs_endpoint"].as_str(), Some(format!("http://{}/v1/logs", serve["listen"].as_str().unwrap()).as_str()));
+    assert_eq!(exporter["encoding"].as_str(), Some("proto"));
+    assert_eq!(exporter["retry_on_failure"]["enabled"].as_bool(), Some(true));
+    let receiver = yaml["receivers"]["otlp/from_logseal"]["protocols"]["http"]["endpoint"].as_str().unwrap();
+    assert_eq!(serve["forward"].as_str(), Some(format!("http://{receiver}/v1/logs").as_str()));
+    let pipelines = &yaml["service"]["pipelines"];
+    let names = |p: &str, k: &str| -> Vec<String> { pipelines[p][k].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect() };
+    // Raw records go to logseal only; what comes back goes on.
+    assert_eq!(names("logs/raw", "exporters"), ["otlphttp/logseal"]);
+    assert_eq!(names("logs/filtered", "receivers"), ["otlp/from_logseal"]);
+    assert!(!names("logs/filtered", "exporters").contains(&"otlphttp/logseal".to_string()));
+
+    let down = Downstream::start(0);
+    let forward = format!("http://127.0.0.1:{}/v1/logs", down.port);
+    let server = Server::start_file(&dir.join("serve-otlp.json"), &["--forward", &forward]);
+    let sent = request();
+    let r = Client::connect(server.port).post("/v1/logs", &[("content-type", "application/x-protobuf"), ("content-encoding", "gzip")], &gz(&sent.encode_to_vec())).unwrap();
+    assert_eq!(r.status, 200);
+    let got = ExportLogsServiceRequest::decode(&down.bodies.lock().unwrap()[0].1[..]).unwrap();
+    let policy = root().join("host-examples/policies/default.json");
+    check_round_trip(&sent, &got, policy.to_str());
 }

@@ -432,6 +432,10 @@ mod tests {
         let c = parse(include_str!("../../../host-examples/vector/serve.json")).unwrap();
         assert_eq!(c.forward, Endpoint::Tcp("127.0.0.1:9001".parse().unwrap()));
         assert_eq!(c.admin, Some("127.0.0.1:9100".parse().unwrap()));
+        let c = parse(include_str!("../../../host-examples/vector/serve-http.json")).unwrap();
+        assert_eq!((c.mode, c.forward.to_string()), (Mode::Http, "http://127.0.0.1:9011/logseal".to_string()));
+        let c = parse(include_str!("../../../host-examples/otel/serve-otlp.json")).unwrap();
+        assert_eq!((c.mode, c.forward.to_string()), (Mode::Otlp, "http://127.0.0.1:4319/v1/logs".to_string()));
     }
 
     #[test]
