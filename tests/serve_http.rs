@@ -58,7 +58,7 @@ fn a_downstream_that_fails_then_recovers_gets_every_batch_once_through_the_sende
     let mut down = Downstream::start(0);
     let port = down.port;
     down.set_status(503);
-    let server = Server::start(&config(port, r#","forward_timeout_ms":300,"retry_after_s":0"#), &[]);
+    let server = Server::start(&config(port, r#","forward_timeout_ms":1000,"retry_after_s":0"#), &[]);
     let batches: Vec<Vec<u8>> = (0..4).map(|b| records(b, 50)).collect();
     let senders: Vec<_> = batches
         .iter()

@@ -77,11 +77,12 @@ fn filtered_by_the_cli(req: &ExportLogsServiceRequest, policy: Option<&str>) -> 
     filter(&input, policy).iter().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-/// The JSON of an output record as the filter wrote it: body, attributes, and the rest.
+/// The JSON of an output record as the filter wrote it: message (the body), attributes,
+/// and the reserved object.
 fn as_filtered(r: &LogRecord) -> serde_json::Value {
     let mut o = serde_json::Map::new();
     if let Some(b) = &r.body {
-        o.insert("body".into(), plain(b));
+        o.insert("message".into(), plain(b));
     }
     let mut attrs = serde_json::Map::new();
     for a in &r.attributes {

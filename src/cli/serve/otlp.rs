@@ -5,13 +5,15 @@
 //! record through the core:
 //!
 //! ```text
-//! LogRecord { body, attributes, .. }  ->  {"body": <body>, "attributes": {<key>: <value>, ..}}
-//!     -> Filter -> {"body": .., "attributes": {..}, "logseal": {..}}  ->  LogRecord
+//! LogRecord { body, attributes, .. }  ->  {"message": <body>, "attributes": {<key>: <value>, ..}}
+//!     -> Filter -> {"message": .., "attributes": {..}, "logseal": {..}}  ->  LogRecord
 //! ```
 //! Resource, scope, times, severity, trace context and flags are kept as they came. A value the
 //! filter left unchanged keeps its exact OTLP type (bytes, int, double); a changed one takes
-//! the type of its JSON (a redacted value becomes a string). The reserved `logseal` object,
-//! and any other member the core adds (`message` of a wrapped record), become attributes.
+//! the type of its JSON (a redacted value becomes a string). The body is the record's
+//! `message`, as the core names a log line's text (not `body`, which policies treat as an
+//! HTTP body and may drop); a record the core had to wrap keeps its text there too. The
+//! reserved `logseal` object, and any other member the core adds, become attributes.
 
 use base64::Engine as _;
 use prost::Message;
@@ -610,14 +612,14 @@ fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// The JSON record the filter gets for one log record: `{"body":..,"attributes":{..}}`, keys
+/// The JSON record the filter gets for one log record: `{"message":..,"attributes":{..}}`, keys
 /// in the record's order. Written by hand so attribute order (and a repeated key) is kept.
 pub fn record_json(r: &LogRecord, out: &mut Vec<u8>) {
     out.clear();
     out.extend_from_slice(b"{");
     let mut first = true;
     if let Some(b) = &r.body {
-        out.extend_from_slice(b"\"body\":");
+        out.extend_from_slice(b"\"message\":");
         let _ = serde_json::to_writer(&mut *out, &plain(b));
         first = false;
     }
@@ -639,9 +641,9 @@ pub fn record_json(r: &LogRecord, out: &mut Vec<u8>) {
     out.push(b'}');
 }
 
-/// Puts the filter's output for `r` back into `r`: body and attributes as filtered (an
-/// unchanged value keeps its OTLP type), then every other member (`logseal`, or the `message`
-/// of a record the core had to wrap) as attributes. False when the output is not an object
+/// Puts the filter's output for `r` back into `r`: body (`message`) and attributes as
+/// filtered (an unchanged value keeps its OTLP type), then every other member (`logseal`) as
+/// attributes. False when the output is not an object
 /// (never expected: the core always writes one), in which case `r` is left marked.
 pub fn apply_output(r: &mut LogRecord, output: &[u8]) -> bool {
     let Ok(Value::Object(mut o)) = serde_json::from_slice::<Value>(output) else {
@@ -649,7 +651,7 @@ pub fn apply_output(r: &mut LogRecord, output: &[u8]) -> bool {
         r.attributes = vec![KeyValue { key: "logseal".into(), value: Some(from_plain(&serde_json::json!({"v": 1, "error": {"kind": "host", "detail": "unreadable filter output"}}))) }];
         return false;
     };
-    r.body = match (o.remove("body"), r.body.take()) {
+    r.body = match (o.remove("message"), r.body.take()) {
         (None, _) => None,
         (Some(new), Some(old)) if same(&new, &plain(&old)) => Some(old),
         (Some(new), _) => Some(from_plain(&new)),
@@ -786,8 +788,8 @@ mod tests {
         let mut r = sample().resource_logs[0].scope_logs[0].log_records[0].clone();
         let mut json = Vec::new();
         record_json(&r, &mut json);
-        assert_eq!(String::from_utf8(json.clone()).unwrap(), r#"{"body":"card 4111 1111 1111 1111","attributes":{"n":-7,"d":0.1,"raw":"AP8="}}"#);
-        let out = br#"{"body":"card [card]","attributes":{"n":-7,"d":0.1,"raw":"AP8="},"logseal":{"v":1,"redacted":{"card":1}}}"#;
+        assert_eq!(String::from_utf8(json.clone()).unwrap(), r#"{"message":"card 4111 1111 1111 1111","attributes":{"n":-7,"d":0.1,"raw":"AP8="}}"#);
+        let out = br#"{"message":"card [card]","attributes":{"n":-7,"d":0.1,"raw":"AP8="},"logseal":{"v":1,"redacted":{"card":1}}}"#;
         assert!(apply_output(&mut r, out));
         assert_eq!(r.body, sv("card [card]"));
         assert_eq!(r.attributes[2].value, Some(AnyValue { value: Some(Val::Bytes(vec![0, 255])) }));
