@@ -50,7 +50,11 @@ fn vector_style_gzip_ndjson_posts_arrive_filtered_as_logseal_filter_writes_them(
     drop(bodies);
     assert_eq!(server.metric("records_in_total"), 1200);
     assert_eq!(server.metric("records_out_total"), 1200);
-    assert!(server.metrics_text().contains("logseal_http_responses_total{code=\"200\"} 6\n"));
+    let text = server.metrics_text();
+    assert!(text.contains("logseal_http_responses_total{code=\"200\"} 6\n"), "{text}");
+    // One card in every fifth record, one password in the next: counted per kind.
+    assert!(text.contains("logseal_redacted_total{kind=\"card\"} 240\n"), "{text}");
+    assert!(text.contains("logseal_redacted_total{kind=\"password\"} 240\n"), "{text}");
 }
 
 #[test]
