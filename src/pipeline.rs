@@ -190,6 +190,12 @@ impl Filter {
         self.random = Some(fill);
     }
 
+    /// What the last record's redaction removed, per built-in kind (indexed as
+    /// `stage::redact::kind::Kind::ALL`), for hosts that export per-kind counters.
+    pub fn last_redacted(&self) -> &[u32] {
+        &self.notes.redacted
+    }
+
     /// The running hash chain, if any.
     pub fn chain(&self) -> Option<&Chain> {
         self.chain.as_ref()

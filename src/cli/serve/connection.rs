@@ -7,11 +7,12 @@
 //! byte semaphore) before it goes to the worker, so a full queue stops reading from clients.
 
 use super::metrics::Metrics;
+use super::otlp::Encoding;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
-use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, oneshot, watch, OwnedSemaphorePermit, Semaphore};
 
 /// A batch holds at most this many input bytes (plus one line) ...
 const BATCH_BYTES: usize = 64 << 10;
@@ -31,11 +32,36 @@ pub struct Batch {
     pub lines: Vec<Line>,
     /// Queue room (input bytes) held until the batch is forwarded or dropped.
     pub permit: Option<OwnedSemaphorePermit>,
+    /// What `buf` holds: lines, or one OTLP export request (then `lines` is empty).
+    pub job: Job,
+    /// HTTP modes: told how the batch ended, so the request is answered only then.
+    pub reply: Option<oneshot::Sender<Answer>>,
+}
+
+/// What a batch's bytes are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Job {
+    Lines,
+    Otlp(Encoding),
+}
+
+/// How a batch of an HTTP request ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Forwarded (or nothing was left to forward); `wrapped` records went out marked with an
+    /// error (OTLP answers count them as partial success).
+    Forwarded { wrapped: u64 },
+    /// The downstream could not take it before `forward_timeout_ms`: the sender retries.
+    Failed,
+    /// The downstream refused it for good (a 4xx other than 408/429), with that status.
+    Refused(u16),
+    /// The request body is not what the mode takes (OTLP): a 400 with this text.
+    Invalid(String),
 }
 
 impl Batch {
     fn new() -> Batch {
-        Batch { buf: Vec::with_capacity(BATCH_BYTES), lines: Vec::new(), permit: None }
+        Batch { buf: Vec::with_capacity(BATCH_BYTES), lines: Vec::new(), permit: None, job: Job::Lines, reply: None }
     }
 }
 
@@ -50,6 +76,10 @@ pub struct Shared {
     pub idle_timeout: Duration,
     /// Becomes true when the shutdown grace is over: stop reading.
     pub cut: watch::Receiver<bool>,
+    /// Becomes true on SIGTERM: HTTP connections finish the request they are on and close.
+    pub stop: watch::Receiver<bool>,
+    /// The HTTP modes' settings (None in socket mode).
+    pub http: Option<Arc<super::http::Settings>>,
 }
 
 enum Read {
@@ -196,7 +226,9 @@ mod tests {
             queue_bytes: 1 << 20,
             cap,
             idle_timeout: Duration::from_secs(5),
-            cut: rx,
+            cut: rx.clone(),
+            stop: rx,
+            http: None,
         };
         (s, tx)
     }

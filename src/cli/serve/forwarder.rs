@@ -36,6 +36,8 @@ impl Conn {
                 Conn::Tcp(s)
             }
             Endpoint::Unix(p) => Conn::Unix(UnixStream::connect(p).await?),
+            // The configuration gives URLs only to the HTTP modes, which use http_forwarder.
+            Endpoint::Http(_) => return Err(std::io::Error::other("a URL is not a socket address")),
         })
     }
 

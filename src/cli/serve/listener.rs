@@ -1,5 +1,6 @@
-//! The client listener (TCP or unix socket): accepts until shutdown, at most
-//! `max_connections` at once, and gives each connection to a worker in turn.
+//! The client listener (TCP or unix socket, TCP optionally with TLS): accepts until shutdown,
+//! at most `max_connections` at once, and gives each connection to a worker in turn, served
+//! as newline-delimited records (socket mode) or HTTP (the HTTP modes).
 
 use super::config::Endpoint;
 use super::connection::{self, Batch, Shared};
@@ -29,6 +30,7 @@ impl Listener {
                 }
                 Ok(Listener::Unix(UnixListener::bind(p)?))
             }
+            Endpoint::Http(_) => Err(std::io::Error::other("cannot listen on a URL")),
         }
     }
 
@@ -41,8 +43,16 @@ impl Listener {
     }
 }
 
-/// Accepts until `stop` turns true, then returns the connection tasks still running.
-pub async fn accept(listener: Listener, workers: Vec<mpsc::Sender<Batch>>, shared: Shared, max_connections: usize, mut stop: watch::Receiver<bool>) -> JoinSet<()> {
+/// Accepts until `stop` turns true, then returns the connection tasks still running. With
+/// `tls`, each TCP connection's handshake must end within `idle_timeout_ms`.
+pub async fn accept(
+    listener: Listener,
+    workers: Vec<mpsc::Sender<Batch>>,
+    shared: Shared,
+    max_connections: usize,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    mut stop: watch::Receiver<bool>,
+) -> JoinSet<()> {
     let mut tasks = JoinSet::new();
     let slots = Arc::new(Semaphore::new(max_connections));
     let mut next = 0usize;
@@ -68,15 +78,30 @@ pub async fn accept(listener: Listener, workers: Vec<mpsc::Sender<Batch>>, share
         let Some(to_worker) = workers.get(next % workers.len().max(1)).cloned() else { break };
         next = next.wrapping_add(1);
         let shared = shared.clone();
+        let tls = tls.clone();
         tasks.spawn(async move {
-            match stream {
-                Stream::Tcp(s) => connection::serve(s, to_worker, shared).await,
-                Stream::Unix(s) => connection::serve(s, to_worker, shared).await,
+            match (stream, tls) {
+                (Stream::Tcp(s), Some(tls)) => match tokio::time::timeout(shared.idle_timeout, tls.accept(s)).await {
+                    Ok(Ok(s)) => serve(s, to_worker, shared).await,
+                    _ => {
+                        shared.metrics.tls_failures.fetch_add(1, Relaxed);
+                    }
+                },
+                (Stream::Tcp(s), None) => serve(s, to_worker, shared).await,
+                (Stream::Unix(s), _) => serve(s, to_worker, shared).await,
             }
             drop(slot);
         });
     }
     tasks
+}
+
+async fn serve<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static>(s: S, to_worker: mpsc::Sender<Batch>, shared: Shared) {
+    if shared.http.is_some() {
+        super::http::serve(s, to_worker, shared).await
+    } else {
+        connection::serve(s, to_worker, shared).await
+    }
 }
 
 enum Stream {

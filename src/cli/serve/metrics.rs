@@ -2,6 +2,7 @@
 //! by a deliberately small HTTP/1.1 responder on a loopback port (GET only, one request per
 //! connection, bounded request head, timed out). Counters never hold record content.
 
+use logseal::stage::redact::kind::Kind;
 use logseal::Counters;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
@@ -21,6 +22,13 @@ pub struct Metrics {
     pub sealed: AtomicU64,
     pub lost: AtomicU64,
     pub resent: AtomicU64,
+    /// HTTP modes: records filtered whose request was answered 503 (the forward failed in
+    /// time); the sender sends them again.
+    pub refused: AtomicU64,
+    /// HTTP modes: records the downstream refused for good (a 4xx other than 408/429).
+    pub downstream_rejected: AtomicU64,
+    /// HTTP modes: answers by status code, in the order of [`STATUSES`] (the last: others).
+    pub responses: [AtomicU64; STATUSES.len() + 1],
     /// Records read and not yet forwarded or dropped by the policy.
     pub queue_records: AtomicI64,
     pub connections_open: AtomicI64,
@@ -29,13 +37,37 @@ pub struct Metrics {
     pub connections_idle_closed: AtomicU64,
     pub connections_cut: AtomicU64,
     pub read_errors: AtomicU64,
+    /// TLS handshakes that failed or timed out.
+    pub tls_failures: AtomicU64,
     pub downstream_connects: AtomicU64,
     pub downstream_failures: AtomicU64,
+    /// Secrets redacted, per built-in kind (indexed as `Kind::ALL`).
+    pub redacted: [AtomicU64; Kind::COUNT],
     /// Set when SIGTERM arrived: `/healthz` answers 503 so no new traffic is routed here.
     pub draining: AtomicBool,
 }
 
+/// The HTTP answers counted one by one.
+pub const STATUSES: [u16; 11] = [200, 400, 404, 405, 408, 413, 415, 429, 500, 502, 503];
+
 impl Metrics {
+    /// Adds a worker's per-kind redaction counts (indexed as `Kind::ALL`).
+    pub fn add_redacted(&self, counts: &[u64]) {
+        for (c, &n) in self.redacted.iter().zip(counts) {
+            if n > 0 {
+                c.fetch_add(n, Relaxed);
+            }
+        }
+    }
+
+    /// Counts one HTTP answer.
+    pub fn count_status(&self, status: u16) {
+        let i = STATUSES.iter().position(|s| *s == status).unwrap_or(STATUSES.len());
+        if let Some(c) = self.responses.get(i) {
+            c.fetch_add(1, Relaxed);
+        }
+    }
+
     /// Adds what a worker's filter counted since `last` (its previous snapshot).
     pub fn add_filter(&self, now: &Counters, last: &Counters) {
         self.sampled_out.fetch_add(now.dropped.saturating_sub(last.dropped), Relaxed);
@@ -68,9 +100,21 @@ impl Metrics {
         put("connections_idle_closed_total", "counter", "Client connections closed after idle_timeout_ms without data.", c(&self.connections_idle_closed));
         put("connections_cut_total", "counter", "Client connections still open when the shutdown grace ended.", c(&self.connections_cut));
         put("read_errors_total", "counter", "Client connections that ended with a read error.", c(&self.read_errors));
+        put("tls_handshake_failures_total", "counter", "Client connections whose TLS handshake failed or timed out.", c(&self.tls_failures));
         put("downstream_connects_total", "counter", "Connections made to the downstream.", c(&self.downstream_connects));
         put("downstream_failures_total", "counter", "Failed downstream connects and writes (each is retried with backoff).", c(&self.downstream_failures));
         put("draining", "gauge", "1 once shutdown has begun.", self.draining.load(Relaxed) as i128);
+        put("records_refused_total", "counter", "HTTP modes: records filtered whose request was answered 503 after a failed forward (the sender retries them).", c(&self.refused));
+        put("records_downstream_rejected_total", "counter", "HTTP modes: records the downstream refused for good (answered 502).", c(&self.downstream_rejected));
+        s.push_str("# HELP logseal_redacted_total Secrets and personal data redacted, by kind (custom policy rules not included).\n# TYPE logseal_redacted_total counter\n");
+        for (kind, n) in Kind::ALL.iter().zip(&self.redacted) {
+            s.push_str(&format!("logseal_redacted_total{{kind=\"{}\"}} {}\n", kind.name(), n.load(Relaxed)));
+        }
+        s.push_str("# HELP logseal_http_responses_total HTTP answers to clients, by status code.\n# TYPE logseal_http_responses_total counter\n");
+        for (i, n) in self.responses.iter().enumerate() {
+            let code = STATUSES.get(i).map_or_else(|| "other".to_string(), |c| c.to_string());
+            s.push_str(&format!("logseal_http_responses_total{{code=\"{code}\"}} {}\n", n.load(Relaxed)));
+        }
         s
     }
 
@@ -149,6 +193,18 @@ mod tests {
         assert!(text.contains("# TYPE logseal_records_in_total counter\nlogseal_records_in_total 3\n"), "{text}");
         assert!(text.contains("# TYPE logseal_queue_records gauge\nlogseal_queue_records 2\n"), "{text}");
         assert!(text.lines().all(|l| l.starts_with("# ") || l.starts_with("logseal_")));
+        m.count_status(429);
+        m.count_status(201);
+        let text = m.render();
+        assert!(text.contains("logseal_http_responses_total{code=\"429\"} 1\n"), "{text}");
+        assert!(text.contains("logseal_http_responses_total{code=\"other\"} 1\n"), "{text}");
+        let mut counts = [0u64; Kind::COUNT];
+        counts[Kind::Card.index()] = 2;
+        m.add_redacted(&counts);
+        m.add_redacted(&counts);
+        let text = m.render();
+        assert!(text.contains("logseal_redacted_total{kind=\"card\"} 4\n"), "{text}");
+        assert!(text.contains("logseal_redacted_total{kind=\"email\"} 0\n"), "{text}");
     }
 
     #[test]

@@ -1,24 +1,30 @@
 //! `logseal serve`: a long-running sidecar for shippers that load no plugins (current Vector,
-//! anything with a socket sink). Records flow one way:
+//! anything with a socket or HTTP output, OpenTelemetry Collectors). Records flow one way:
 //!
 //! ```text
-//! clients ─> listener ─> connection (framing, bounded lines, queue room) ─> worker thread
-//!            (Filter, one hash chain each) ─> forwarder (one downstream connection each)
+//! clients ─> listener (TLS) ─> connection (socket framing) or http (requests) ─> worker
+//!            thread (Filter, one hash chain each) ─> forwarder or http_forwarder (one
+//!            downstream connection each)
 //! ```
-//! Memory is bounded by `queue_bytes` (input bytes in flight): when it is used up,
-//! connections are no longer read from. See docs/serve.md for the configuration file.
+//! Memory is bounded by `queue_bytes` (input bytes in flight): when it is used up, socket
+//! connections are no longer read from and HTTP requests are answered 429. See docs/serve.md
+//! for the configuration file.
 
 mod config;
 mod connection;
 mod forwarder;
+mod http;
+mod http_forwarder;
 mod listener;
 mod metrics;
+mod otlp;
 mod shutdown;
+mod tls;
 mod worker;
 
 use super::env::{io_reason, StdEnvironment};
 use super::{exit, is_help, usage, Args};
-use config::{Config, Endpoint, Overrides, Refusal};
+use config::{Config, Endpoint, Mode, Overrides, Refusal};
 use logseal::policy::{builtin, Environment, Plan, Policy};
 use metrics::Metrics;
 use std::path::Path;
@@ -35,25 +41,30 @@ const HELP: &str = "\
 usage: logseal serve [--config FILE] [--policy FILE] [--listen ADDR] [--forward ADDR]
                      [--admin ADDR] [--workers N]
 
-Runs as a sidecar: reads newline-delimited records (Vector's `socket` sink, json codec) on
-TCP or a unix socket, filters each with the policy, and writes them, one JSON object per
-line, to the downstream (Vector's `socket` source). Memory stays bounded: when queue_bytes
-of input are in flight, clients are no longer read from. SIGTERM (or SIGINT) stops
-accepting, lets open connections finish for shutdown_grace_ms, forwards everything read,
-and exits. The counters go to stderr at exit, and to /metrics when --admin is set.
+Runs as a sidecar: filters every record with the policy between a shipper's output and its
+input. Modes (the config's `mode`): `socket` reads newline-delimited records (Vector's
+`socket` sink) on TCP or a unix socket and writes them to the downstream (Vector's `socket`
+source); `http` takes NDJSON POSTs (Vector's `http` sink, Fluent Bit's `http` output) and
+POSTs each batch to the downstream URL, answering 200 only once it was forwarded; `otlp`
+does the same with OTLP/HTTP logs at /v1/logs (protobuf or JSON). Memory stays bounded:
+when queue_bytes of input are in flight, socket clients are no longer read from and HTTP
+requests are answered 429. SIGTERM (or SIGINT) stops accepting, lets open connections
+finish for shutdown_grace_ms, forwards everything read, and exits. The counters go to
+stderr at exit, and to /metrics when --admin is set.
 
   --config FILE   the configuration file (JSON, see docs/serve.md); flags override it
   --policy FILE   the policy (default: the config's `policy`, else the built-in default)
   --listen ADDR   where clients connect: IP:PORT (loopback only) or unix:/path
                   (default 127.0.0.1:9000; port 0 picks a free port, printed on stderr)
-  --forward ADDR  the downstream: IP:PORT or unix:/path (required)
+  --forward ADDR  the downstream: IP:PORT or unix:/path; in the HTTP modes a URL,
+                  http://HOST:PORT/PATH or https://... (required)
   --admin ADDR    serve /metrics and /healthz on this loopback IP:PORT, or `off`
   --workers N     filter threads, each with its own hash chain (default 2)
 
 Exit: 0 stopped cleanly, nothing lost; 1 policy refused; 2 usage or configuration error;
-3 cannot listen or read a file; 4 records were lost (downstream unreachable until the
+3 cannot listen or read a file (TLS certificate or key included); 4 records were lost (downstream unreachable until the
 drain timeout; the count is on stderr); 5 refused a plaintext listener on a non-loopback
-address.
+address without TLS.
 ";
 
 pub fn run(args: &[String]) -> i32 {
@@ -171,6 +182,27 @@ impl Environment for Quiet {
 async fn serve(config: Config, plans: Vec<Plan>, fixed_time: Option<i64>) -> i32 {
     let metrics = Arc::new(Metrics::default());
     let cap = plans.first().map_or(1 << 20, |p| p.limits.max_record_bytes as usize) + 1;
+    let acceptor = match &config.tls {
+        None => None,
+        Some(t) => match tls::acceptor(t) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                eprintln!("logseal serve: tls: {e}");
+                return exit::IO;
+            }
+        },
+    };
+    let downstream = match &config.forward {
+        Endpoint::Http(url) => match http_forwarder::Downstream::new(url.clone(), &config.forward_tls) {
+            Ok(d) => Some(Arc::new(d)),
+            Err(e) => {
+                eprintln!("logseal serve: forward_tls: {e}");
+                return exit::IO;
+            }
+        },
+        _ => None,
+    };
+    let health = Arc::new(http_forwarder::Health::default());
     let bound = match listener::Listener::bind(&config.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -215,8 +247,19 @@ async fn serve(config: Config, plans: Vec<Plan>, fixed_time: Option<i64>) -> i32
             }
         }
         to_workers.push(batch_tx);
-        forwarders.spawn(forwarder::run(config.forward.clone(), out_rx, metrics.clone(), give_up.clone()));
+        match &downstream {
+            Some(d) => forwarders.spawn(http_forwarder::run(d.clone(), out_rx, metrics.clone(), give_up.clone(), config.forward_timeout, health.clone())),
+            None => forwarders.spawn(forwarder::run(config.forward.clone(), out_rx, metrics.clone(), give_up.clone())),
+        };
     }
+    let http = (config.mode != Mode::Socket).then(|| {
+        Arc::new(http::Settings {
+            otlp: config.mode == Mode::Otlp,
+            max_body_bytes: config.max_body_bytes,
+            retry_after: std::time::Duration::from_secs(config.retry_after_s),
+            health: health.clone(),
+        })
+    });
     let shared = connection::Shared {
         metrics: metrics.clone(),
         queue: Arc::new(Semaphore::new(config.queue_bytes)),
@@ -224,10 +267,18 @@ async fn serve(config: Config, plans: Vec<Plan>, fixed_time: Option<i64>) -> i32
         cap,
         idle_timeout: config.idle_timeout,
         cut,
+        stop: stop.clone(),
+        http,
     };
     let listening = bound.local();
-    let accepting = tokio::spawn(listener::accept(bound, to_workers, shared, config.max_connections, stop));
-    eprintln!("logseal serve: listening on {listening}, forwarding to {}, {} workers", config.forward, config.workers);
+    let secure = if acceptor.is_some() { " (TLS)" } else { "" };
+    let accepting = tokio::spawn(listener::accept(bound, to_workers, shared, config.max_connections, acceptor, stop));
+    let mode = match config.mode {
+        Mode::Socket => "socket",
+        Mode::Http => "http",
+        Mode::Otlp => "otlp",
+    };
+    eprintln!("logseal serve: listening on {listening}{secure}, {mode} mode, forwarding to {}, {} workers", config.forward, config.workers);
     let admin_task = admin.map(|l| {
         if let Ok(a) = l.local_addr() {
             eprintln!("logseal serve: metrics on http://{a}/metrics");
