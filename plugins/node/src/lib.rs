@@ -88,17 +88,32 @@ fn fault(path: &str, problem: String) -> JsValue {
     PolicyFault { path: path.to_string(), problem }.into()
 }
 
-/// One filter: a compiled policy, its hash chain and counters, and a reused output buffer.
+/// One filter: a compiled policy, its hash chain and counters, and reused input and output
+/// buffers in wasm memory.
+///
+/// The record crossing is the wrapper's: it asks [`Core::input_buffer`] for room, writes the
+/// record's UTF-8 straight into wasm memory (Node's `Buffer.write`, no intermediate copy),
+/// calls [`Core::filter_input`] or [`Core::filter_input_batch`], and decodes the result from
+/// [`Core::output`] / [`Core::batch_output`]. No allocation per record on either side once the
+/// buffers have grown to the records' size.
 #[wasm_bindgen]
 pub struct Core {
     filter: Filter,
     out: Vec<u8>,
+    /// Where the wrapper writes the next input (UTF-8 of a line or an NDJSON batch).
+    input: Vec<u8>,
+    /// The kept records of the last batch, each ending in `\n`.
+    batch: Vec<u8>,
     /// Fixed host time for every record (tests); None: the host clock.
     time_ns: Option<i64>,
     /// Longest prefix of a record handed to the core, as `logseal filter` reads it: longer
     /// records are cut and marked by the core, with their full length declared.
     cap: usize,
 }
+
+/// Buffers above this size are given back once the records are small again, so one huge record
+/// does not pin its memory for the filter's life.
+const KEEP_BYTES: usize = 1 << 20;
 
 #[wasm_bindgen]
 impl Core {
@@ -132,35 +147,90 @@ impl Core {
                 }
             }
         }
-        Ok(Core { filter, out: Vec::new(), time_ns, cap })
+        Ok(Core { filter, out: Vec::new(), input: Vec::new(), batch: Vec::new(), time_ns, cap })
     }
 
-    /// Filters one record (a line, with or without its `\n`): the filtered JSON object, or
-    /// `undefined` when the policy sampled it away.
-    pub fn filter_line(&mut self, line: &str) -> Option<String> {
-        let time_ns = self.now();
-        if self.process(line.as_bytes(), time_ns) == Outcome::Dropped {
-            return None;
+    /// Makes room for `len` bytes of input and returns its address in wasm memory. The
+    /// wrapper writes UTF-8 there (at most 3 bytes per UTF-16 unit, so it asks for 3x the
+    /// string's length) and then calls `filter_input*` with the number of bytes written.
+    /// The address is valid until the next call into this module.
+    pub fn input_buffer(&mut self, len: usize) -> usize {
+        if self.input.len() > KEEP_BYTES && len <= KEEP_BYTES / 4 {
+            self.input = Vec::new();
         }
-        Some(self.out_text(time_ns))
+        if self.input.len() < len {
+            self.input.resize(len, 0);
+        }
+        self.input.as_mut_ptr() as usize
     }
 
-    /// Filters NDJSON: every `\n`-separated line (a final line end is optional) is one record,
-    /// as `logseal filter` reads stdin; returns the kept records, each ending in `\n`.
-    pub fn filter_batch(&mut self, ndjson: &str) -> String {
+    /// Filters the first `len` input bytes as one record (a line, with or without its `\n`):
+    /// the length of the filtered JSON object at [`Core::output`] (with a `\n` after it when
+    /// `newline`), or -1 when the policy sampled it away.
+    pub fn filter_input(&mut self, len: usize, newline: bool) -> f64 {
         let time_ns = self.now();
-        let body = ndjson.strip_suffix('\n').unwrap_or(ndjson);
-        let mut all = String::with_capacity(ndjson.len() + ndjson.len() / 4);
-        if ndjson.is_empty() {
-            return all;
+        let input = std::mem::take(&mut self.input);
+        // The core reads any bytes (as `logseal filter` reads stdin); a length beyond the
+        // buffer never comes from the wrapper, and is marked, not read.
+        let outcome = match input.get(..len) {
+            Some(line) => self.process(line, time_ns),
+            None => self.filter.host_error("the record's length was beyond the input buffer", time_ns, &mut self.out),
+        };
+        self.input = input;
+        if outcome == Outcome::Dropped {
+            return -1.0;
         }
-        for line in body.split('\n') {
-            if self.process(line.as_bytes(), time_ns) != Outcome::Dropped {
-                all.push_str(&self.out_text(time_ns));
-                all.push('\n');
+        self.check_utf8(time_ns);
+        if newline {
+            self.out.push(b'\n');
+        }
+        self.out.len() as f64
+    }
+
+    /// Address of the last record [`Core::filter_input`] or [`Core::host_error`] wrote; valid
+    /// until the next call into this module.
+    pub fn output(&self) -> usize {
+        self.out.as_ptr() as usize
+    }
+
+    /// Filters the first `len` input bytes as NDJSON: every `\n`-separated line (a final line
+    /// end is optional) is one record, as `logseal filter` reads stdin. Returns the length of
+    /// the kept records at [`Core::batch_output`], each ending in `\n`.
+    pub fn filter_input_batch(&mut self, len: usize) -> f64 {
+        let time_ns = self.now();
+        let input = std::mem::take(&mut self.input);
+        let mut batch = std::mem::take(&mut self.batch);
+        batch.clear();
+        if batch.capacity() > KEEP_BYTES && len <= KEEP_BYTES / 4 {
+            batch = Vec::new();
+        }
+        match input.get(..len) {
+            Some(ndjson) => {
+                if !ndjson.is_empty() {
+                    let body = ndjson.strip_suffix(b"\n").unwrap_or(ndjson);
+                    for line in body.split(|&b| b == b'\n') {
+                        if self.process(line, time_ns) != Outcome::Dropped {
+                            self.check_utf8(time_ns);
+                            batch.extend_from_slice(&self.out);
+                            batch.push(b'\n');
+                        }
+                    }
+                }
+            }
+            None => {
+                self.filter.host_error("the batch's length was beyond the input buffer", time_ns, &mut self.out);
+                batch.extend_from_slice(&self.out);
+                batch.push(b'\n');
             }
         }
-        all
+        self.input = input;
+        self.batch = batch;
+        self.batch.len() as f64
+    }
+
+    /// Address of the last batch's output; valid until the next call into this module.
+    pub fn batch_output(&self) -> usize {
+        self.batch.as_ptr() as usize
     }
 
     /// The counters as a JSON object: records, emitted, dropped, errors, cut, sampled_out,
@@ -169,23 +239,32 @@ impl Core {
         self.filter.counters().to_json()
     }
 
-    /// An error-marked record (nothing of the original) for a record the wrapper could not
-    /// hand over: `code` 0, not serialisable to JSON (circular, BigInt); 1, not a string or
-    /// an object. Counted like every record.
-    pub fn host_error(&mut self, code: u32) -> String {
+    /// Writes an error-marked record (nothing of the original) at [`Core::output`] for a
+    /// record the wrapper could not hand over, and returns its length: `code` 0, not
+    /// serialisable to JSON (circular, BigInt); 1, not a string or an object. Counted like
+    /// every record.
+    pub fn host_error(&mut self, code: u32) -> f64 {
         let reason = match code {
             0 => "the record could not be serialised to JSON (circular reference or BigInt)",
             _ => "the record was neither a string nor an object",
         };
         let time_ns = self.now();
         self.filter.host_error(reason, time_ns, &mut self.out);
-        self.out_text(time_ns)
+        self.check_utf8(time_ns);
+        self.out.len() as f64
     }
 
     /// Whether the policy seals and its hash chain is running.
     pub fn sealing(&self) -> bool {
         self.filter.chain().is_some()
     }
+}
+
+/// The wasm module's memory (a `WebAssembly.Memory`): the wrapper reads and writes records
+/// in it at the addresses [`Core`] returns.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 impl Core {
@@ -204,18 +283,22 @@ impl Core {
         self.filter.process(bytes, &ctx, &mut self.out)
     }
 
-    /// The output as text. The core writes UTF-8 JSON; should that ever fail, the record goes
-    /// out as an error record rather than as lossy or raw bytes.
-    fn out_text(&mut self, time_ns: i64) -> String {
-        match std::str::from_utf8(&self.out) {
-            Ok(text) => text.to_string(),
-            Err(_) => {
-                self.filter.host_error("the filtered record was not UTF-8", time_ns, &mut self.out);
-                String::from_utf8_lossy(&self.out).into_owned()
+    /// The core writes UTF-8 JSON; should an output ever not be, it goes out as an error
+    /// record rather than as lossy or raw bytes (the wrapper decodes it as UTF-8 text).
+    fn check_utf8(&mut self, time_ns: i64) {
+        if std::str::from_utf8(&self.out).is_err() {
+            self.filter.host_error("the filtered record was not UTF-8", time_ns, &mut self.out);
+            if std::str::from_utf8(&self.out).is_err() {
+                self.out.clear();
+                self.out.extend_from_slice(HOST_ERROR_RECORD.as_bytes());
             }
         }
     }
 }
+
+/// The last resort when even the core's error record is not UTF-8 (never expected): the
+/// marker the wrapper also uses for a trapped module.
+const HOST_ERROR_RECORD: &str = r#"{"logseal":{"v":1,"error":{"kind":"host","detail":"the logseal wasm module failed on this record; it was withheld"}}}"#;
 
 /// Verifies sealed NDJSON against a keyring (its JSON text; every seal key in it is accepted),
 /// as `logseal verify --json` does over one input: a JSON object
