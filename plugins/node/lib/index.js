@@ -247,14 +247,15 @@ function lineSplitter(seal) {
   let tail = '';
   return {
     push(chunk) {
-      const text = tail + chunk;
+      const text = tail === '' ? chunk : tail + chunk;
       const end = text.lastIndexOf('\n');
       if (end < 0) {
         tail = text;
         return '';
       }
-      tail = text.slice(end + 1);
-      return seal.filterBatch(text.slice(0, end + 1));
+      // The common case (pino writes one whole line per call): no slicing.
+      tail = end === text.length - 1 ? '' : text.slice(end + 1);
+      return seal.filterBatch(end === text.length - 1 ? text : text.slice(0, end + 1));
     },
     flush() {
       const rest = tail;
