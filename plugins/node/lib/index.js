@@ -5,7 +5,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { Core, PolicyFault, verify: verifyCore, wasmMemory: memory } = require('../pkg/logseal_node.js');
+const { Core, PolicyFault, verify: verifyCore, compare: compareCore, wasmMemory: memory } = require('../pkg/logseal_node.js');
 
 // Records cross into wasm memory through one Buffer view of it: `write` encodes a string's
 // UTF-8 in place (lone surrogates become U+FFFD, as TextEncoder does) and `utf8Slice`-style
@@ -341,29 +341,69 @@ function winstonFormat(seal) {
   };
 }
 
+// The text of a verify state: an object or JSON text as given, or a state file's content
+// (a missing file is the first run, as for `logseal verify --state`).
+function stateText(options) {
+  if (typeof options.stateFile === 'string') {
+    try {
+      return fs.readFileSync(options.stateFile, 'utf8');
+    } catch (e) {
+      if (e && e.code === 'ENOENT') return '';
+      throw e;
+    }
+  }
+  if (options.state === undefined || options.state === null) return undefined;
+  if (typeof options.state === 'string') return options.state;
+  if (typeof options.state === 'object') return JSON.stringify(options.state);
+  throw new TypeError('logseal: verify state must be a state object or its JSON text');
+}
+
 /**
  * Verifies sealed NDJSON (what a sealing policy wrote) against a keyring, as `logseal verify`
  * does: `{ ok, records, problems, findings: [{ kind, problem, line, chain, seq, detail }], chains }`.
- * `keyring` is the keyring's JSON text or object, or `{ file }` to read it.
+ * `keyring` is the keyring's JSON text or object, or `{ file }` to read it. `options.state` (a
+ * previous report's `state`, or its JSON text) or `options.stateFile` (a `logseal verify
+ * --state` file: read, then replaced with the new heads) checks each chain against the head
+ * remembered from earlier runs; the report then holds the new `state`.
  */
-function verify(ndjson, keyring) {
+function verify(ndjson, keyring, options = {}) {
   let text;
   if (keyring && typeof keyring === 'object' && typeof keyring.file === 'string') text = fs.readFileSync(keyring.file, 'utf8');
   else if (typeof keyring === 'string') text = keyring;
   else if (keyring && typeof keyring === 'object') text = JSON.stringify(keyring);
   else throw new TypeError('logseal: verify needs a keyring (JSON text, object, or { file })');
   if (typeof ndjson !== 'string') throw new TypeError('logseal: verify reads NDJSON text');
+  const state = stateText(options || {});
+  let report;
   try {
-    return JSON.parse(verifyCore(ndjson, text));
+    report = JSON.parse(verifyCore(ndjson, text, state));
   } catch (e) {
     if (e instanceof PolicyFault) {
-      const err = new Error(`keyring refused: ${e.problem}`);
-      err.code = 'LOGSEAL_KEYRING';
+      const err = e.path === 'state' ? new Error(`verify state refused: ${e.problem}`) : new Error(`keyring refused: ${e.problem}`);
+      err.code = e.path === 'state' ? 'LOGSEAL_STATE' : 'LOGSEAL_KEYRING';
       e.free();
       throw err;
     }
     throw e;
   }
+  if (typeof options.stateFile === 'string') {
+    // Written whole, then renamed over the old file, as the CLI does: a crash leaves the old heads.
+    const tmp = `${options.stateFile}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(report.state) + '\n');
+    fs.renameSync(tmp, options.stateFile);
+  }
+  return report;
 }
 
-module.exports = { verify, LogSeal, PolicyError, createFilter, pinoHooks, pinoDestination, winstonFormat, lineSplitter };
+/**
+ * Compares two copies of a sealed stream (NDJSON text each), as `logseal verify --compare
+ * LOCAL REMOTE`, without keys: `{ ok, differences, local_records, findings: [{ kind, problem,
+ * input, line, chain, seq }] }`, `kind` one of `different`, `only_in_remote`,
+ * `missing_from_remote`, `input` the copy (`local` or `remote`) the line is in.
+ */
+function compare(local, remote) {
+  if (typeof local !== 'string' || typeof remote !== 'string') throw new TypeError('logseal: compare reads two NDJSON texts');
+  return JSON.parse(compareCore(local, remote));
+}
+
+module.exports = { verify, compare, LogSeal, PolicyError, createFilter, pinoHooks, pinoDestination, winstonFormat, lineSplitter };

@@ -304,9 +304,16 @@ const HOST_ERROR_RECORD: &str = r#"{"logseal":{"v":1,"error":{"kind":"host","det
 /// as `logseal verify --json` does over one input: a JSON object
 /// `{"ok", "records", "problems", "findings": [{"kind", "problem", "line", "chain", "seq",
 /// "detail"}], "chains": [{"chain", "kid", "verified", "first_seq", "last_seq", ...}]}`.
-/// Throws (a [`PolicyFault`] at `keyring`) when the keyring is unreadable or holds no seal key.
+///
+/// `state` is the text of a `logseal verify --state` file (`{"version":1,"chains":{"<chain>":
+/// {"seq":N,"mac":"..."}}}`; empty: the first run): each chain is checked against the head
+/// remembered there, and the result then also holds `"state"`, the new heads (the furthest
+/// verified record of each chain, never a head moved back), in the same format, so the CLI and
+/// the package can take turns on one state file.
+/// Throws (a [`PolicyFault`] at `keyring` or `state`) when the keyring is unreadable or holds no
+/// seal key, or the state is not a verify state.
 #[wasm_bindgen]
-pub fn verify(ndjson: &str, keyring: &str) -> Result<String, JsValue> {
+pub fn verify(ndjson: &str, keyring: &str, state: Option<String>) -> Result<String, JsValue> {
     use logseal::keys::{parse_keyring, KeySet, Purpose};
     use logseal::verify::Verifier;
     let keys = parse_keyring(keyring.as_bytes(), "keyring").map_err(|e| fault("keyring", e.to_string()))?;
@@ -314,7 +321,14 @@ pub fn verify(ndjson: &str, keyring: &str) -> Result<String, JsValue> {
     if seal.is_empty() {
         return Err(fault("keyring", "the keyring holds no seal keys".into()));
     }
+    let old_heads = match state.as_deref() {
+        None => None,
+        Some(text) => Some(read_state(text).ok_or_else(|| fault("state", "not a logseal verify state".into()))?),
+    };
     let mut verifier = Verifier::new(KeySet::new(seal));
+    if let Some(heads) = &old_heads {
+        verifier.remember(heads.clone());
+    }
     let mut findings = Vec::new();
     let body = ndjson.strip_suffix('\n').unwrap_or(ndjson);
     if !ndjson.is_empty() {
@@ -331,11 +345,96 @@ pub fn verify(ndjson: &str, keyring: &str) -> Result<String, JsValue> {
                 "chain": f.chain, "seq": f.seq, "detail": f.detail})
         })
         .collect();
-    let chains: Vec<_> = chains
-        .iter()
-        .map(ChainSummary::to_json)
-        .collect();
-    Ok(serde_json::json!({"ok": problems == 0, "records": verifier.records, "problems": problems,
-        "findings": findings, "chains": chains})
-    .to_string())
+    let summaries: Vec<_> = chains.iter().map(ChainSummary::to_json).collect();
+    let mut report = serde_json::json!({"ok": problems == 0, "records": verifier.records, "problems": problems,
+        "findings": findings, "chains": summaries});
+    if let (Some(heads), Some(obj)) = (&old_heads, report.as_object_mut()) {
+        obj.insert("state".into(), new_state(&chains, heads));
+    }
+    Ok(report.to_string())
+}
+
+/// The heads of a `--state` file's text (an empty text: none yet); None when it is not one.
+/// The same format and rules as `logseal verify --state` (src/cli/verify.rs).
+fn read_state(text: &str) -> Option<Vec<(String, logseal::verify::Head)>> {
+    use logseal::verify::Head;
+    if text.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
+    let chains = doc.get("chains")?.as_object()?;
+    let mut heads = Vec::with_capacity(chains.len());
+    for (id, h) in chains {
+        let seq = h.get("seq")?.as_u64()?;
+        let mac = h.get("mac")?.as_str()?;
+        heads.push((id.clone(), Head { seq, mac: mac.to_string() }));
+    }
+    Some(heads)
+}
+
+/// The new state: the old heads, each chain verified here moved to its furthest verified
+/// record, never back (a truncated copy must not make the next run forget what was there).
+fn new_state(chains: &[ChainSummary], old: &[(String, logseal::verify::Head)]) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (id, h) in old {
+        map.insert(id.clone(), serde_json::json!({"seq": h.seq, "mac": h.mac}));
+    }
+    for c in chains.iter().filter(|c| c.verified > 0) {
+        let older = old.iter().find(|(id, _)| *id == c.chain).map(|(_, h)| h.seq);
+        if older.is_none_or(|s| c.last_seq >= s) {
+            map.insert(c.chain.clone(), serde_json::json!({"seq": c.last_seq, "mac": c.head_mac}));
+        }
+    }
+    serde_json::json!({"version": 1, "chains": map})
+}
+
+/// Compares two copies of a sealed stream (NDJSON text each), as `logseal verify --compare
+/// LOCAL REMOTE --json` does, without keys: a JSON object `{"ok", "differences",
+/// "local_records", "findings": [{"kind", "problem", "input", "line", "chain", "seq"}]}`, where
+/// `kind` is `different` (same chain and seq, other content), `only_in_remote` or
+/// `missing_from_remote`, and `input` names the copy (`local` or `remote`) the line is in.
+/// Lines that are not sealed records are skipped, as the CLI skips them.
+#[wasm_bindgen]
+pub fn compare(local: &str, remote: &str) -> String {
+    use logseal::verify::record::Reader;
+    use std::collections::HashMap;
+    let mut reader = Reader::default();
+    // (chain, seq) -> (content digest, line in LOCAL, seen in REMOTE)
+    let mut seen: HashMap<(String, u64), ([u8; 32], u64, bool)> = HashMap::new();
+    let mut findings = Vec::new();
+    let finding = |kind: &str, input: &str, line: u64, chain: &str, seq: u64| {
+        serde_json::json!({"kind": kind, "problem": true, "input": input, "line": line, "chain": chain, "seq": seq})
+    };
+    for (which, text) in [(0, local), (1, remote)] {
+        if text.is_empty() {
+            continue;
+        }
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        for (i, line) in body.split('\n').enumerate() {
+            let n = i as u64 + 1;
+            let Ok(s) = reader.read(line.as_bytes()) else { continue };
+            let key = (s.chain, s.seq);
+            let digest = reader.digest();
+            if which == 0 {
+                seen.entry(key).or_insert((digest, n, false));
+            } else {
+                match seen.get_mut(&key) {
+                    Some(entry) if entry.0 == digest => entry.2 = true,
+                    Some(entry) => {
+                        entry.2 = true;
+                        findings.push(finding("different", "remote", n, &key.0, key.1));
+                    }
+                    None => findings.push(finding("only_in_remote", "remote", n, &key.0, key.1)),
+                }
+            }
+        }
+    }
+    let mut missing: Vec<_> = seen.iter().filter(|(_, v)| !v.2).map(|(k, v)| (v.1, k.0.clone(), k.1)).collect();
+    missing.sort();
+    for (line, chain, seq) in missing {
+        findings.push(finding("missing_from_remote", "local", line, &chain, seq));
+    }
+    serde_json::json!({"ok": findings.is_empty(), "differences": findings.len(), "local_records": seen.len(),
+        "findings": findings})
+    .to_string()
 }
