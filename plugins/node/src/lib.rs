@@ -438,3 +438,47 @@ pub fn compare(local: &str, remote: &str) -> String {
         "findings": findings})
     .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use logseal::verify::Head;
+
+    fn summary(chain: &str, verified: u64, last_seq: u64, mac: &str) -> ChainSummary {
+        ChainSummary {
+            chain: chain.into(),
+            kid: "k".into(),
+            verified,
+            first_seq: 1,
+            last_seq,
+            head_mac: mac.into(),
+            duplicates: 0,
+            declared_dropped: 0,
+            last_checkpoint: None,
+        }
+    }
+
+    #[test]
+    fn a_state_is_read_as_the_cli_writes_it_and_anything_else_is_refused() {
+        assert_eq!(read_state("").map(|h| h.len()), Some(0), "empty: the first run");
+        let heads = read_state(r#"{"version":1,"chains":{"c1":{"seq":7,"mac":"ab"}}}"#).unwrap();
+        assert_eq!(heads.len(), 1);
+        assert_eq!((heads[0].0.as_str(), heads[0].1.seq, heads[0].1.mac.as_str()), ("c1", 7, "ab"));
+        for bad in ["{", "[]", r#"{"version":1}"#, r#"{"chains":{"c":{"seq":-1,"mac":"m"}}}"#, r#"{"chains":{"c":{"seq":1}}}"#] {
+            assert!(read_state(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_new_state_moves_heads_forward_only_and_keeps_chains_not_seen() {
+        let old = vec![("a".to_string(), Head { seq: 10, mac: "a10".into() }), ("b".to_string(), Head { seq: 5, mac: "b5".into() })];
+        let chains = [summary("a", 4, 6, "a6"), summary("b", 3, 8, "b8"), summary("c", 2, 2, "c2"), summary("d", 0, 0, "")];
+        let state = new_state(&chains, &old);
+        assert_eq!(state["version"], 1);
+        let heads = state["chains"].as_object().unwrap();
+        assert_eq!(heads["a"], serde_json::json!({"seq": 10, "mac": "a10"}), "a truncated copy does not move a head back");
+        assert_eq!(heads["b"], serde_json::json!({"seq": 8, "mac": "b8"}));
+        assert_eq!(heads["c"], serde_json::json!({"seq": 2, "mac": "c2"}));
+        assert!(heads.get("d").is_none(), "nothing verified: no head");
+    }
+}
