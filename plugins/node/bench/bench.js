@@ -1,6 +1,7 @@
 'use strict';
 // Records per second through the package (filterBatch, filterLine, filter) and through
-// `logseal filter` on the same records in one run. Not a test: run by hand,
+// `logseal filter` on the same records (each corpus row's `record`) in one run. Against other
+// redaction libraries and pino: compare.js. Not a test: run by hand,
 //   node plugins/node/bench/bench.js [corpus.ndjson] [repeat]
 // after scripts/build-wasm.sh and a release build of the CLI (cargo build --release).
 
@@ -12,7 +13,11 @@ const { LogSeal } = require('..');
 const root = path.resolve(__dirname, '../../..');
 const corpus = process.argv[2] || path.join(root, 'tests/corpus/pii-public.ndjson');
 const repeat = Number(process.argv[3] || 10);
-const lines = fs.readFileSync(corpus, 'utf8').split('\n').filter((l) => l !== '');
+const lines = fs
+  .readFileSync(corpus, 'utf8')
+  .split('\n')
+  .filter((l) => l !== '')
+  .map((l) => JSON.stringify(JSON.parse(l).record));
 const all = Array.from({ length: repeat }, () => lines).flat();
 const ndjson = all.join('\n') + '\n';
 const objects = all.map((l) => JSON.parse(l));
@@ -47,23 +52,3 @@ if (fs.existsSync(bin)) {
   console.log(`no CLI at ${bin}: build it with cargo build --release`);
 }
 
-// pino per log call: logseal's hook against pino's own `redact` paths, into a sink that
-// drops what it gets (the same records as objects, the default policy).
-const pino = require('pino');
-const { pinoHooks } = require('..');
-const sink = { write() {} };
-const calls = objects.slice(0, 5000);
-function perCall(name, logger) {
-  for (const o of calls) logger.info(o);
-  const runs = [];
-  for (let i = 0; i < 5; i++) {
-    const t = process.hrtime.bigint();
-    for (const o of calls) logger.info(o);
-    runs.push(Number(process.hrtime.bigint() - t) / 1e3 / calls.length);
-  }
-  runs.sort((a, b) => a - b);
-  console.log(`${name.padEnd(28)} ${runs[2].toFixed(2).padStart(8)} µs per log call (median of 5, ${calls.length} calls)`);
-}
-perCall('pino', pino({}, sink));
-perCall('pino redact paths', pino({ redact: ['record.password', 'record.email', 'record.card', 'record.ssn', 'record.token'] }, sink));
-perCall('pino + logseal hooks', pino({ hooks: pinoHooks(new LogSeal()) }, sink));

@@ -101,10 +101,51 @@ export interface VerifyReport {
   problems: number;
   findings: VerifyFinding[];
   chains: Array<{ chain: string; kid: string; verified: number; first_seq: number; last_seq: number; duplicates: number; declared_dropped: number; last_checkpoint: number | null }>;
+  /** The new heads, when `state` or `stateFile` was given: keep it for the next run. */
+  state?: VerifyState;
+}
+
+/** Each chain's verified head, as a `logseal verify --state` file holds it. */
+export interface VerifyState {
+  version: number;
+  chains: { [chain: string]: { seq: number; mac: string } };
+}
+
+/** Options of `verify`. */
+export interface VerifyOptions {
+  /** Heads remembered from an earlier run (a report's `state`, or its JSON text). */
+  state?: VerifyState | string;
+  /** A `logseal verify --state` file: read (missing: the first run), then replaced by the new heads. */
+  stateFile?: string;
+}
+
+/** One difference `compare` found. */
+export interface CompareFinding {
+  kind: 'different' | 'only_in_remote' | 'missing_from_remote';
+  problem: boolean;
+  /** The copy the line is in. */
+  input: 'local' | 'remote';
+  /** 1-based line in that copy. */
+  line: number;
+  chain: string;
+  seq: number;
+}
+
+/** What `compare` found. */
+export interface CompareReport {
+  ok: boolean;
+  differences: number;
+  local_records: number;
+  findings: CompareFinding[];
 }
 
 /**
  * Verifies sealed NDJSON against a keyring (JSON text, object, or `{ file }`), as `logseal verify`.
- * @throws {Error} code `LOGSEAL_KEYRING` when the keyring is unreadable or holds no seal key
+ * `options.state` / `options.stateFile` check each chain against heads remembered from earlier runs (`--state`).
+ * @throws {Error} code `LOGSEAL_KEYRING` when the keyring is unreadable or holds no seal key;
+ *   code `LOGSEAL_STATE` when the state is not a verify state
  */
-export function verify(ndjson: string, keyring: string | object | { file: string }): VerifyReport;
+export function verify(ndjson: string, keyring: string | object | { file: string }, options?: VerifyOptions): VerifyReport;
+
+/** Compares two copies of a sealed stream, as `logseal verify --compare LOCAL REMOTE` (no keys needed). */
+export function compare(local: string, remote: string): CompareReport;

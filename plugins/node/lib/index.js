@@ -5,7 +5,31 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { Core, PolicyFault, verify: verifyCore } = require('../pkg/logseal_node.js');
+const { Core, PolicyFault, verify: verifyCore, compare: compareCore, wasmMemory: memory } = require('../pkg/logseal_node.js');
+
+// Records cross into wasm memory through one Buffer view of it: `write` encodes a string's
+// UTF-8 in place (lone surrogates become U+FFFD, as TextEncoder does) and `utf8Slice`-style
+// `toString` decodes in place, so neither side makes an intermediate copy. The view is
+// remade when the memory grows (the old ArrayBuffer is then detached: byteLength 0).
+const wasmMemory = memory();
+let heap = Buffer.from(wasmMemory.buffer);
+function mem() {
+  if (heap.byteLength === 0) heap = Buffer.from(wasmMemory.buffer);
+  return heap;
+}
+
+// Copies `text` into the core's input buffer; returns the number of UTF-8 bytes written.
+function put(core, text) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit, so the buffer always holds the whole text.
+  const at = core.input_buffer(text.length * 3);
+  return mem().write(text, at, text.length * 3, 'utf8');
+}
+
+// The record the core wrote at `core.output()`, `len` bytes long.
+function got(core, len) {
+  const at = core.output();
+  return mem().toString('utf8', at, at + len);
+}
 
 /** A policy the core refused: `path` is the JSON path of the fault (`$.limits.max_depth`). */
 class PolicyError extends Error {
@@ -93,19 +117,37 @@ class LogSeal {
     return new LogSeal(text, { baseDir: path.dirname(path.resolve(file)), ...options });
   }
 
-  // Runs `f` on the core; a trap (a bug in logseal) withholds the record, never returns it raw,
-  // and starts a fresh core from the same policy (a sealing policy starts a new chain).
-  _call(f, fallback) {
+  // A trap (a bug in logseal) withholds the record, never returns it raw, and starts a fresh
+  // core from the same policy (a sealing policy starts a new chain).
+  _failed() {
+    this._failures += 1;
     try {
-      return f(this._core);
-    } catch (e) {
-      this._failures += 1;
-      try {
-        this._core = LogSeal._make(this._args);
-      } catch (_) {
-        // The policy loaded before; keep the old object, whose calls will fail closed too.
-      }
-      return fallback;
+      this._core = LogSeal._make(this._args);
+    } catch (_) {
+      // The policy loaded before; keep the old object, whose calls will fail closed too.
+    }
+  }
+
+  // Filters one line; `newline` ends the result with `\n`. null when sampled away.
+  _line(line, newline) {
+    const core = this._core;
+    try {
+      const n = core.filter_input(put(core, line), newline);
+      return n < 0 ? null : got(core, n);
+    } catch (_) {
+      this._failed();
+      return newline ? TRAP_RECORD + '\n' : TRAP_RECORD;
+    }
+  }
+
+  // An error record for a value the wrapper cannot hand over (see Core.host_error).
+  _hostError(code) {
+    const core = this._core;
+    try {
+      return got(core, core.host_error(code));
+    } catch (_) {
+      this._failed();
+      return TRAP_RECORD;
     }
   }
 
@@ -115,9 +157,8 @@ class LogSeal {
    * `{"message": ...}`, as in `logseal filter`.
    */
   filterLine(line) {
-    if (typeof line !== 'string') return this._call((c) => c.host_error(1), TRAP_RECORD);
-    const out = this._call((c) => c.filter_line(line), TRAP_RECORD);
-    return out === undefined ? null : out;
+    if (typeof line !== 'string') return this._hostError(1);
+    return this._line(line, false);
   }
 
   /**
@@ -125,9 +166,17 @@ class LogSeal {
    * Same output as `logseal filter` on the same text.
    */
   filterBatch(ndjson) {
-    if (typeof ndjson !== 'string') return this._call((c) => c.host_error(1), TRAP_RECORD) + '\n';
-    // A trap withholds the whole batch: one marker per input line, so counts still add up.
-    return this._call((c) => c.filter_batch(ndjson), null) ?? markers(ndjson);
+    if (typeof ndjson !== 'string') return this._hostError(1) + '\n';
+    const core = this._core;
+    try {
+      const n = core.filter_input_batch(put(core, ndjson));
+      const at = core.batch_output();
+      return mem().toString('utf8', at, at + n);
+    } catch (_) {
+      // A trap withholds the whole batch: one marker per input line, so counts still add up.
+      this._failed();
+      return markers(ndjson);
+    }
   }
 
   /**
@@ -142,25 +191,36 @@ class LogSeal {
       try {
         line = JSON.stringify(record);
       } catch (_) {
-        return JSON.parse(this._call((c) => c.host_error(0), TRAP_RECORD));
+        return JSON.parse(this._hostError(0));
       }
     } else {
-      return JSON.parse(this._call((c) => c.host_error(1), TRAP_RECORD));
+      return JSON.parse(this._hostError(1));
     }
-    const out = this.filterLine(line);
+    const out = this._line(line, false);
     return out === null ? null : JSON.parse(out);
   }
 
   /** Counters since the filter was made, plus `failures` (wasm traps, each a withheld record). */
   stats() {
-    const s = JSON.parse(this._call((c) => c.stats(), '{}'));
+    let text = '{}';
+    try {
+      text = this._core.stats();
+    } catch (_) {
+      this._failed();
+    }
+    const s = JSON.parse(text);
     s.failures = this._failures;
     return s;
   }
 
   /** Whether the policy seals and its hash chain is running. */
   get sealing() {
-    return this._call((c) => c.sealing(), false);
+    try {
+      return this._core.sealing();
+    } catch (_) {
+      this._failed();
+      return false;
+    }
   }
 }
 
@@ -187,14 +247,15 @@ function lineSplitter(seal) {
   let tail = '';
   return {
     push(chunk) {
-      const text = tail + chunk;
+      const text = tail === '' ? chunk : tail + chunk;
       const end = text.lastIndexOf('\n');
       if (end < 0) {
         tail = text;
         return '';
       }
-      tail = text.slice(end + 1);
-      return seal.filterBatch(text.slice(0, end + 1));
+      // The common case (pino writes one whole line per call): no slicing.
+      tail = end === text.length - 1 ? '' : text.slice(end + 1);
+      return seal.filterBatch(end === text.length - 1 ? text : text.slice(0, end + 1));
     },
     flush() {
       const rest = tail;
@@ -212,8 +273,11 @@ function pinoHooks(seal) {
   const s = toSeal(seal);
   return {
     streamWrite(line) {
-      const out = s.filterLine(line);
-      return out === null ? '' : out + '\n';
+      // pino's line ends in `\n`; the core reads it as the record's line end, and writes the
+      // filtered record's own `\n` in the same crossing.
+      if (typeof line !== 'string') return s.filterLine(line) + '\n';
+      const out = s._line(line, true);
+      return out === null ? '' : out;
     },
   };
 }
@@ -277,29 +341,69 @@ function winstonFormat(seal) {
   };
 }
 
+// The text of a verify state: an object or JSON text as given, or a state file's content
+// (a missing file is the first run, as for `logseal verify --state`).
+function stateText(options) {
+  if (typeof options.stateFile === 'string') {
+    try {
+      return fs.readFileSync(options.stateFile, 'utf8');
+    } catch (e) {
+      if (e && e.code === 'ENOENT') return '';
+      throw e;
+    }
+  }
+  if (options.state === undefined || options.state === null) return undefined;
+  if (typeof options.state === 'string') return options.state;
+  if (typeof options.state === 'object') return JSON.stringify(options.state);
+  throw new TypeError('logseal: verify state must be a state object or its JSON text');
+}
+
 /**
  * Verifies sealed NDJSON (what a sealing policy wrote) against a keyring, as `logseal verify`
  * does: `{ ok, records, problems, findings: [{ kind, problem, line, chain, seq, detail }], chains }`.
- * `keyring` is the keyring's JSON text or object, or `{ file }` to read it.
+ * `keyring` is the keyring's JSON text or object, or `{ file }` to read it. `options.state` (a
+ * previous report's `state`, or its JSON text) or `options.stateFile` (a `logseal verify
+ * --state` file: read, then replaced with the new heads) checks each chain against the head
+ * remembered from earlier runs; the report then holds the new `state`.
  */
-function verify(ndjson, keyring) {
+function verify(ndjson, keyring, options = {}) {
   let text;
   if (keyring && typeof keyring === 'object' && typeof keyring.file === 'string') text = fs.readFileSync(keyring.file, 'utf8');
   else if (typeof keyring === 'string') text = keyring;
   else if (keyring && typeof keyring === 'object') text = JSON.stringify(keyring);
   else throw new TypeError('logseal: verify needs a keyring (JSON text, object, or { file })');
   if (typeof ndjson !== 'string') throw new TypeError('logseal: verify reads NDJSON text');
+  const state = stateText(options || {});
+  let report;
   try {
-    return JSON.parse(verifyCore(ndjson, text));
+    report = JSON.parse(verifyCore(ndjson, text, state));
   } catch (e) {
     if (e instanceof PolicyFault) {
-      const err = new Error(`keyring refused: ${e.problem}`);
-      err.code = 'LOGSEAL_KEYRING';
+      const err = e.path === 'state' ? new Error(`verify state refused: ${e.problem}`) : new Error(`keyring refused: ${e.problem}`);
+      err.code = e.path === 'state' ? 'LOGSEAL_STATE' : 'LOGSEAL_KEYRING';
       e.free();
       throw err;
     }
     throw e;
   }
+  if (typeof options.stateFile === 'string') {
+    // Written whole, then renamed over the old file, as the CLI does: a crash leaves the old heads.
+    const tmp = `${options.stateFile}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(report.state) + '\n');
+    fs.renameSync(tmp, options.stateFile);
+  }
+  return report;
 }
 
-module.exports = { verify, LogSeal, PolicyError, createFilter, pinoHooks, pinoDestination, winstonFormat, lineSplitter };
+/**
+ * Compares two copies of a sealed stream (NDJSON text each), as `logseal verify --compare
+ * LOCAL REMOTE`, without keys: `{ ok, differences, local_records, findings: [{ kind, problem,
+ * input, line, chain, seq }] }`, `kind` one of `different`, `only_in_remote`,
+ * `missing_from_remote`, `input` the copy (`local` or `remote`) the line is in.
+ */
+function compare(local, remote) {
+  if (typeof local !== 'string' || typeof remote !== 'string') throw new TypeError('logseal: compare reads two NDJSON texts');
+  return JSON.parse(compareCore(local, remote));
+}
+
+module.exports = { verify, compare, LogSeal, PolicyError, createFilter, pinoHooks, pinoDestination, winstonFormat, lineSplitter };

@@ -88,17 +88,32 @@ fn fault(path: &str, problem: String) -> JsValue {
     PolicyFault { path: path.to_string(), problem }.into()
 }
 
-/// One filter: a compiled policy, its hash chain and counters, and a reused output buffer.
+/// One filter: a compiled policy, its hash chain and counters, and reused input and output
+/// buffers in wasm memory.
+///
+/// The record crossing is the wrapper's: it asks [`Core::input_buffer`] for room, writes the
+/// record's UTF-8 straight into wasm memory (Node's `Buffer.write`, no intermediate copy),
+/// calls [`Core::filter_input`] or [`Core::filter_input_batch`], and decodes the result from
+/// [`Core::output`] / [`Core::batch_output`]. No allocation per record on either side once the
+/// buffers have grown to the records' size.
 #[wasm_bindgen]
 pub struct Core {
     filter: Filter,
     out: Vec<u8>,
+    /// Where the wrapper writes the next input (UTF-8 of a line or an NDJSON batch).
+    input: Vec<u8>,
+    /// The kept records of the last batch, each ending in `\n`.
+    batch: Vec<u8>,
     /// Fixed host time for every record (tests); None: the host clock.
     time_ns: Option<i64>,
     /// Longest prefix of a record handed to the core, as `logseal filter` reads it: longer
     /// records are cut and marked by the core, with their full length declared.
     cap: usize,
 }
+
+/// Buffers above this size are given back once the records are small again, so one huge record
+/// does not pin its memory for the filter's life.
+const KEEP_BYTES: usize = 1 << 20;
 
 #[wasm_bindgen]
 impl Core {
@@ -132,35 +147,90 @@ impl Core {
                 }
             }
         }
-        Ok(Core { filter, out: Vec::new(), time_ns, cap })
+        Ok(Core { filter, out: Vec::new(), input: Vec::new(), batch: Vec::new(), time_ns, cap })
     }
 
-    /// Filters one record (a line, with or without its `\n`): the filtered JSON object, or
-    /// `undefined` when the policy sampled it away.
-    pub fn filter_line(&mut self, line: &str) -> Option<String> {
-        let time_ns = self.now();
-        if self.process(line.as_bytes(), time_ns) == Outcome::Dropped {
-            return None;
+    /// Makes room for `len` bytes of input and returns its address in wasm memory. The
+    /// wrapper writes UTF-8 there (at most 3 bytes per UTF-16 unit, so it asks for 3x the
+    /// string's length) and then calls `filter_input*` with the number of bytes written.
+    /// The address is valid until the next call into this module.
+    pub fn input_buffer(&mut self, len: usize) -> usize {
+        if self.input.len() > KEEP_BYTES && len <= KEEP_BYTES / 4 {
+            self.input = Vec::new();
         }
-        Some(self.out_text(time_ns))
+        if self.input.len() < len {
+            self.input.resize(len, 0);
+        }
+        self.input.as_mut_ptr() as usize
     }
 
-    /// Filters NDJSON: every `\n`-separated line (a final line end is optional) is one record,
-    /// as `logseal filter` reads stdin; returns the kept records, each ending in `\n`.
-    pub fn filter_batch(&mut self, ndjson: &str) -> String {
+    /// Filters the first `len` input bytes as one record (a line, with or without its `\n`):
+    /// the length of the filtered JSON object at [`Core::output`] (with a `\n` after it when
+    /// `newline`), or -1 when the policy sampled it away.
+    pub fn filter_input(&mut self, len: usize, newline: bool) -> f64 {
         let time_ns = self.now();
-        let body = ndjson.strip_suffix('\n').unwrap_or(ndjson);
-        let mut all = String::with_capacity(ndjson.len() + ndjson.len() / 4);
-        if ndjson.is_empty() {
-            return all;
+        let input = std::mem::take(&mut self.input);
+        // The core reads any bytes (as `logseal filter` reads stdin); a length beyond the
+        // buffer never comes from the wrapper, and is marked, not read.
+        let outcome = match input.get(..len) {
+            Some(line) => self.process(line, time_ns),
+            None => self.filter.host_error("the record's length was beyond the input buffer", time_ns, &mut self.out),
+        };
+        self.input = input;
+        if outcome == Outcome::Dropped {
+            return -1.0;
         }
-        for line in body.split('\n') {
-            if self.process(line.as_bytes(), time_ns) != Outcome::Dropped {
-                all.push_str(&self.out_text(time_ns));
-                all.push('\n');
+        self.check_utf8(time_ns);
+        if newline {
+            self.out.push(b'\n');
+        }
+        self.out.len() as f64
+    }
+
+    /// Address of the last record [`Core::filter_input`] or [`Core::host_error`] wrote; valid
+    /// until the next call into this module.
+    pub fn output(&self) -> usize {
+        self.out.as_ptr() as usize
+    }
+
+    /// Filters the first `len` input bytes as NDJSON: every `\n`-separated line (a final line
+    /// end is optional) is one record, as `logseal filter` reads stdin. Returns the length of
+    /// the kept records at [`Core::batch_output`], each ending in `\n`.
+    pub fn filter_input_batch(&mut self, len: usize) -> f64 {
+        let time_ns = self.now();
+        let input = std::mem::take(&mut self.input);
+        let mut batch = std::mem::take(&mut self.batch);
+        batch.clear();
+        if batch.capacity() > KEEP_BYTES && len <= KEEP_BYTES / 4 {
+            batch = Vec::new();
+        }
+        match input.get(..len) {
+            Some(ndjson) => {
+                if !ndjson.is_empty() {
+                    let body = ndjson.strip_suffix(b"\n").unwrap_or(ndjson);
+                    for line in body.split(|&b| b == b'\n') {
+                        if self.process(line, time_ns) != Outcome::Dropped {
+                            self.check_utf8(time_ns);
+                            batch.extend_from_slice(&self.out);
+                            batch.push(b'\n');
+                        }
+                    }
+                }
+            }
+            None => {
+                self.filter.host_error("the batch's length was beyond the input buffer", time_ns, &mut self.out);
+                batch.extend_from_slice(&self.out);
+                batch.push(b'\n');
             }
         }
-        all
+        self.input = input;
+        self.batch = batch;
+        self.batch.len() as f64
+    }
+
+    /// Address of the last batch's output; valid until the next call into this module.
+    pub fn batch_output(&self) -> usize {
+        self.batch.as_ptr() as usize
     }
 
     /// The counters as a JSON object: records, emitted, dropped, errors, cut, sampled_out,
@@ -169,23 +239,32 @@ impl Core {
         self.filter.counters().to_json()
     }
 
-    /// An error-marked record (nothing of the original) for a record the wrapper could not
-    /// hand over: `code` 0, not serialisable to JSON (circular, BigInt); 1, not a string or
-    /// an object. Counted like every record.
-    pub fn host_error(&mut self, code: u32) -> String {
+    /// Writes an error-marked record (nothing of the original) at [`Core::output`] for a
+    /// record the wrapper could not hand over, and returns its length: `code` 0, not
+    /// serialisable to JSON (circular, BigInt); 1, not a string or an object. Counted like
+    /// every record.
+    pub fn host_error(&mut self, code: u32) -> f64 {
         let reason = match code {
             0 => "the record could not be serialised to JSON (circular reference or BigInt)",
             _ => "the record was neither a string nor an object",
         };
         let time_ns = self.now();
         self.filter.host_error(reason, time_ns, &mut self.out);
-        self.out_text(time_ns)
+        self.check_utf8(time_ns);
+        self.out.len() as f64
     }
 
     /// Whether the policy seals and its hash chain is running.
     pub fn sealing(&self) -> bool {
         self.filter.chain().is_some()
     }
+}
+
+/// The wasm module's memory (a `WebAssembly.Memory`): the wrapper reads and writes records
+/// in it at the addresses [`Core`] returns.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 impl Core {
@@ -204,26 +283,37 @@ impl Core {
         self.filter.process(bytes, &ctx, &mut self.out)
     }
 
-    /// The output as text. The core writes UTF-8 JSON; should that ever fail, the record goes
-    /// out as an error record rather than as lossy or raw bytes.
-    fn out_text(&mut self, time_ns: i64) -> String {
-        match std::str::from_utf8(&self.out) {
-            Ok(text) => text.to_string(),
-            Err(_) => {
-                self.filter.host_error("the filtered record was not UTF-8", time_ns, &mut self.out);
-                String::from_utf8_lossy(&self.out).into_owned()
+    /// The core writes UTF-8 JSON; should an output ever not be, it goes out as an error
+    /// record rather than as lossy or raw bytes (the wrapper decodes it as UTF-8 text).
+    fn check_utf8(&mut self, time_ns: i64) {
+        if std::str::from_utf8(&self.out).is_err() {
+            self.filter.host_error("the filtered record was not UTF-8", time_ns, &mut self.out);
+            if std::str::from_utf8(&self.out).is_err() {
+                self.out.clear();
+                self.out.extend_from_slice(HOST_ERROR_RECORD.as_bytes());
             }
         }
     }
 }
 
+/// The last resort when even the core's error record is not UTF-8 (never expected): the
+/// marker the wrapper also uses for a trapped module.
+const HOST_ERROR_RECORD: &str = r#"{"logseal":{"v":1,"error":{"kind":"host","detail":"the logseal wasm module failed on this record; it was withheld"}}}"#;
+
 /// Verifies sealed NDJSON against a keyring (its JSON text; every seal key in it is accepted),
 /// as `logseal verify --json` does over one input: a JSON object
 /// `{"ok", "records", "problems", "findings": [{"kind", "problem", "line", "chain", "seq",
 /// "detail"}], "chains": [{"chain", "kid", "verified", "first_seq", "last_seq", ...}]}`.
-/// Throws (a [`PolicyFault`] at `keyring`) when the keyring is unreadable or holds no seal key.
+///
+/// `state` is the text of a `logseal verify --state` file (`{"version":1,"chains":{"<chain>":
+/// {"seq":N,"mac":"..."}}}`; empty: the first run): each chain is checked against the head
+/// remembered there, and the result then also holds `"state"`, the new heads (the furthest
+/// verified record of each chain, never a head moved back), in the same format, so the CLI and
+/// the package can take turns on one state file.
+/// Throws (a [`PolicyFault`] at `keyring` or `state`) when the keyring is unreadable or holds no
+/// seal key, or the state is not a verify state.
 #[wasm_bindgen]
-pub fn verify(ndjson: &str, keyring: &str) -> Result<String, JsValue> {
+pub fn verify(ndjson: &str, keyring: &str, state: Option<String>) -> Result<String, JsValue> {
     use logseal::keys::{parse_keyring, KeySet, Purpose};
     use logseal::verify::Verifier;
     let keys = parse_keyring(keyring.as_bytes(), "keyring").map_err(|e| fault("keyring", e.to_string()))?;
@@ -231,7 +321,14 @@ pub fn verify(ndjson: &str, keyring: &str) -> Result<String, JsValue> {
     if seal.is_empty() {
         return Err(fault("keyring", "the keyring holds no seal keys".into()));
     }
+    let old_heads = match state.as_deref() {
+        None => None,
+        Some(text) => Some(read_state(text).ok_or_else(|| fault("state", "not a logseal verify state".into()))?),
+    };
     let mut verifier = Verifier::new(KeySet::new(seal));
+    if let Some(heads) = &old_heads {
+        verifier.remember(heads.clone());
+    }
     let mut findings = Vec::new();
     let body = ndjson.strip_suffix('\n').unwrap_or(ndjson);
     if !ndjson.is_empty() {
@@ -248,11 +345,140 @@ pub fn verify(ndjson: &str, keyring: &str) -> Result<String, JsValue> {
                 "chain": f.chain, "seq": f.seq, "detail": f.detail})
         })
         .collect();
-    let chains: Vec<_> = chains
-        .iter()
-        .map(ChainSummary::to_json)
-        .collect();
-    Ok(serde_json::json!({"ok": problems == 0, "records": verifier.records, "problems": problems,
-        "findings": findings, "chains": chains})
-    .to_string())
+    let summaries: Vec<_> = chains.iter().map(ChainSummary::to_json).collect();
+    let mut report = serde_json::json!({"ok": problems == 0, "records": verifier.records, "problems": problems,
+        "findings": findings, "chains": summaries});
+    if let (Some(heads), Some(obj)) = (&old_heads, report.as_object_mut()) {
+        obj.insert("state".into(), new_state(&chains, heads));
+    }
+    Ok(report.to_string())
+}
+
+/// The heads of a `--state` file's text (an empty text: none yet); None when it is not one.
+/// The same format and rules as `logseal verify --state` (src/cli/verify.rs).
+fn read_state(text: &str) -> Option<Vec<(String, logseal::verify::Head)>> {
+    use logseal::verify::Head;
+    if text.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
+    let chains = doc.get("chains")?.as_object()?;
+    let mut heads = Vec::with_capacity(chains.len());
+    for (id, h) in chains {
+        let seq = h.get("seq")?.as_u64()?;
+        let mac = h.get("mac")?.as_str()?;
+        heads.push((id.clone(), Head { seq, mac: mac.to_string() }));
+    }
+    Some(heads)
+}
+
+/// The new state: the old heads, each chain verified here moved to its furthest verified
+/// record, never back (a truncated copy must not make the next run forget what was there).
+fn new_state(chains: &[ChainSummary], old: &[(String, logseal::verify::Head)]) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (id, h) in old {
+        map.insert(id.clone(), serde_json::json!({"seq": h.seq, "mac": h.mac}));
+    }
+    for c in chains.iter().filter(|c| c.verified > 0) {
+        let older = old.iter().find(|(id, _)| *id == c.chain).map(|(_, h)| h.seq);
+        if older.is_none_or(|s| c.last_seq >= s) {
+            map.insert(c.chain.clone(), serde_json::json!({"seq": c.last_seq, "mac": c.head_mac}));
+        }
+    }
+    serde_json::json!({"version": 1, "chains": map})
+}
+
+/// Compares two copies of a sealed stream (NDJSON text each), as `logseal verify --compare
+/// LOCAL REMOTE --json` does, without keys: a JSON object `{"ok", "differences",
+/// "local_records", "findings": [{"kind", "problem", "input", "line", "chain", "seq"}]}`, where
+/// `kind` is `different` (same chain and seq, other content), `only_in_remote` or
+/// `missing_from_remote`, and `input` names the copy (`local` or `remote`) the line is in.
+/// Lines that are not sealed records are skipped, as the CLI skips them.
+#[wasm_bindgen]
+pub fn compare(local: &str, remote: &str) -> String {
+    use logseal::verify::record::Reader;
+    use std::collections::HashMap;
+    let mut reader = Reader::default();
+    // (chain, seq) -> (content digest, line in LOCAL, seen in REMOTE)
+    let mut seen: HashMap<(String, u64), ([u8; 32], u64, bool)> = HashMap::new();
+    let mut findings = Vec::new();
+    let finding = |kind: &str, input: &str, line: u64, chain: &str, seq: u64| {
+        serde_json::json!({"kind": kind, "problem": true, "input": input, "line": line, "chain": chain, "seq": seq})
+    };
+    for (which, text) in [(0, local), (1, remote)] {
+        if text.is_empty() {
+            continue;
+        }
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        for (i, line) in body.split('\n').enumerate() {
+            let n = i as u64 + 1;
+            let Ok(s) = reader.read(line.as_bytes()) else { continue };
+            let key = (s.chain, s.seq);
+            let digest = reader.digest();
+            if which == 0 {
+                seen.entry(key).or_insert((digest, n, false));
+            } else {
+                match seen.get_mut(&key) {
+                    Some(entry) if entry.0 == digest => entry.2 = true,
+                    Some(entry) => {
+                        entry.2 = true;
+                        findings.push(finding("different", "remote", n, &key.0, key.1));
+                    }
+                    None => findings.push(finding("only_in_remote", "remote", n, &key.0, key.1)),
+                }
+            }
+        }
+    }
+    let mut missing: Vec<_> = seen.iter().filter(|(_, v)| !v.2).map(|(k, v)| (v.1, k.0.clone(), k.1)).collect();
+    missing.sort();
+    for (line, chain, seq) in missing {
+        findings.push(finding("missing_from_remote", "local", line, &chain, seq));
+    }
+    serde_json::json!({"ok": findings.is_empty(), "differences": findings.len(), "local_records": seen.len(),
+        "findings": findings})
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use logseal::verify::Head;
+
+    fn summary(chain: &str, verified: u64, last_seq: u64, mac: &str) -> ChainSummary {
+        ChainSummary {
+            chain: chain.into(),
+            kid: "k".into(),
+            verified,
+            first_seq: 1,
+            last_seq,
+            head_mac: mac.into(),
+            duplicates: 0,
+            declared_dropped: 0,
+            last_checkpoint: None,
+        }
+    }
+
+    #[test]
+    fn a_state_is_read_as_the_cli_writes_it_and_anything_else_is_refused() {
+        assert_eq!(read_state("").map(|h| h.len()), Some(0), "empty: the first run");
+        let heads = read_state(r#"{"version":1,"chains":{"c1":{"seq":7,"mac":"ab"}}}"#).unwrap();
+        assert_eq!(heads.len(), 1);
+        assert_eq!((heads[0].0.as_str(), heads[0].1.seq, heads[0].1.mac.as_str()), ("c1", 7, "ab"));
+        for bad in ["{", "[]", r#"{"version":1}"#, r#"{"chains":{"c":{"seq":-1,"mac":"m"}}}"#, r#"{"chains":{"c":{"seq":1}}}"#] {
+            assert!(read_state(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_new_state_moves_heads_forward_only_and_keeps_chains_not_seen() {
+        let old = vec![("a".to_string(), Head { seq: 10, mac: "a10".into() }), ("b".to_string(), Head { seq: 5, mac: "b5".into() })];
+        let chains = [summary("a", 4, 6, "a6"), summary("b", 3, 8, "b8"), summary("c", 2, 2, "c2"), summary("d", 0, 0, "")];
+        let state = new_state(&chains, &old);
+        assert_eq!(state["version"], 1);
+        let heads = state["chains"].as_object().unwrap();
+        assert_eq!(heads["a"], serde_json::json!({"seq": 10, "mac": "a10"}), "a truncated copy does not move a head back");
+        assert_eq!(heads["b"], serde_json::json!({"seq": 8, "mac": "b8"}));
+        assert_eq!(heads["c"], serde_json::json!({"seq": 2, "mac": "c2"}));
+        assert!(heads.get("d").is_none(), "nothing verified: no head");
+    }
 }

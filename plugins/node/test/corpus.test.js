@@ -79,3 +79,31 @@ test('records beyond limits.max_record_bytes are cut as logseal filter cuts them
   const one = new LogSeal(undefined, { timeNs: TIME_NS });
   assert.equal(one.filterLine(big) + '\n', want.split('\n')[0] + '\n');
 });
+
+// The crossing into wasm memory: multi-byte UTF-8, lone surrogates (U+FFFD, as TextEncoder
+// writes them), empty lines, and records long enough to grow the module's memory (and to be
+// cut at limits.max_record_bytes) between short ones, so the wrapper's view of that memory is
+// remade mid-stream. Each record must come out as `logseal filter` writes it for the same UTF-8.
+test('records of every size and script cross into wasm and back byte-identical to logseal filter', () => {
+  const big = (n, fill) => JSON.stringify({ msg: fill.repeat(n), password: 'hunter2-secret' });
+  const records = [
+    '{"user":"zoë","note":"日本語 テキスト","emoji":"🔑 key","password":"pässwörd-secret"}',
+    '{"m":"lone \ud800 high and \udc00 low surrogates"}',
+    '',
+    'not json at all: Ärger',
+    big(600000, 'é'), // 1.2 MB of UTF-8 from 600,000 UTF-16 units: memory grows
+    '{"short":"after the big one","email":"ann@example.com"}',
+    big(50000, '€'),
+    big(2000000, 'a'), // over the default max_record_bytes: cut and marked
+    '{"last":"x"}',
+  ];
+  const utf8 = Buffer.from(records.join('\n') + '\n', 'utf8');
+  const want = cliFilter(utf8);
+  const batch = new LogSeal(undefined, { timeNs: TIME_NS });
+  assert.equal(batch.filterBatch(records.join('\n') + '\n'), want);
+  assert.equal(batch.filterBatch(records.join('\n') + '\n'), want, 'again, with the buffers grown');
+  const one = new LogSeal(undefined, { timeNs: TIME_NS });
+  assert.equal(records.map((l) => one.filterLine(l) + '\n').join(''), want);
+  assert.equal(one.stats().failures, 0);
+  assert.ok(!want.includes('hunter2-secret') && !want.includes('pässwörd-secret'));
+});
