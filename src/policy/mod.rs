@@ -181,12 +181,14 @@ pub struct Seal {
     /// Write the host's tag (Fluent Bit's) into the reserved object as `tag`, so the seal
     /// covers it; the transport wrapper around a record is not sealed otherwise.
     pub cover_tag: bool,
+    /// The seal format new chains get: 2 (compact, the default) or 1.
+    pub version: u32,
     /// Where the section is, for errors found at compile time.
     pub path: String,
 }
 
 const TOP: &[&str] = &["$schema", "version", "limits", "keys", "parse", "normalise", "classify", "sample", "redact", "escape", "seal"];
-const SEAL: &[&str] = &["instance", "checkpoint_every", "cover_tag"];
+const SEAL: &[&str] = &["instance", "checkpoint_every", "cover_tag", "version"];
 const SAMPLE: &[&str] = &["by", "missing", "default_rate", "levels", "rules", "rate_limit", "dedup", "max_keys"];
 const MISSING: &[&str] = &["keep", "content", "drop"];
 const LEVEL_NAMES: &[&str] = &["trace", "debug", "info", "warn", "error", "fatal"];
@@ -570,7 +572,7 @@ fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
 
 fn seal(v: &serde_json::Value, p: &str) -> Result<Seal, PolicyError> {
     let o = Field::new(v, &p).object(SEAL)?;
-    let mut s = Seal { instance: None, checkpoint_every: 1000, cover_tag: false, path: p.to_string() };
+    let mut s = Seal { instance: None, checkpoint_every: 1000, cover_tag: false, version: 2, path: p.to_string() };
     if let Some((v, p)) = o.get("instance") {
         let label = Field::new(v, &p).str()?;
         let ok = !label.is_empty() && label.len() <= 64 && label.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
@@ -584,6 +586,9 @@ fn seal(v: &serde_json::Value, p: &str) -> Result<Seal, PolicyError> {
     }
     if let Some((v, p)) = o.get("cover_tag") {
         s.cover_tag = Field::new(v, &p).bool()?;
+    }
+    if let Some((v, p)) = o.get("version") {
+        s.version = Field::new(v, &p).uint(1, 2)? as u32;
     }
     Ok(s)
 }

@@ -19,7 +19,7 @@
 pub mod record;
 
 use crate::keys::KeySet;
-use crate::stage::seal::{chain_mac, HmacSha256};
+use crate::stage::seal::{chain_mac_v, HmacSha256};
 use record::{ReadError, Reader, Sealed};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -164,6 +164,11 @@ pub struct Head {
 struct ChainState {
     kid: String,
     key: HmacSha256,
+    /// The seal format of the chain's records.
+    version: u32,
+    /// Whether `kid` was read from a seal or proved by a MAC (a v2 record names its key only
+    /// on record 1 and checkpoints; before one is seen every key of the keyring is tried).
+    kid_known: bool,
     /// The sequence number expected next (highest seen + 1).
     next: u64,
     /// The MAC at `next - 1`, when the record there was verified.
@@ -270,14 +275,36 @@ impl Verifier {
                 out.push(at(FindingKind::TagMismatch, format!("the wrapper's tag `{}` is not the sealed tag `{}`", visible(wrapper), visible(sealed))));
             }
         }
-        let Some(key) = self.keys.by_id(&s.kid) else {
-            return out.push(at(FindingKind::UnknownKey, format!("key id `{}` is not in the keyring", visible(&s.kid))));
+        let known = self.chains.get(&s.chain).filter(|c| c.kid_known).map(|c| c.kid.clone());
+        let (key, kid_known) = if !s.kid.is_empty() || s.version == 1 {
+            match self.keys.by_id(&s.kid) {
+                Some(key) => (key, true),
+                None => return out.push(at(FindingKind::UnknownKey, format!("key id `{}` is not in the keyring", visible(&s.kid)))),
+            }
+        } else if let Some(key) = known.as_deref().and_then(|kid| self.keys.by_id(kid)) {
+            (key, true)
+        } else {
+            // A v2 record without `k` of a chain whose key is not known yet: the key under
+            // which its MAC holds (keyrings are small). When none does and the chain is new,
+            // the record is not tied to any trusted key.
+            let reader = &self.reader;
+            let proved = self.keys.iter().find(|k| reader.mac_holds(&chain_mac_v(2, k.secret.expose(), &s.chain), &s.mac));
+            let bound = self.chains.get(&s.chain).and_then(|c| self.keys.by_id(&c.kid));
+            match proved.or(bound) {
+                Some(key) => (key, proved.is_some()),
+                None => {
+                    let detail = "no key of the keyring verifies it (a v2 seal names its key on record 1 and checkpoints): sealed with an unknown key, or changed";
+                    return out.push(at(FindingKind::UnknownKey, detail.into()));
+                }
+            }
         };
         if !self.chains.contains_key(&s.chain) {
             let remembered = self.remembered.get(&s.chain).cloned();
             let state = ChainState {
-                kid: s.kid.clone(),
-                key: chain_mac(key.secret.expose(), &s.chain),
+                kid: key.id.clone(),
+                key: chain_mac_v(s.version, key.secret.expose(), &s.chain),
+                version: s.version,
+                kid_known,
                 next: remembered.as_ref().map_or(1, |h| h.seq + 1),
                 last_mac: remembered.as_ref().map(|h| h.mac.clone()),
                 missing: BTreeMap::new(),
@@ -293,11 +320,15 @@ impl Verifier {
             self.order.push(s.chain.clone());
         }
         let Some(chain) = self.chains.get_mut(&s.chain) else { return };
-        if chain.kid != s.kid {
-            // A chain is signed with one key; a record naming another was re-keyed or forged.
-            chain.kid = s.kid.clone();
-            chain.key = chain_mac(key.secret.expose(), &s.chain);
+        if chain.version != s.version {
+            return out.push(at(FindingKind::Malformed, format!("a v{} seal in a chain of v{} seals", s.version, chain.version)));
         }
+        if chain.kid != key.id {
+            // A chain is signed with one key; a record naming another was re-keyed or forged.
+            chain.kid = key.id.clone();
+            chain.key = chain_mac_v(s.version, key.secret.expose(), &s.chain);
+        }
+        chain.kid_known |= kid_known;
         let valid = self.reader.mac_holds(&chain.key, &s.mac);
         if !valid {
             settle_pending(chain, None, out);
@@ -457,7 +488,8 @@ impl ChainState {
                 self.missing.insert(self.next, (s.seq - 1, line));
             } else {
                 let expected = self.last_mac.as_deref().unwrap_or("");
-                let linked = if self.next == 1 { s.prev.is_empty() } else { self.last_mac.is_none() || s.prev == expected };
+                // v2 writes no link: its MAC binds the chain and the sequence number alone.
+                let linked = s.version != 1 || if self.next == 1 { s.prev.is_empty() } else { self.last_mac.is_none() || s.prev == expected };
                 if !linked {
                     out.push(at(FindingKind::ChainBreak, "its previous-MAC link does not match the record before it".into()));
                 }
