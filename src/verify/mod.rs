@@ -143,6 +143,9 @@ pub struct ChainSummary {
     pub duplicates: u64,
     pub declared_dropped: u64,
     pub last_checkpoint: Option<u64>,
+    /// The instance label a v2 chain declares (`i`, on record 1 and checkpoints); v1 chains
+    /// carry it in their id.
+    pub instance: Option<String>,
 }
 
 impl ChainSummary {
@@ -150,7 +153,15 @@ impl ChainSummary {
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({"chain": self.chain, "kid": self.kid, "verified": self.verified, "first_seq": self.first_seq,
             "last_seq": self.last_seq, "duplicates": self.duplicates, "declared_dropped": self.declared_dropped,
-            "last_checkpoint": self.last_checkpoint})
+            "last_checkpoint": self.last_checkpoint, "instance": self.instance})
+    }
+
+    /// The chain for people: its id, with the declared instance label of a v2 chain.
+    pub fn label(&self) -> String {
+        match &self.instance {
+            Some(i) => format!("{}.{i}", self.chain),
+            None => self.chain.clone(),
+        }
     }
 }
 
@@ -276,6 +287,9 @@ impl Verifier {
             }
         }
         let known = self.chains.get(&s.chain).filter(|c| c.kid_known).map(|c| c.kid.clone());
+        // A v2 record that names no key and that no key of the keyring verifies, on a chain
+        // whose key is unknown: reported as such, its sequence number taken as present.
+        let mut unproved = false;
         let (key, kid_known) = if !s.kid.is_empty() || s.version == 1 {
             match self.keys.by_id(&s.kid) {
                 Some(key) => (key, true),
@@ -289,13 +303,13 @@ impl Verifier {
             // the record is not tied to any trusted key.
             let reader = &self.reader;
             let proved = self.keys.iter().find(|k| reader.mac_holds(&chain_mac_v(2, k.secret.expose(), &s.chain), &s.mac));
-            let bound = self.chains.get(&s.chain).and_then(|c| self.keys.by_id(&c.kid));
-            match proved.or(bound) {
-                Some(key) => (key, proved.is_some()),
-                None => {
-                    let detail = "no key of the keyring verifies it (a v2 seal names its key on record 1 and checkpoints): sealed with an unknown key, or changed";
-                    return out.push(at(FindingKind::UnknownKey, detail.into()));
+            match (proved, self.keys.active()) {
+                (Some(key), _) => (key, proved.is_some()),
+                (None, Some(active)) => {
+                    unproved = true;
+                    (active, false)
                 }
+                (None, None) => return out.push(at(FindingKind::UnknownKey, "the keyring holds no key".into())),
             }
         };
         if !self.chains.contains_key(&s.chain) {
@@ -329,6 +343,12 @@ impl Verifier {
             chain.key = chain_mac_v(s.version, key.secret.expose(), &s.chain);
         }
         chain.kid_known |= kid_known;
+        if unproved {
+            let detail = "no key of the keyring verifies it (a v2 seal names its key on record 1 and checkpoints): sealed with an unknown key, or changed";
+            out.push(at(FindingKind::UnknownKey, detail.into()));
+            chain.take_position(s.seq, line_no);
+            return;
+        }
         let valid = self.reader.mac_holds(&chain.key, &s.mac);
         if !valid {
             settle_pending(chain, None, out);
@@ -396,6 +416,20 @@ impl Verifier {
 }
 
 impl ChainState {
+    /// A record whose MAC failed holds `seq`: the number counts as present, not deleted.
+    fn take_position(&mut self, seq: u64, line: u64) {
+        if seq >= self.next {
+            if seq > self.next {
+                self.missing.insert(self.next, (seq - 1, line));
+            }
+            self.next = seq + 1;
+            // The link to the next record cannot be checked against a changed record.
+            self.last_mac = None;
+        } else {
+            self.fill(seq);
+        }
+    }
+
     fn missing_contains(&self, seq: u64) -> bool {
         self.missing.range(..=seq).next_back().is_some_and(|(_, &(end, _))| seq <= end)
     }
@@ -520,6 +554,9 @@ impl ChainState {
     /// Counts a verified record and remembers it for redelivery checks.
     fn count(&mut self, s: &Sealed, input: u32) {
         self.remember_recent(s.seq, &s.mac, input);
+        if s.instance.is_some() && self.summary.instance != s.instance {
+            self.summary.instance = s.instance.clone();
+        }
         if self.summary.verified == 0 || s.seq < self.summary.first_seq {
             self.summary.first_seq = s.seq;
         }
@@ -541,16 +578,7 @@ fn settle_pending(chain: &mut ChainState, next_seq: Option<u64>, out: &mut Vec<F
         return;
     }
     out.push(finding(FindingKind::Modified, "bad MAC: the record was changed after sealing"));
-    if seq >= chain.next {
-        if seq > chain.next {
-            chain.missing.insert(chain.next, (seq - 1, line));
-        }
-        chain.next = seq + 1;
-        // The link to the next record cannot be checked against a changed record.
-        chain.last_mac = None;
-    } else {
-        chain.fill(seq);
-    }
+    chain.take_position(seq, line);
 }
 
 fn fingerprint(mac: &str) -> u64 {
