@@ -245,7 +245,7 @@ impl Filter {
         out.push(b'}');
         let mut seal_failed = false;
         if let (Some(sealer), Some(chain)) = (&self.plan.sealer, &mut self.chain) {
-            match sealer.seal(chain, &mut self.seal, tag, out) {
+            match sealer.seal(chain, &mut self.seal, tag, time_ns, out) {
                 Ok(()) => self.counters.sealed += 1,
                 Err(_) => seal_failed = true,
             }

@@ -11,14 +11,16 @@ const POLICY: &str = "host-examples/policies/sealed.json";
 const KEYS: &str = "host-examples/keys/demo-keyring.json";
 const SEED: &str = "000102030405060708090a0b0c0d0e0f";
 
-/// A way of sealing: the seal format (`seal.version`).
+/// A way of sealing: the seal format (`seal.version`), and forward-secure key evolution
+/// (`seal.evolve.every_records`, 0 for none).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Mode {
     version: u32,
+    evolve_every: u64,
 }
 
-/// Every seal format the tamper suite runs against.
-const MODES: &[Mode] = &[Mode { version: 1 }, Mode { version: 2 }];
+/// Every seal format and mode the tamper suite runs against.
+const MODES: &[Mode] = &[Mode { version: 1, evolve_every: 0 }, Mode { version: 2, evolve_every: 0 }, Mode { version: 2, evolve_every: 7 }];
 
 /// The shipped example policy set to `mode`, written beside a fresh temp dir.
 fn policy(mode: Mode) -> String {
@@ -29,6 +31,9 @@ fn policy(mode: Mode) -> String {
         p["keys"][k] = Value::String(r);
     }
     p["seal"]["version"] = mode.version.into();
+    if mode.evolve_every > 0 {
+        p["seal"]["evolve"] = serde_json::json!({"every_records": mode.evolve_every});
+    }
     let path = tempdir().join("policy.json");
     std::fs::write(&path, p.to_string()).expect("write policy");
     path.display().to_string()

@@ -46,6 +46,9 @@ pub const CHAIN_CONTEXT: &[u8] = b"logseal-seal-chain-1\n";
 pub const MAC_CONTEXT_V2: &[u8] = b"logseal-seal-2\n";
 /// Domain separation of v2 chain keys.
 pub const CHAIN_CONTEXT_V2: &[u8] = b"logseal-seal-chain-2\n";
+/// Domain separation of the forward-secure key step: k(e+1) = HMAC(k(e), this + e as 8 bytes
+/// big-endian).
+pub const EVOLVE_CONTEXT: &[u8] = b"logseal-evolve-1\n";
 /// A v2 seal keeps the first 16 bytes of the HMAC-SHA256 output (22 base64url characters).
 pub const MAC_V2_BYTES: usize = 16;
 
@@ -88,6 +91,23 @@ pub struct Sealer {
     cover_tag: bool,
     /// The seal format written: 1 or 2 (compact).
     version: u32,
+    /// Forward-secure key evolution (v2 only): a new epoch after this many records (0: not by
+    /// count) or once this many nanoseconds passed since the epoch's first record (0: not by
+    /// time).
+    evolve: Evolve,
+}
+
+/// When the chain key moves on (policy `seal.evolve`); both zero: never.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Evolve {
+    pub every_records: u64,
+    pub every_ns: u64,
+}
+
+impl Evolve {
+    fn on(self) -> bool {
+        self.every_records > 0 || self.every_ns > 0
+    }
 }
 
 /// One hash chain: its id, key and position.
@@ -97,6 +117,11 @@ pub struct Chain {
     seq: u64,
     /// The previous record's MAC, base64url (empty before the first record; v1 only).
     prev: Vec<u8>,
+    /// The key epoch (forward-secure evolution), the records sealed in it, and the host time
+    /// of its first record.
+    epoch: u64,
+    in_epoch: u64,
+    epoch_start_ns: i64,
 }
 
 impl Chain {
@@ -108,6 +133,11 @@ impl Chain {
     /// The sequence number the next sealed record gets.
     pub fn next_seq(&self) -> u64 {
         self.seq + 1
+    }
+
+    /// The key epoch the next sealed record gets (0 without `seal.evolve`).
+    pub fn epoch(&self) -> u64 {
+        self.epoch
     }
 }
 
@@ -146,7 +176,15 @@ impl Sealer {
     /// anything else is 2); None when the set has no active key.
     pub fn new(keys: &KeySet, instance: Option<String>, checkpoint_every: u64, cover_tag: bool, version: u32) -> Option<Sealer> {
         let version = if version == 1 { 1 } else { 2 };
-        Some(Sealer { key: keys.active()?.clone(), instance, checkpoint_every, cover_tag, version })
+        Some(Sealer { key: keys.active()?.clone(), instance, checkpoint_every, cover_tag, version, evolve: Evolve::default() })
+    }
+
+    /// The same sealer with forward-secure key evolution (v2 seals only; ignored for v1).
+    pub fn with_evolve(mut self, evolve: Evolve) -> Sealer {
+        if self.version != 1 {
+            self.evolve = evolve;
+        }
+        self
     }
 
     /// One line for `logseal check`.
@@ -157,7 +195,13 @@ impl Sealer {
         };
         let instance = self.instance.as_deref().map_or(String::new(), |i| format!(", chains labelled .{i}"));
         let tag = if self.cover_tag { ", the host's tag sealed" } else { "" };
-        format!("seal v{}, key {}, {ckpt}{instance}{tag}", self.version, self.key.id)
+        let evolve = match (self.evolve.every_records, self.evolve.every_ns / 1_000_000_000) {
+            (0, 0) => String::new(),
+            (r, 0) => format!(", the key evolving every {r} records"),
+            (0, t) => format!(", the key evolving every {t} s"),
+            (r, t) => format!(", the key evolving every {r} records or {t} s"),
+        };
+        format!("seal v{}, key {}, {ckpt}{instance}{tag}{evolve}", self.version, self.key.id)
     }
 
     /// Starts a chain from 16 random bytes the host drew.
@@ -168,14 +212,15 @@ impl Sealer {
             id.push('.');
             id.push_str(label);
         }
-        Chain { mac: chain_mac_v(self.version, self.key.secret.expose(), &id), id, seq: 0, prev: Vec::new() }
+        Chain { mac: chain_mac_v(self.version, self.key.secret.expose(), &id), id, seq: 0, prev: Vec::new(), epoch: 0, in_epoch: 0, epoch_start_ns: 0 }
     }
 
     /// Seals `out`, which holds one record as logseal writes it (ending with the reserved
     /// object): adds `logseal.seal` and advances the chain. With `seal.cover_tag`, `tag` (the
     /// host's tag for the record; None for records the host did not hand over, such as gap
-    /// records) is written as `logseal.tag` first, so the MAC covers it.
-    pub fn seal(&self, chain: &mut Chain, buf: &mut Buffers, tag: Option<&[u8]>, out: &mut Vec<u8>) -> Result<(), SealError> {
+    /// records) is written as `logseal.tag` first, so the MAC covers it. `time_ns` is the host
+    /// time, for key evolution by time.
+    pub fn seal(&self, chain: &mut Chain, buf: &mut Buffers, tag: Option<&[u8]>, time_ns: i64, out: &mut Vec<u8>) -> Result<(), SealError> {
         if !out.ends_with(b"}}") {
             return Err(SealError::Unreadable);
         }
@@ -196,11 +241,17 @@ impl Sealer {
 
         let seq = chain.seq + 1;
         let checkpoint = self.checkpoint_every > 0 && seq % self.checkpoint_every == 0;
+        // The last record of its epoch says so (`x`), under the epoch's key: a later key
+        // cannot re-seal earlier records without breaking that link.
+        let start_ns = if chain.in_epoch == 0 { time_ns } else { chain.epoch_start_ns };
+        let by_count = self.evolve.every_records > 0 && chain.in_epoch + 1 >= self.evolve.every_records;
+        let by_time = self.evolve.every_ns > 0 && time_ns.saturating_sub(start_ns) as u64 >= self.evolve.every_ns && time_ns > start_ns;
+        let last = by_count || by_time;
         buf.seal.clear();
         if self.version == 1 {
             self.seal_object_v1(chain, buf, out, seq, checkpoint);
         } else {
-            self.seal_object_v2(chain, buf, out, seq, checkpoint);
+            self.seal_object_v2(chain, buf, out, seq, checkpoint, last);
         }
         let full = record_mac_v(self.version, &chain.mac, &buf.body, &buf.seal);
         let tag = match self.version {
@@ -222,6 +273,14 @@ impl Sealer {
         if self.version == 1 {
             chain.prev.clear();
             chain.prev.extend_from_slice(tag);
+        }
+        chain.in_epoch += 1;
+        chain.epoch_start_ns = start_ns;
+        if last {
+            // The old key state is overwritten in place, at once.
+            chain.mac = evolve_step(&chain.mac, chain.epoch);
+            chain.epoch += 1;
+            chain.in_epoch = 0;
         }
         Ok(())
     }
@@ -255,7 +314,7 @@ impl Sealer {
     /// coverage only when a root field has a transport field's name (otherwise every root
     /// field is covered), `i` the instance and `k` the key id on record 1 and checkpoints,
     /// `n` the sequence number, `p` the checkpoint count.
-    fn seal_object_v2(&self, chain: &Chain, buf: &mut Buffers, out: &[u8], seq: u64, checkpoint: bool) {
+    fn seal_object_v2(&self, chain: &Chain, buf: &mut Buffers, out: &[u8], seq: u64, checkpoint: bool, last: bool) {
         buf.seal.extend_from_slice(b"{\"c\":");
         string::encode(&chain.id, &mut buf.seal);
         if has_transport_name(buf, out) {
@@ -263,6 +322,10 @@ impl Sealer {
             write_cov(buf, out);
         }
         let s = &mut buf.seal;
+        if self.evolve.on() {
+            s.extend_from_slice(b",\"e\":");
+            push_u64(s, chain.epoch);
+        }
         let declare = seq == 1 || checkpoint;
         if let (true, Some(label)) = (declare, &self.instance) {
             s.extend_from_slice(b",\"i\":");
@@ -277,6 +340,9 @@ impl Sealer {
         if checkpoint {
             s.extend_from_slice(b",\"p\":");
             push_u64(s, seq);
+        }
+        if last {
+            s.extend_from_slice(b",\"x\":1");
         }
         s.push(b'}');
     }
@@ -320,6 +386,30 @@ fn has_transport_name(buf: &mut Buffers, out: &[u8]) -> bool {
         i = tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
     }
     false
+}
+
+/// One forward-secure step: the key of epoch `epoch + 1` from the key of `epoch`,
+/// HMAC(k, [`EVOLVE_CONTEXT`] + epoch as 8 bytes big-endian). One-way: the new key says
+/// nothing about the old one.
+pub fn evolve_step(key: &HmacSha256, epoch: u64) -> HmacSha256 {
+    let mut step = key.clone();
+    step.update(EVOLVE_CONTEXT);
+    step.update(&epoch.to_be_bytes());
+    let mut next: [u8; 32] = step.finalize().into_bytes().into();
+    let key = hmac_sha256(&next);
+    // Wipe the raw key bytes; black_box keeps the stores from being optimised away.
+    next.fill(0);
+    std::hint::black_box(&next);
+    key
+}
+
+/// The key of epoch `to` from the key of epoch `from` (`from <= to`).
+pub fn epoch_key(key: &HmacSha256, from: u64, to: u64) -> HmacSha256 {
+    let mut k = key.clone();
+    for e in from..to {
+        k = evolve_step(&k, e);
+    }
+    k
 }
 
 /// The v1 key of chain `id` under `master`.

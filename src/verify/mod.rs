@@ -19,12 +19,17 @@
 pub mod record;
 
 use crate::keys::KeySet;
-use crate::stage::seal::{chain_mac_v, HmacSha256};
+use crate::stage::seal::{chain_mac_v, epoch_key, HmacSha256};
 use record::{ReadError, Reader, Sealed};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// How many recent MACs per chain are remembered to tell redeliveries from replays.
 pub const RECENT_WINDOW: usize = 65_536;
+
+/// The most key-evolution steps one record may ask the verifier to take from the nearest key
+/// it holds: a bound on the work a hostile line can cause (a legitimate chain moves one epoch
+/// at a time, and the verifier keeps the latest verified epoch's key).
+pub const MAX_EPOCH_STEPS: u64 = 1 << 20;
 
 /// What a finding says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,6 +74,9 @@ pub enum FindingKind {
     ReplayedChain,
     /// The transport wrapper's tag differs from the tag sealed in `logseal.tag`.
     TagMismatch,
+    /// A record's key epoch does not follow the record before it (the same epoch, or the
+    /// next after a record marked last of its epoch): re-sealed with a later key.
+    EpochBreak,
     // Notes: reported, not problems.
     /// An identical copy of a record already verified (a shipper's retry).
     Duplicate,
@@ -102,6 +110,7 @@ impl FindingKind {
             FindingKind::InvalidText => "invalid_text",
             FindingKind::ReplayedChain => "replayed_chain",
             FindingKind::TagMismatch => "tag_mismatch",
+            FindingKind::EpochBreak => "epoch_break",
             FindingKind::Duplicate => "duplicate",
             FindingKind::DeclaredGap { .. } => "declared_gap",
             FindingKind::AfterCheckpoint { .. } => "after_checkpoint",
@@ -177,6 +186,10 @@ struct ChainState {
     key: HmacSha256,
     /// The seal format of the chain's records.
     version: u32,
+    /// The key of the latest epoch a record verified in (forward-secure evolution).
+    epoch_cache: Option<(u64, HmacSha256)>,
+    /// The last record taken in order: (seq, epoch, last of its epoch).
+    prev_epoch: Option<(u64, Option<u64>, bool)>,
     /// Whether `kid` was read from a seal or proved by a MAC (a v2 record names its key only
     /// on record 1 and checkpoints; before one is seen every key of the keyring is tried).
     kid_known: bool,
@@ -302,7 +315,8 @@ impl Verifier {
             // which its MAC holds (keyrings are small). When none does and the chain is new,
             // the record is not tied to any trusted key.
             let reader = &self.reader;
-            let proved = self.keys.iter().find(|k| reader.mac_holds(&chain_mac_v(2, k.secret.expose(), &s.chain), &s.mac));
+            let epoch = s.epoch.unwrap_or(0).min(MAX_EPOCH_STEPS);
+            let proved = self.keys.iter().find(|k| reader.mac_holds(&epoch_key(&chain_mac_v(2, k.secret.expose(), &s.chain), 0, epoch), &s.mac));
             match (proved, self.keys.active()) {
                 (Some(key), _) => (key, proved.is_some()),
                 (None, Some(active)) => {
@@ -318,6 +332,8 @@ impl Verifier {
                 kid: key.id.clone(),
                 key: chain_mac_v(s.version, key.secret.expose(), &s.chain),
                 version: s.version,
+                epoch_cache: None,
+                prev_epoch: None,
                 kid_known,
                 next: remembered.as_ref().map_or(1, |h| h.seq + 1),
                 last_mac: remembered.as_ref().map(|h| h.mac.clone()),
@@ -341,6 +357,7 @@ impl Verifier {
             // A chain is signed with one key; a record naming another was re-keyed or forged.
             chain.kid = key.id.clone();
             chain.key = chain_mac_v(s.version, key.secret.expose(), &s.chain);
+            chain.epoch_cache = None;
         }
         chain.kid_known |= kid_known;
         if unproved {
@@ -349,7 +366,17 @@ impl Verifier {
             chain.take_position(s.seq, line_no);
             return;
         }
-        let valid = self.reader.mac_holds(&chain.key, &s.mac);
+        let epoch = s.epoch.unwrap_or(0);
+        if epoch >= s.seq {
+            return out.push(at(FindingKind::Malformed, "key epoch beyond its sequence number".into()));
+        }
+        let Some(key) = chain.key_for(epoch) else {
+            return out.push(at(FindingKind::Malformed, "key epoch too far ahead of the chain to derive".into()));
+        };
+        let valid = self.reader.mac_holds(&key, &s.mac);
+        if valid && epoch > 0 && chain.epoch_cache.as_ref().is_none_or(|(e, _)| *e < epoch) {
+            chain.epoch_cache = Some((epoch, key));
+        }
         if !valid {
             settle_pending(chain, None, out);
             if s.seq < chain.next && !chain.missing_contains(s.seq) {
@@ -416,6 +443,19 @@ impl Verifier {
 }
 
 impl ChainState {
+    /// The key of `epoch`: stepped forward from the latest verified epoch's key or from the
+    /// chain key; None when that takes more than [`MAX_EPOCH_STEPS`].
+    fn key_for(&self, epoch: u64) -> Option<HmacSha256> {
+        let (from, base) = match &self.epoch_cache {
+            Some((e, k)) if *e <= epoch => (*e, k),
+            _ => (0, &self.key),
+        };
+        if epoch - from > MAX_EPOCH_STEPS {
+            return None;
+        }
+        Some(epoch_key(base, from, epoch))
+    }
+
     /// A record whose MAC failed holds `seq`: the number counts as present, not deleted.
     fn take_position(&mut self, seq: u64, line: u64) {
         if seq >= self.next {
@@ -527,9 +567,15 @@ impl ChainState {
                 if !linked {
                     out.push(at(FindingKind::ChainBreak, "its previous-MAC link does not match the record before it".into()));
                 }
+                if let Some((seq, epoch, last)) = self.prev_epoch {
+                    if seq + 1 == s.seq && epoch.map(|e| e + last as u64) != s.epoch {
+                        out.push(at(FindingKind::EpochBreak, "its key epoch does not follow the record before it: re-sealed with a later key".into()));
+                    }
+                }
             }
             self.next = s.seq + 1;
             self.last_mac = Some(s.mac.clone());
+            self.prev_epoch = Some((s.seq, s.epoch, s.last_of_epoch));
         }
         if let Some(dropped) = s.gap {
             let from = s.seq.saturating_sub(dropped).max(1);

@@ -23,6 +23,10 @@ pub struct Sealed {
     pub kid: String,
     /// The instance label a v2 seal declares on record 1 and checkpoints.
     pub instance: Option<String>,
+    /// The key epoch (`e`) of a v2 seal with forward-secure evolution.
+    pub epoch: Option<u64>,
+    /// The record is the last of its epoch (`x`): the next one is sealed with the next key.
+    pub last_of_epoch: bool,
     /// The MAC as written (base64url).
     pub mac: String,
     /// `ckpt.count`, on checkpoint records.
@@ -164,6 +168,15 @@ impl Reader {
         if s.seq == 0 || s.chain.is_empty() {
             return Err(ReadError::Malformed("c or n"));
         }
+        if look.member(line, tape, seal_obj, b"e").is_some() {
+            s.epoch = Some(look.uint_member(line, tape, seal_obj, b"e").ok_or(ReadError::Malformed("e"))?);
+        }
+        if look.member(line, tape, seal_obj, b"x").is_some() {
+            if look.uint_member(line, tape, seal_obj, b"x") != Some(1) || s.epoch.is_none() {
+                return Err(ReadError::Malformed("x"));
+            }
+            s.last_of_epoch = true;
+        }
         if look.member(line, tape, seal_obj, b"p").is_some() {
             s.checkpoint = Some(look.uint_member(line, tape, seal_obj, b"p").ok_or(ReadError::Malformed("p"))?);
         }
@@ -287,6 +300,12 @@ impl Reader {
     pub fn mac_holds(&self, key: &HmacSha256, mac_b64: &str) -> bool {
         let Ok(tag) = URL_SAFE_NO_PAD.decode(mac_b64) else { return false };
         seal::mac_holds_v(self.version, key, &self.body, &self.seal, &tag)
+    }
+
+    /// The full HMAC output the record last read would carry under `key` (v2 writes its first
+    /// 16 bytes): what a holder of that key could seal, for tests that play the forger.
+    pub fn mac_under(&self, key: &HmacSha256) -> [u8; 32] {
+        seal::record_mac_v(self.version, key, &self.body, &self.seal)
     }
 
     /// A digest of what the seal covers in the record last read (and the seal itself): two
