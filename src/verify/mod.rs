@@ -31,6 +31,13 @@ pub const RECENT_WINDOW: usize = 65_536;
 /// at a time, and the verifier keeps the latest verified epoch's key).
 pub const MAX_EPOCH_STEPS: u64 = 1 << 20;
 
+/// Key-evolution steps the verifier spends, in a whole run, on records whose MAC then fails;
+/// once spent, a failing record may cost at most [`CHEAP_STEPS`] more. Genuine records never
+/// draw on it, so hostile lines cannot make a run slow beyond about this many steps.
+pub const WASTED_STEPS_BUDGET: u64 = 1 << 24;
+/// Steps a record may always cost.
+pub const CHEAP_STEPS: u64 = 1024;
+
 /// What a finding says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FindingKind {
@@ -237,6 +244,8 @@ pub struct Verifier {
     /// Transport fields seen outside coverage, with counts.
     pub transport: BTreeMap<String, u64>,
     pub records: u64,
+    /// Key-evolution steps spent on records whose MAC failed (see [`WASTED_STEPS_BUDGET`]).
+    wasted_steps: u64,
 }
 
 impl Verifier {
@@ -250,6 +259,7 @@ impl Verifier {
             place: Place::default(),
             transport: BTreeMap::new(),
             records: 0,
+            wasted_steps: 0,
         }
     }
 
@@ -299,6 +309,11 @@ impl Verifier {
                 out.push(at(FindingKind::TagMismatch, format!("the wrapper's tag `{}` is not the sealed tag `{}`", visible(wrapper), visible(sealed))));
             }
         }
+        let epoch = s.epoch.unwrap_or(0);
+        if epoch >= s.seq {
+            return out.push(at(FindingKind::Malformed, "key epoch beyond its sequence number".into()));
+        }
+        let spent = self.wasted_steps >= WASTED_STEPS_BUDGET;
         let known = self.chains.get(&s.chain).filter(|c| c.kid_known).map(|c| c.kid.clone());
         // A v2 record that names no key and that no key of the keyring verifies, on a chain
         // whose key is unknown: reported as such, its sequence number taken as present.
@@ -314,9 +329,14 @@ impl Verifier {
             // A v2 record without `k` of a chain whose key is not known yet: the key under
             // which its MAC holds (keyrings are small). When none does and the chain is new,
             // the record is not tied to any trusted key.
+            if epoch > MAX_EPOCH_STEPS || (spent && epoch > CHEAP_STEPS) {
+                return out.push(at(FindingKind::Malformed, "key epoch too far ahead to derive".into()));
+            }
             let reader = &self.reader;
-            let epoch = s.epoch.unwrap_or(0).min(MAX_EPOCH_STEPS);
             let proved = self.keys.iter().find(|k| reader.mac_holds(&epoch_key(&chain_mac_v(2, k.secret.expose(), &s.chain), 0, epoch), &s.mac));
+            if proved.is_none() {
+                self.wasted_steps = self.wasted_steps.saturating_add(epoch.saturating_mul(self.keys.iter().count() as u64));
+            }
             match (proved, self.keys.active()) {
                 (Some(key), _) => (key, proved.is_some()),
                 (None, Some(active)) => {
@@ -366,14 +386,13 @@ impl Verifier {
             chain.take_position(s.seq, line_no);
             return;
         }
-        let epoch = s.epoch.unwrap_or(0);
-        if epoch >= s.seq {
-            return out.push(at(FindingKind::Malformed, "key epoch beyond its sequence number".into()));
-        }
-        let Some(key) = chain.key_for(epoch) else {
+        let Some((key, steps)) = chain.key_for(epoch, if spent { CHEAP_STEPS } else { MAX_EPOCH_STEPS }) else {
             return out.push(at(FindingKind::Malformed, "key epoch too far ahead of the chain to derive".into()));
         };
         let valid = self.reader.mac_holds(&key, &s.mac);
+        if !valid {
+            self.wasted_steps = self.wasted_steps.saturating_add(steps);
+        }
         if valid && epoch > 0 && chain.epoch_cache.as_ref().is_none_or(|(e, _)| *e < epoch) {
             chain.epoch_cache = Some((epoch, key));
         }
@@ -443,17 +462,18 @@ impl Verifier {
 }
 
 impl ChainState {
-    /// The key of `epoch`: stepped forward from the latest verified epoch's key or from the
-    /// chain key; None when that takes more than [`MAX_EPOCH_STEPS`].
-    fn key_for(&self, epoch: u64) -> Option<HmacSha256> {
+    /// The key of `epoch` and the steps it took: stepped forward from the latest verified
+    /// epoch's key or from the chain key; None when that takes more than `max` steps.
+    fn key_for(&self, epoch: u64, max: u64) -> Option<(HmacSha256, u64)> {
         let (from, base) = match &self.epoch_cache {
             Some((e, k)) if *e <= epoch => (*e, k),
             _ => (0, &self.key),
         };
-        if epoch - from > MAX_EPOCH_STEPS {
+        let steps = epoch - from;
+        if steps > max {
             return None;
         }
-        Some(epoch_key(base, from, epoch))
+        Some((epoch_key(base, from, epoch), steps))
     }
 
     /// A record whose MAC failed holds `seq`: the number counts as present, not deleted.
@@ -568,7 +588,7 @@ impl ChainState {
                     out.push(at(FindingKind::ChainBreak, "its previous-MAC link does not match the record before it".into()));
                 }
                 if let Some((seq, epoch, last)) = self.prev_epoch {
-                    if seq + 1 == s.seq && epoch.map(|e| e + last as u64) != s.epoch {
+                    if seq.checked_add(1) == Some(s.seq) && epoch.map(|e| e.saturating_add(last as u64)) != s.epoch {
                         out.push(at(FindingKind::EpochBreak, "its key epoch does not follow the record before it: re-sealed with a later key".into()));
                     }
                 }
