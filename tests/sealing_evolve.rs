@@ -117,6 +117,13 @@ fn a_compromise_in_epoch_n_cannot_reseal_earlier_epochs() {
     let mut forged = lines.clone();
     forged[1] = reseal(&lines[1], change, &later);
     assert_eq!(problems(&forged), [("modified", 2)]);
+    // The filter holds no master key once its chain started: asked to start another chain, it
+    // cannot, and goes on sealing the running one.
+    let id = f.chain().expect("chain").id().to_string();
+    f.start_chain(&[6; 16]);
+    assert_eq!(f.chain().expect("chain").id(), id);
+    let more = seal_at(&mut f, 2, |_| T0);
+    assert_eq!(problems(&[lines.clone(), more].concat()), []);
     // Records of the stolen epoch and after are the attacker's to seal: the limit, documented.
     let mut forged = lines.clone();
     forged[12] = reseal(&lines[12], |l| l.replace("event 0", "forged"), &stolen);

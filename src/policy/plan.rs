@@ -110,6 +110,15 @@ impl Plan {
         self.keys.iter().find(|(p, _)| *p == purpose).map(|(_, k)| k)
     }
 
+    /// Drops every copy of the seal master key this plan holds (wiped on drop), once a
+    /// forward-secure chain has its own key: no further chain can start.
+    pub fn forget_seal_master(&mut self) {
+        self.keys.retain(|(p, _)| *p != Purpose::Seal);
+        if let Some(s) = &mut self.sealer {
+            s.forget_master();
+        }
+    }
+
     fn empty() -> Plan {
         let limits = Limits::default();
         Plan {

@@ -204,15 +204,30 @@ impl Sealer {
         format!("seal v{}, key {}, {ckpt}{instance}{tag}{evolve}", self.version, self.key.id)
     }
 
-    /// Starts a chain from 16 random bytes the host drew.
-    pub fn start(&self, random: &[u8; CHAIN_RANDOM_BYTES]) -> Chain {
+    /// Whether the key evolves (`seal.evolve`).
+    pub fn evolves(&self) -> bool {
+        self.evolve.on()
+    }
+
+    /// Drops the master key (its bytes are wiped on drop): after a forward-secure chain
+    /// started, nothing in the filter can derive its earlier epoch keys. No chain starts after.
+    pub fn forget_master(&mut self) {
+        self.key.secret = crate::keys::Secret::new(Vec::new());
+    }
+
+    /// Starts a chain from 16 random bytes the host drew; None once the master key is gone
+    /// ([`Sealer::forget_master`]).
+    pub fn start(&self, random: &[u8; CHAIN_RANDOM_BYTES]) -> Option<Chain> {
+        if self.key.secret.expose().is_empty() {
+            return None;
+        }
         let mut id = URL_SAFE_NO_PAD.encode(random);
         // v2 writes the instance only on record 1 and checkpoints (`i`), not in every id.
         if let (1, Some(label)) = (self.version, &self.instance) {
             id.push('.');
             id.push_str(label);
         }
-        Chain { mac: chain_mac_v(self.version, self.key.secret.expose(), &id), id, seq: 0, prev: Vec::new(), epoch: 0, in_epoch: 0, epoch_start_ns: 0 }
+        Some(Chain { mac: chain_mac_v(self.version, self.key.secret.expose(), &id), id, seq: 0, prev: Vec::new(), epoch: 0, in_epoch: 0, epoch_start_ns: 0 })
     }
 
     /// Seals `out`, which holds one record as logseal writes it (ending with the reserved
