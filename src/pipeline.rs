@@ -180,7 +180,15 @@ impl Filter {
     /// Starts a new hash chain from randomness the host drew (getrandom, WASI `random_get`):
     /// a sealing policy seals nothing until this is called. No-op for policies without `seal`.
     pub fn start_chain(&mut self, random: &[u8; CHAIN_RANDOM_BYTES]) {
-        self.chain = self.plan.sealer.as_ref().map(|s| s.start(random));
+        // Once a forward-secure chain forgot the master key, no new chain can start: the
+        // running one goes on.
+        if let Some(chain) = self.plan.sealer.as_ref().and_then(|s| s.start(random)) {
+            self.chain = Some(chain);
+        }
+        // Forward security: the master key would derive every epoch key of the chain.
+        if self.chain.is_some() && self.plan.sealer.as_ref().is_some_and(|s| s.evolves()) {
+            self.plan.forget_seal_master();
+        }
     }
 
     /// Gives the filter the host's randomness (getrandom, WASI `random_get`), for encryption
@@ -286,7 +294,7 @@ impl Filter {
         out.push(b'}');
         let mut seal_failed = false;
         if let (Some(sealer), Some(chain)) = (&self.plan.sealer, &mut self.chain) {
-            match sealer.seal(chain, &mut self.seal, tag, out) {
+            match sealer.seal(chain, &mut self.seal, tag, time_ns, out) {
                 Ok(()) => self.counters.sealed += 1,
                 Err(_) => seal_failed = true,
             }

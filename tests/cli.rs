@@ -102,7 +102,7 @@ fn schema_names_exactly_the_keys_the_parser_accepts() {
         k
     };
     assert_eq!(props(&schema), ["$schema", "classify", "escape", "keys", "limits", "normalise", "parse", "redact", "sample", "seal", "version"]);
-    assert_eq!(props(&schema["properties"]["seal"]), ["checkpoint_every", "cover_tag", "instance"]);
+    assert_eq!(props(&schema["properties"]["seal"]), ["checkpoint_every", "cover_tag", "instance", "version"]);
     assert_eq!(
         props(&schema["properties"]["sample"]),
         ["by", "dedup", "default_rate", "levels", "max_keys", "missing", "rate_limit", "rules"]

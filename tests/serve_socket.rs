@@ -402,12 +402,12 @@ fn each_worker_seals_its_own_chain_and_every_chain_verifies() {
     wait_until("sealed records", Duration::from_secs(20), || down.count() >= 1200);
     assert_eq!(server.terminate(), 0, "{}", server.stderr());
     let got = down.lines.lock().unwrap().clone();
-    let chains: std::collections::BTreeSet<String> = got
-        .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["logseal"]["seal"]["chain"].as_str().unwrap().to_string())
-        .collect();
+    let seals: Vec<serde_json::Value> = got.iter().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["logseal"]["s"].clone()).collect();
+    let chains: std::collections::BTreeSet<&str> = seals.iter().map(|s| s["c"].as_str().unwrap()).collect();
     assert_eq!(chains.len(), 2, "{chains:?}");
-    assert!(chains.iter().any(|c| c.ends_with(".example.w0")) && chains.iter().any(|c| c.ends_with(".example.w1")), "{chains:?}");
+    // Each chain's record 1 declares its label (`s.i`).
+    let labels: std::collections::BTreeSet<&str> = seals.iter().filter_map(|s| s["i"].as_str()).collect();
+    assert_eq!(labels, ["example.w0", "example.w1"].into(), "{labels:?}");
     let file = std::env::temp_dir().join(format!("logseal-serve-sealed-{}.ndjson", std::process::id()));
     std::fs::write(&file, got.join("\n") + "\n").unwrap();
     let verify = Command::new(BIN)

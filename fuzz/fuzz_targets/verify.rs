@@ -1,7 +1,8 @@
 //! Any lines through the verifier: it reports, it never panics, and text that is not Unicode
 //! never passes; the same lines sealed verify, also after a JSON library or Fluent Bit
-//! re-prints them. Inputs are NDJSON; seeds are
-//! sealed records, so mutations reach deep into seals, canonical forms and chain tracking.
+//! re-prints them, in every seal format (v1 `logseal.seal`, v2 `logseal.s`). Inputs are
+//! NDJSON; seeds are sealed records of both formats, so mutations reach deep into seals,
+//! canonical forms and chain tracking.
 #![no_main]
 
 #[path = "../../tests/support/invariants.rs"]

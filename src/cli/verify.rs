@@ -216,7 +216,7 @@ fn summary(out: &mut impl Write, chains: &[ChainSummary], v: &Verifier, problems
         let _ = writeln!(
             out,
             "chain {} (key {}): {} verified, seq {}..{}, {} duplicates, {} declared dropped, last checkpoint {ckpt}",
-            c.chain, c.kid, c.verified, c.first_seq, c.last_seq, c.duplicates, c.declared_dropped
+            c.label(), c.kid, c.verified, c.first_seq, c.last_seq, c.duplicates, c.declared_dropped
         );
     }
     if !v.transport.is_empty() {

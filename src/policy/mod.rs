@@ -184,12 +184,19 @@ pub struct Seal {
     /// Write the host's tag (Fluent Bit's) into the reserved object as `tag`, so the seal
     /// covers it; the transport wrapper around a record is not sealed otherwise.
     pub cover_tag: bool,
+    /// The seal format new chains get: 2 (compact, the default) or 1.
+    pub version: u32,
+    /// Forward-secure key evolution (`evolve`): a new key epoch every this many records, and
+    /// every this many seconds; 0 for not.
+    pub evolve_records: u64,
+    pub evolve_seconds: u64,
     /// Where the section is, for errors found at compile time.
     pub path: String,
 }
 
 const TOP: &[&str] = &["$schema", "version", "limits", "keys", "parse", "normalise", "classify", "sample", "redact", "escape", "seal"];
-const SEAL: &[&str] = &["instance", "checkpoint_every", "cover_tag"];
+const SEAL: &[&str] = &["instance", "checkpoint_every", "cover_tag", "version", "evolve"];
+const EVOLVE: &[&str] = &["every_records", "every_seconds"];
 const SAMPLE: &[&str] = &["by", "missing", "default_rate", "levels", "rules", "rate_limit", "dedup", "max_keys"];
 const MISSING: &[&str] = &["keep", "content", "drop"];
 const LEVEL_NAMES: &[&str] = &["trace", "debug", "info", "warn", "error", "fatal"];
@@ -576,7 +583,7 @@ fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
 
 fn seal(v: &serde_json::Value, p: &str) -> Result<Seal, PolicyError> {
     let o = Field::new(v, &p).object(SEAL)?;
-    let mut s = Seal { instance: None, checkpoint_every: 1000, cover_tag: false, path: p.to_string() };
+    let mut s = Seal { instance: None, checkpoint_every: 1000, cover_tag: false, version: 2, evolve_records: 0, evolve_seconds: 0, path: p.to_string() };
     if let Some((v, p)) = o.get("instance") {
         let label = Field::new(v, &p).str()?;
         let ok = !label.is_empty() && label.len() <= 64 && label.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
@@ -590,6 +597,24 @@ fn seal(v: &serde_json::Value, p: &str) -> Result<Seal, PolicyError> {
     }
     if let Some((v, p)) = o.get("cover_tag") {
         s.cover_tag = Field::new(v, &p).bool()?;
+    }
+    if let Some((v, p)) = o.get("version") {
+        s.version = Field::new(v, &p).uint(1, 2)? as u32;
+    }
+    if let Some((v, p)) = o.get("evolve") {
+        let e = Field::new(v, &p).object(EVOLVE)?;
+        if let Some((v, p)) = e.get("every_records") {
+            s.evolve_records = Field::new(v, &p).uint(1, 1 << 40)?;
+        }
+        if let Some((v, p)) = e.get("every_seconds") {
+            s.evolve_seconds = Field::new(v, &p).uint(1, 1 << 32)?;
+        }
+        if s.evolve_records == 0 && s.evolve_seconds == 0 {
+            return Err(PolicyError::new(&p, Problem::Invalid("set every_records, every_seconds or both".into())));
+        }
+        if s.version == 1 {
+            return Err(PolicyError::new(&p, Problem::Invalid("key evolution needs seal version 2".into())));
+        }
     }
     Ok(s)
 }

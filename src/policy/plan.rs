@@ -110,6 +110,15 @@ impl Plan {
         self.keys.iter().find(|(p, _)| *p == purpose).map(|(_, k)| k)
     }
 
+    /// Drops every copy of the seal master key this plan holds (wiped on drop), once a
+    /// forward-secure chain has its own key: no further chain can start.
+    pub fn forget_seal_master(&mut self) {
+        self.keys.retain(|(p, _)| *p != Purpose::Seal);
+        if let Some(s) = &mut self.sealer {
+            s.forget_master();
+        }
+    }
+
     fn empty() -> Plan {
         let limits = Limits::default();
         Plan {
@@ -208,7 +217,8 @@ fn compile_normaliser(n: &super::Normalise) -> Normaliser {
 fn compile_sealer(s: Option<&super::Seal>, keys: &[(Purpose, KeySet)]) -> Result<Option<Sealer>, PolicyError> {
     let Some(s) = s else { return Ok(None) };
     let set = keys.iter().find(|(p, _)| *p == Purpose::Seal).map(|(_, k)| k);
-    match set.and_then(|k| Sealer::new(k, s.instance.clone(), s.checkpoint_every, s.cover_tag)) {
+    let evolve = crate::stage::seal::Evolve { every_records: s.evolve_records, every_ns: s.evolve_seconds.saturating_mul(1_000_000_000) };
+    match set.and_then(|k| Sealer::new(k, s.instance.clone(), s.checkpoint_every, s.cover_tag, s.version)).map(|x| x.with_evolve(evolve)) {
         Some(sealer) => Ok(Some(sealer)),
         None => Err(PolicyError::new(&s.path, Problem::Invalid("sealing needs a key: set keys.seal".into()))),
     }

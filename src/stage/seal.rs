@@ -34,12 +34,30 @@ use sha2::Sha256;
 
 pub type HmacSha256 = Hmac<Sha256>;
 
-/// Version of the seal format.
-pub const SEAL_VERSION: u32 = 1;
-/// Domain separation of record MACs.
+/// Version of the seal format new chains use unless the policy says `seal.version`.
+pub const SEAL_VERSION: u32 = 2;
+/// The seal versions this build writes and verifies.
+pub const SEAL_VERSIONS: [u32; 2] = [1, 2];
+/// Domain separation of v1 record MACs.
 pub const MAC_CONTEXT: &[u8] = b"logseal-seal-1\n";
-/// Domain separation of chain keys.
+/// Domain separation of v1 chain keys.
 pub const CHAIN_CONTEXT: &[u8] = b"logseal-seal-chain-1\n";
+/// Domain separation of v2 record MACs.
+pub const MAC_CONTEXT_V2: &[u8] = b"logseal-seal-2\n";
+/// Domain separation of v2 chain keys.
+pub const CHAIN_CONTEXT_V2: &[u8] = b"logseal-seal-chain-2\n";
+/// Domain separation of the forward-secure key step: k(e+1) = HMAC(k(e), this + e as 8 bytes
+/// big-endian).
+pub const EVOLVE_CONTEXT: &[u8] = b"logseal-evolve-1\n";
+/// A v2 seal keeps the first 16 bytes of the HMAC-SHA256 output (22 base64url characters).
+pub const MAC_V2_BYTES: usize = 16;
+
+/// Root fields shippers add on their way (Fluent Bit's `date`, Logstash's `@timestamp`, ...):
+/// outside a seal's coverage they are only noted, any other uncovered field is a problem. A v2
+/// seal covers every root field except these, unless it lists its coverage (`cv`).
+pub const TRANSPORT_FIELDS: &[&str] = &["date", "@timestamp", "@version", "time", "tag", "_p", "stream", "logtag", "fluentbit_tag"];
+/// The longest name in [`TRANSPORT_FIELDS`].
+const TRANSPORT_NAME_MAX: usize = 13;
 /// Bytes of randomness in a chain id.
 pub const CHAIN_RANDOM_BYTES: usize = 16;
 
@@ -71,6 +89,25 @@ pub struct Sealer {
     checkpoint_every: u64,
     /// Seal the host's tag: written as `logseal.tag` before the seal.
     cover_tag: bool,
+    /// The seal format written: 1 or 2 (compact).
+    version: u32,
+    /// Forward-secure key evolution (v2 only): a new epoch after this many records (0: not by
+    /// count) or once this many nanoseconds passed since the epoch's first record (0: not by
+    /// time).
+    evolve: Evolve,
+}
+
+/// When the chain key moves on (policy `seal.evolve`); both zero: never.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Evolve {
+    pub every_records: u64,
+    pub every_ns: u64,
+}
+
+impl Evolve {
+    fn on(self) -> bool {
+        self.every_records > 0 || self.every_ns > 0
+    }
 }
 
 /// One hash chain: its id, key and position.
@@ -78,8 +115,13 @@ pub struct Chain {
     id: String,
     mac: HmacSha256,
     seq: u64,
-    /// The previous record's MAC, base64url (empty before the first record).
+    /// The previous record's MAC, base64url (empty before the first record; v1 only).
     prev: Vec<u8>,
+    /// The key epoch (forward-secure evolution), the records sealed in it, and the host time
+    /// of its first record.
+    epoch: u64,
+    in_epoch: u64,
+    epoch_start_ns: i64,
 }
 
 impl Chain {
@@ -92,6 +134,11 @@ impl Chain {
     pub fn next_seq(&self) -> u64 {
         self.seq + 1
     }
+
+    /// The key epoch the next sealed record gets (0 without `seal.evolve`).
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
 }
 
 /// Reusable buffers for sealing.
@@ -103,6 +150,7 @@ pub struct Buffers {
     body: Vec<u8>,
     seal: Vec<u8>,
     text: Vec<u8>,
+    name: Vec<u8>,
 }
 
 /// Why a record could not be sealed.
@@ -124,9 +172,19 @@ impl SealError {
 }
 
 impl Sealer {
-    /// A sealer signing with the active key of `keys`; None when the set has no active key.
-    pub fn new(keys: &KeySet, instance: Option<String>, checkpoint_every: u64, cover_tag: bool) -> Option<Sealer> {
-        Some(Sealer { key: keys.active()?.clone(), instance, checkpoint_every, cover_tag })
+    /// A sealer signing with the active key of `keys`, writing seal format `version` (1 or 2;
+    /// anything else is 2); None when the set has no active key.
+    pub fn new(keys: &KeySet, instance: Option<String>, checkpoint_every: u64, cover_tag: bool, version: u32) -> Option<Sealer> {
+        let version = if version == 1 { 1 } else { 2 };
+        Some(Sealer { key: keys.active()?.clone(), instance, checkpoint_every, cover_tag, version, evolve: Evolve::default() })
+    }
+
+    /// The same sealer with forward-secure key evolution (v2 seals only; ignored for v1).
+    pub fn with_evolve(mut self, evolve: Evolve) -> Sealer {
+        if self.version != 1 {
+            self.evolve = evolve;
+        }
+        self
     }
 
     /// One line for `logseal check`.
@@ -137,24 +195,47 @@ impl Sealer {
         };
         let instance = self.instance.as_deref().map_or(String::new(), |i| format!(", chains labelled .{i}"));
         let tag = if self.cover_tag { ", the host's tag sealed" } else { "" };
-        format!("key {}, {ckpt}{instance}{tag}", self.key.id)
+        let evolve = match (self.evolve.every_records, self.evolve.every_ns / 1_000_000_000) {
+            (0, 0) => String::new(),
+            (r, 0) => format!(", the key evolving every {r} records"),
+            (0, t) => format!(", the key evolving every {t} s"),
+            (r, t) => format!(", the key evolving every {r} records or {t} s"),
+        };
+        format!("seal v{}, key {}, {ckpt}{instance}{tag}{evolve}", self.version, self.key.id)
     }
 
-    /// Starts a chain from 16 random bytes the host drew.
-    pub fn start(&self, random: &[u8; CHAIN_RANDOM_BYTES]) -> Chain {
+    /// Whether the key evolves (`seal.evolve`).
+    pub fn evolves(&self) -> bool {
+        self.evolve.on()
+    }
+
+    /// Drops the master key (its bytes are wiped on drop): after a forward-secure chain
+    /// started, nothing in the filter can derive its earlier epoch keys. No chain starts after.
+    pub fn forget_master(&mut self) {
+        self.key.secret = crate::keys::Secret::new(Vec::new());
+    }
+
+    /// Starts a chain from 16 random bytes the host drew; None once the master key is gone
+    /// ([`Sealer::forget_master`]).
+    pub fn start(&self, random: &[u8; CHAIN_RANDOM_BYTES]) -> Option<Chain> {
+        if self.key.secret.expose().is_empty() {
+            return None;
+        }
         let mut id = URL_SAFE_NO_PAD.encode(random);
-        if let Some(label) = &self.instance {
+        // v2 writes the instance only on record 1 and checkpoints (`i`), not in every id.
+        if let (1, Some(label)) = (self.version, &self.instance) {
             id.push('.');
             id.push_str(label);
         }
-        Chain { mac: chain_mac(self.key.secret.expose(), &id), id, seq: 0, prev: Vec::new() }
+        Some(Chain { mac: chain_mac_v(self.version, self.key.secret.expose(), &id), id, seq: 0, prev: Vec::new(), epoch: 0, in_epoch: 0, epoch_start_ns: 0 })
     }
 
     /// Seals `out`, which holds one record as logseal writes it (ending with the reserved
     /// object): adds `logseal.seal` and advances the chain. With `seal.cover_tag`, `tag` (the
     /// host's tag for the record; None for records the host did not hand over, such as gap
-    /// records) is written as `logseal.tag` first, so the MAC covers it.
-    pub fn seal(&self, chain: &mut Chain, buf: &mut Buffers, tag: Option<&[u8]>, out: &mut Vec<u8>) -> Result<(), SealError> {
+    /// records) is written as `logseal.tag` first, so the MAC covers it. `time_ns` is the host
+    /// time, for key evolution by time.
+    pub fn seal(&self, chain: &mut Chain, buf: &mut Buffers, tag: Option<&[u8]>, time_ns: i64, out: &mut Vec<u8>) -> Result<(), SealError> {
         if !out.ends_with(b"}}") {
             return Err(SealError::Unreadable);
         }
@@ -173,33 +254,67 @@ impl Sealer {
         buf.body.clear();
         canonical::write(out, &buf.tape, &mut buf.canon, |_, _| true, &mut buf.body);
 
-        // The seal, written directly in canonical form (sorted keys, canonical strings).
         let seq = chain.seq + 1;
+        let checkpoint = self.checkpoint_every > 0 && seq % self.checkpoint_every == 0;
+        // The last record of its epoch says so (`x`), under the epoch's key: a later key
+        // cannot re-seal earlier records without breaking that link.
+        let start_ns = if chain.in_epoch == 0 { time_ns } else { chain.epoch_start_ns };
+        let by_count = self.evolve.every_records > 0 && chain.in_epoch + 1 >= self.evolve.every_records;
+        let by_time = self.evolve.every_ns > 0 && time_ns.saturating_sub(start_ns) as u64 >= self.evolve.every_ns && time_ns > start_ns;
+        let last = by_count || by_time;
         buf.seal.clear();
+        if self.version == 1 {
+            self.seal_object_v1(chain, buf, out, seq, checkpoint);
+        } else {
+            self.seal_object_v2(chain, buf, out, seq, checkpoint, last);
+        }
+        let full = record_mac_v(self.version, &chain.mac, &buf.body, &buf.seal);
+        let tag = match self.version {
+            1 => &full[..],
+            _ => &full[..MAC_V2_BYTES],
+        };
+        // At most 32 bytes are 43 base64url characters: encoded on the stack, no allocation.
+        let mut text = [0u8; 43];
+        let n = URL_SAFE_NO_PAD.encode_slice(tag, &mut text).unwrap_or(0);
+        let tag = &text[..n];
+        // `...}}` -> `...,"seal":{...,"mac":"..."}}}` (v2: `...,"s":{...,"m":"..."}}}`)
+        out.truncate(out.len() - 2);
+        out.extend_from_slice(if self.version == 1 { b",\"seal\":" } else { b",\"s\":" });
+        out.extend_from_slice(&buf.seal[..buf.seal.len() - 1]);
+        out.extend_from_slice(if self.version == 1 { b",\"mac\":\"" } else { b",\"m\":\"" });
+        out.extend_from_slice(tag);
+        out.extend_from_slice(b"\"}}}");
+        chain.seq = seq;
+        if self.version == 1 {
+            chain.prev.clear();
+            chain.prev.extend_from_slice(tag);
+        }
+        chain.in_epoch += 1;
+        chain.epoch_start_ns = start_ns;
+        if last {
+            // The old key state is overwritten in place, at once.
+            chain.mac = evolve_step(&chain.mac, chain.epoch);
+            chain.epoch += 1;
+            chain.in_epoch = 0;
+        }
+        Ok(())
+    }
+
+    /// The v1 seal without its MAC, written directly in canonical form (sorted keys,
+    /// canonical strings).
+    fn seal_object_v1(&self, chain: &Chain, buf: &mut Buffers, out: &[u8], seq: u64, checkpoint: bool) {
         let s = &mut buf.seal;
         s.extend_from_slice(b"{\"chain\":");
         string::encode(&chain.id, s);
-        if self.checkpoint_every > 0 && seq % self.checkpoint_every == 0 {
+        if checkpoint {
             s.extend_from_slice(b",\"ckpt\":{\"count\":");
             push_u64(s, seq);
             s.push(b'}');
         }
-        s.extend_from_slice(b",\"cov\":[");
-        let tape = &buf.tape;
-        let mut first = true;
-        let mut i = 1;
-        while let Some(tok) = tape.get(i) {
-            if tok.kind == Kind::Key && tok.raw(out) != crate::notes::RESERVED_KEY.as_bytes() {
-                if !first {
-                    buf.seal.push(b',');
-                }
-                first = false;
-                canonical::token_string(out, tok, &mut buf.text, &mut buf.seal);
-            }
-            i = tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
-        }
+        s.extend_from_slice(b",\"cov\":");
+        write_cov(buf, out);
         let s = &mut buf.seal;
-        s.extend_from_slice(b"],\"kid\":");
+        s.extend_from_slice(b",\"kid\":");
         string::encode(&self.key.id, s);
         // base64url needs no escaping.
         s.extend_from_slice(b",\"prev\":\"");
@@ -207,50 +322,159 @@ impl Sealer {
         s.push(b'"');
         s.extend_from_slice(b",\"seq\":");
         push_u64(s, seq);
-        s.extend_from_slice(b",\"v\":");
-        push_u64(s, SEAL_VERSION as u64);
-        s.push(b'}');
+        s.extend_from_slice(b",\"v\":1}");
+    }
 
-        let tag = record_mac(&chain.mac, &buf.body, &buf.seal);
-        // 32 bytes are 43 base64url characters: encoded on the stack, no allocation.
-        let mut text = [0u8; 43];
-        let n = URL_SAFE_NO_PAD.encode_slice(tag, &mut text).unwrap_or(0);
-        let tag = &text[..n];
-        // `...}}` -> `...,"seal":{...,"mac":"..."}}}`
-        out.truncate(out.len() - 2);
-        out.extend_from_slice(b",\"seal\":");
-        out.extend_from_slice(&buf.seal[..buf.seal.len() - 1]);
-        out.extend_from_slice(b",\"mac\":\"");
-        out.extend_from_slice(tag);
-        out.extend_from_slice(b"\"}}}");
-        chain.seq = seq;
-        chain.prev.clear();
-        chain.prev.extend_from_slice(tag);
-        Ok(())
+    /// The v2 (compact) seal without its MAC, in canonical form: `c` the chain id, `cv` the
+    /// coverage only when a root field has a transport field's name (otherwise every root
+    /// field is covered), `i` the instance and `k` the key id on record 1 and checkpoints,
+    /// `n` the sequence number, `p` the checkpoint count.
+    fn seal_object_v2(&self, chain: &Chain, buf: &mut Buffers, out: &[u8], seq: u64, checkpoint: bool, last: bool) {
+        buf.seal.extend_from_slice(b"{\"c\":");
+        string::encode(&chain.id, &mut buf.seal);
+        if has_transport_name(buf, out) {
+            buf.seal.extend_from_slice(b",\"cv\":");
+            write_cov(buf, out);
+        }
+        let s = &mut buf.seal;
+        if self.evolve.on() {
+            s.extend_from_slice(b",\"e\":");
+            push_u64(s, chain.epoch);
+        }
+        let declare = seq == 1 || checkpoint;
+        if let (true, Some(label)) = (declare, &self.instance) {
+            s.extend_from_slice(b",\"i\":");
+            string::encode(label, s);
+        }
+        if declare {
+            s.extend_from_slice(b",\"k\":");
+            string::encode(&self.key.id, s);
+        }
+        s.extend_from_slice(b",\"n\":");
+        push_u64(s, seq);
+        if checkpoint {
+            s.extend_from_slice(b",\"p\":");
+            push_u64(s, seq);
+        }
+        if last {
+            s.extend_from_slice(b",\"x\":1");
+        }
+        s.push(b'}');
     }
 }
 
-/// The key of chain `id` under `master`.
+/// Root members of the record in `buf.tape` other than the reserved object, as a canonical
+/// array of names, appended to `buf.seal`.
+fn write_cov(buf: &mut Buffers, out: &[u8]) {
+    buf.seal.push(b'[');
+    let tape = &buf.tape;
+    let mut first = true;
+    let mut i = 1;
+    while let Some(tok) = tape.get(i) {
+        if tok.kind == Kind::Key && tok.raw(out) != crate::notes::RESERVED_KEY.as_bytes() {
+            if !first {
+                buf.seal.push(b',');
+            }
+            first = false;
+            canonical::token_string(out, tok, &mut buf.text, &mut buf.seal);
+        }
+        i = tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
+    }
+    buf.seal.push(b']');
+}
+
+/// Whether a root member's name (decoded) is one of [`TRANSPORT_FIELDS`]: then a v2 seal
+/// lists its coverage, since a verifier would otherwise leave that member uncovered.
+fn has_transport_name(buf: &mut Buffers, out: &[u8]) -> bool {
+    let tape = &buf.tape;
+    let mut i = 1;
+    while let Some(tok) = tape.get(i) {
+        // Transport names are short ASCII: a longer raw name cannot spell one.
+        if tok.kind == Kind::Key && tok.raw(out).len() <= 6 * TRANSPORT_NAME_MAX {
+            buf.name.clear();
+            canonical::token_string(out, tok, &mut buf.text, &mut buf.name);
+            let name = buf.name.get(1..buf.name.len().saturating_sub(1)).unwrap_or(&[]);
+            if TRANSPORT_FIELDS.iter().any(|t| t.as_bytes() == name) {
+                return true;
+            }
+        }
+        i = tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
+    }
+    false
+}
+
+/// One forward-secure step: the key of epoch `epoch + 1` from the key of `epoch`,
+/// HMAC(k, [`EVOLVE_CONTEXT`] + epoch as 8 bytes big-endian). One-way: the new key says
+/// nothing about the old one.
+pub fn evolve_step(key: &HmacSha256, epoch: u64) -> HmacSha256 {
+    let mut step = key.clone();
+    step.update(EVOLVE_CONTEXT);
+    step.update(&epoch.to_be_bytes());
+    let mut next: [u8; 32] = step.finalize().into_bytes().into();
+    let key = hmac_sha256(&next);
+    // Wipe the raw key bytes; black_box keeps the stores from being optimised away.
+    next.fill(0);
+    std::hint::black_box(&next);
+    key
+}
+
+/// The key of epoch `to` from the key of epoch `from` (`from <= to`).
+pub fn epoch_key(key: &HmacSha256, from: u64, to: u64) -> HmacSha256 {
+    let mut k = key.clone();
+    for e in from..to {
+        k = evolve_step(&k, e);
+    }
+    k
+}
+
+/// The v1 key of chain `id` under `master`.
 pub fn chain_mac(master: &[u8], id: &str) -> HmacSha256 {
+    chain_mac_v(1, master, id)
+}
+
+/// The key of chain `id` under `master` for seal format `version` (each version its own
+/// domain, so a key of one format never checks a MAC of the other).
+pub fn chain_mac_v(version: u32, master: &[u8], id: &str) -> HmacSha256 {
     let mut derive = hmac_sha256(master);
-    derive.update(CHAIN_CONTEXT);
+    derive.update(if version == 1 { CHAIN_CONTEXT } else { CHAIN_CONTEXT_V2 });
     derive.update(id.as_bytes());
     hmac_sha256(&derive.finalize().into_bytes())
 }
 
-/// The MAC of a record: the chain key over the canonical body and the canonical seal.
+/// The v1 MAC of a record: the chain key over the canonical body and the canonical seal.
 pub fn record_mac(chain: &HmacSha256, body: &[u8], seal: &[u8]) -> [u8; 32] {
-    prepared(chain, body, seal).finalize().into_bytes().into()
+    record_mac_v(1, chain, body, seal)
 }
 
-/// The MAC state over a record, for constant-time verification with `verify_slice`.
+/// The full HMAC-SHA256 output over a record for seal format `version` (v2 writes its first
+/// [`MAC_V2_BYTES`]).
+pub fn record_mac_v(version: u32, chain: &HmacSha256, body: &[u8], seal: &[u8]) -> [u8; 32] {
+    prepared_v(version, chain, body, seal).finalize().into_bytes().into()
+}
+
+/// The v1 MAC state over a record, for constant-time verification with `verify_slice`.
 pub fn prepared(chain: &HmacSha256, body: &[u8], seal: &[u8]) -> HmacSha256 {
+    prepared_v(1, chain, body, seal)
+}
+
+/// The MAC state over a record for seal format `version`.
+pub fn prepared_v(version: u32, chain: &HmacSha256, body: &[u8], seal: &[u8]) -> HmacSha256 {
     let mut mac = chain.clone();
-    mac.update(MAC_CONTEXT);
+    mac.update(if version == 1 { MAC_CONTEXT } else { MAC_CONTEXT_V2 });
     mac.update(body);
     mac.update(b"\n");
     mac.update(seal);
     mac
+}
+
+/// Whether `tag` is the MAC of a record for seal format `version`: 32 bytes for v1, exactly
+/// [`MAC_V2_BYTES`] for v2 (a shorter tag is never accepted). Constant time.
+pub fn mac_holds_v(version: u32, chain: &HmacSha256, body: &[u8], seal: &[u8], tag: &[u8]) -> bool {
+    let mac = prepared_v(version, chain, body, seal);
+    match version {
+        1 => mac.verify_slice(tag).is_ok(),
+        _ => tag.len() == MAC_V2_BYTES && mac.verify_truncated_left(tag).is_ok(),
+    }
 }
 
 
@@ -293,8 +517,12 @@ mod tests {
     }
 
     fn sealing_filter(checkpoint_every: u64) -> Filter {
+        sealing_filter_v(SEAL_VERSION, checkpoint_every)
+    }
+
+    fn sealing_filter_v(version: u32, checkpoint_every: u64) -> Filter {
         let secret = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
-        let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{secret}"}},"seal":{{"instance":"t","checkpoint_every":{checkpoint_every}}}}}"#);
+        let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{secret}"}},"seal":{{"instance":"t","checkpoint_every":{checkpoint_every},"version":{version}}}}}"#);
         let plan = Plan::load(&policy, &crate::policy::NoEnvironment, None).unwrap();
         let mut f = Filter::new(plan);
         f.start_chain(&[1; CHAIN_RANDOM_BYTES]);
@@ -325,7 +553,7 @@ mod tests {
 
     #[test]
     fn sealed_records_verify_and_checkpoints_count() {
-        let mut f = sealing_filter(2);
+        let mut f = sealing_filter_v(1, 2);
         let out = run(&mut f, &[r#"{"a":1}"#, "plain text", r#"{"b":{"c":[1,2.5,"x"]}}"#]);
         assert_eq!(verify(&out), Vec::<&str>::new());
         let text = String::from_utf8(out[1].clone()).unwrap();
@@ -334,6 +562,26 @@ mod tests {
         assert_eq!(f.counters().sealed, 3);
         assert_eq!(f.chain().unwrap().next_seq(), 4);
         assert!(f.chain().unwrap().id().ends_with(".t"));
+    }
+
+    #[test]
+    fn compact_seals_name_key_and_instance_on_record_one_and_checkpoints_only() {
+        let mut f = sealing_filter_v(2, 2);
+        let out = run(&mut f, &[r#"{"a":1}"#, "plain text", r#"{"b":{"c":[1,2.5,"x"]}}"#]);
+        assert_eq!(verify(&out), Vec::<&str>::new());
+        let text: Vec<String> = out.iter().map(|l| String::from_utf8(l.clone()).unwrap()).collect();
+        let seal = |t: &str| t.split(r#""s":"#).nth(1).unwrap().to_string();
+        assert!(seal(&text[0]).starts_with(r#"{"c":"AQEBAQEBAQEBAQEBAQEBAQ","i":"t","k":"inline","n":1,"m":""#), "{}", text[0]);
+        assert!(seal(&text[1]).contains(r#","i":"t","k":"inline","n":2,"p":2,"m":""#), "{}", text[1]);
+        assert!(seal(&text[2]).starts_with(r#"{"c":"AQEBAQEBAQEBAQEBAQEBAQ","n":3,"m":""#), "{}", text[2]);
+        // 16 bytes of MAC: 22 base64url characters, then the closing braces.
+        assert_eq!(seal(&text[2]).len(), r#"{"c":"AQEBAQEBAQEBAQEBAQEBAQ","n":3,"m":""}}}"#.len() + 22);
+        assert!(!text.iter().any(|t| t.contains("prev") || t.contains("cov")));
+        assert_eq!(f.chain().unwrap().id(), "AQEBAQEBAQEBAQEBAQEBAQ");
+        // A record with a root field named like a transport field lists its coverage.
+        let out = run(&mut f, &[r#"{"time":"noon","msg":"x"}"#]);
+        let text = String::from_utf8(out[0].clone()).unwrap();
+        assert!(text.contains(r#""cv":["time","msg"]"#), "{text}");
     }
 
     #[test]
@@ -370,7 +618,7 @@ mod tests {
         let mut out = Vec::new();
         f.process(br#"{"msg":"login ok"}"#, &ctx, &mut out);
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains(r#""tag":"app.log","seal":{"#), "{text}");
+        assert!(text.contains(r#""tag":"app.log","s":{"#), "{text}");
         // Fluent Bit's `file` output wraps the record: `tag: [time, {...}]`.
         let wrapped = |tag: &str| vec![format!("{tag}: [1764237600.0, {text}]").into_bytes()];
         assert_eq!(verify(&wrapped("app.log")), Vec::<&str>::new());

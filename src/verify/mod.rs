@@ -19,12 +19,24 @@
 pub mod record;
 
 use crate::keys::KeySet;
-use crate::stage::seal::{chain_mac, HmacSha256};
+use crate::stage::seal::{chain_mac_v, epoch_key, HmacSha256};
 use record::{ReadError, Reader, Sealed};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// How many recent MACs per chain are remembered to tell redeliveries from replays.
 pub const RECENT_WINDOW: usize = 65_536;
+
+/// The most key-evolution steps one record may ask the verifier to take from the nearest key
+/// it holds: a bound on the work a hostile line can cause (a legitimate chain moves one epoch
+/// at a time, and the verifier keeps the latest verified epoch's key).
+pub const MAX_EPOCH_STEPS: u64 = 1 << 20;
+
+/// Key-evolution steps the verifier spends, in a whole run, on records whose MAC then fails;
+/// once spent, a failing record may cost at most [`CHEAP_STEPS`] more. Genuine records never
+/// draw on it, so hostile lines cannot make a run slow beyond about this many steps.
+pub const WASTED_STEPS_BUDGET: u64 = 1 << 24;
+/// Steps a record may always cost.
+pub const CHEAP_STEPS: u64 = 1024;
 
 /// What a finding says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,6 +81,9 @@ pub enum FindingKind {
     ReplayedChain,
     /// The transport wrapper's tag differs from the tag sealed in `logseal.tag`.
     TagMismatch,
+    /// A record's key epoch does not follow the record before it (the same epoch, or the
+    /// next after a record marked last of its epoch): re-sealed with a later key.
+    EpochBreak,
     // Notes: reported, not problems.
     /// An identical copy of a record already verified (a shipper's retry).
     Duplicate,
@@ -102,6 +117,7 @@ impl FindingKind {
             FindingKind::InvalidText => "invalid_text",
             FindingKind::ReplayedChain => "replayed_chain",
             FindingKind::TagMismatch => "tag_mismatch",
+            FindingKind::EpochBreak => "epoch_break",
             FindingKind::Duplicate => "duplicate",
             FindingKind::DeclaredGap { .. } => "declared_gap",
             FindingKind::AfterCheckpoint { .. } => "after_checkpoint",
@@ -143,6 +159,9 @@ pub struct ChainSummary {
     pub duplicates: u64,
     pub declared_dropped: u64,
     pub last_checkpoint: Option<u64>,
+    /// The instance label a v2 chain declares (`i`, on record 1 and checkpoints); v1 chains
+    /// carry it in their id.
+    pub instance: Option<String>,
 }
 
 impl ChainSummary {
@@ -150,7 +169,15 @@ impl ChainSummary {
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({"chain": self.chain, "kid": self.kid, "verified": self.verified, "first_seq": self.first_seq,
             "last_seq": self.last_seq, "duplicates": self.duplicates, "declared_dropped": self.declared_dropped,
-            "last_checkpoint": self.last_checkpoint})
+            "last_checkpoint": self.last_checkpoint, "instance": self.instance})
+    }
+
+    /// The chain for people: its id, with the declared instance label of a v2 chain.
+    pub fn label(&self) -> String {
+        match &self.instance {
+            Some(i) => format!("{}.{i}", self.chain),
+            None => self.chain.clone(),
+        }
     }
 }
 
@@ -164,6 +191,15 @@ pub struct Head {
 struct ChainState {
     kid: String,
     key: HmacSha256,
+    /// The seal format of the chain's records.
+    version: u32,
+    /// The key of the latest epoch a record verified in (forward-secure evolution).
+    epoch_cache: Option<(u64, HmacSha256)>,
+    /// The last record taken in order: (seq, epoch, last of its epoch).
+    prev_epoch: Option<(u64, Option<u64>, bool)>,
+    /// Whether `kid` was read from a seal or proved by a MAC (a v2 record names its key only
+    /// on record 1 and checkpoints; before one is seen every key of the keyring is tried).
+    kid_known: bool,
     /// The sequence number expected next (highest seen + 1).
     next: u64,
     /// The MAC at `next - 1`, when the record there was verified.
@@ -208,6 +244,8 @@ pub struct Verifier {
     /// Transport fields seen outside coverage, with counts.
     pub transport: BTreeMap<String, u64>,
     pub records: u64,
+    /// Key-evolution steps spent on records whose MAC failed (see [`WASTED_STEPS_BUDGET`]).
+    wasted_steps: u64,
 }
 
 impl Verifier {
@@ -221,6 +259,7 @@ impl Verifier {
             place: Place::default(),
             transport: BTreeMap::new(),
             records: 0,
+            wasted_steps: 0,
         }
     }
 
@@ -270,14 +309,52 @@ impl Verifier {
                 out.push(at(FindingKind::TagMismatch, format!("the wrapper's tag `{}` is not the sealed tag `{}`", visible(wrapper), visible(sealed))));
             }
         }
-        let Some(key) = self.keys.by_id(&s.kid) else {
-            return out.push(at(FindingKind::UnknownKey, format!("key id `{}` is not in the keyring", visible(&s.kid))));
+        let epoch = s.epoch.unwrap_or(0);
+        if epoch >= s.seq {
+            return out.push(at(FindingKind::Malformed, "key epoch beyond its sequence number".into()));
+        }
+        let spent = self.wasted_steps >= WASTED_STEPS_BUDGET;
+        let known = self.chains.get(&s.chain).filter(|c| c.kid_known).map(|c| c.kid.clone());
+        // A v2 record that names no key and that no key of the keyring verifies, on a chain
+        // whose key is unknown: reported as such, its sequence number taken as present.
+        let mut unproved = false;
+        let (key, kid_known) = if !s.kid.is_empty() || s.version == 1 {
+            match self.keys.by_id(&s.kid) {
+                Some(key) => (key, true),
+                None => return out.push(at(FindingKind::UnknownKey, format!("key id `{}` is not in the keyring", visible(&s.kid)))),
+            }
+        } else if let Some(key) = known.as_deref().and_then(|kid| self.keys.by_id(kid)) {
+            (key, true)
+        } else {
+            // A v2 record without `k` of a chain whose key is not known yet: the key under
+            // which its MAC holds (keyrings are small). When none does and the chain is new,
+            // the record is not tied to any trusted key.
+            if epoch > MAX_EPOCH_STEPS || (spent && epoch > CHEAP_STEPS) {
+                return out.push(at(FindingKind::Malformed, "key epoch too far ahead to derive".into()));
+            }
+            let reader = &self.reader;
+            let proved = self.keys.iter().find(|k| reader.mac_holds(&epoch_key(&chain_mac_v(2, k.secret.expose(), &s.chain), 0, epoch), &s.mac));
+            if proved.is_none() {
+                self.wasted_steps = self.wasted_steps.saturating_add(epoch.saturating_mul(self.keys.iter().count() as u64));
+            }
+            match (proved, self.keys.active()) {
+                (Some(key), _) => (key, proved.is_some()),
+                (None, Some(active)) => {
+                    unproved = true;
+                    (active, false)
+                }
+                (None, None) => return out.push(at(FindingKind::UnknownKey, "the keyring holds no key".into())),
+            }
         };
         if !self.chains.contains_key(&s.chain) {
             let remembered = self.remembered.get(&s.chain).cloned();
             let state = ChainState {
-                kid: s.kid.clone(),
-                key: chain_mac(key.secret.expose(), &s.chain),
+                kid: key.id.clone(),
+                key: chain_mac_v(s.version, key.secret.expose(), &s.chain),
+                version: s.version,
+                epoch_cache: None,
+                prev_epoch: None,
+                kid_known,
                 next: remembered.as_ref().map_or(1, |h| h.seq + 1),
                 last_mac: remembered.as_ref().map(|h| h.mac.clone()),
                 missing: BTreeMap::new(),
@@ -293,12 +370,32 @@ impl Verifier {
             self.order.push(s.chain.clone());
         }
         let Some(chain) = self.chains.get_mut(&s.chain) else { return };
-        if chain.kid != s.kid {
-            // A chain is signed with one key; a record naming another was re-keyed or forged.
-            chain.kid = s.kid.clone();
-            chain.key = chain_mac(key.secret.expose(), &s.chain);
+        if chain.version != s.version {
+            return out.push(at(FindingKind::Malformed, format!("a v{} seal in a chain of v{} seals", s.version, chain.version)));
         }
-        let valid = self.reader.mac_holds(&chain.key, &s.mac);
+        if chain.kid != key.id {
+            // A chain is signed with one key; a record naming another was re-keyed or forged.
+            chain.kid = key.id.clone();
+            chain.key = chain_mac_v(s.version, key.secret.expose(), &s.chain);
+            chain.epoch_cache = None;
+        }
+        chain.kid_known |= kid_known;
+        if unproved {
+            let detail = "no key of the keyring verifies it (a v2 seal names its key on record 1 and checkpoints): sealed with an unknown key, or changed";
+            out.push(at(FindingKind::UnknownKey, detail.into()));
+            chain.take_position(s.seq, line_no);
+            return;
+        }
+        let Some((key, steps)) = chain.key_for(epoch, if spent { CHEAP_STEPS } else { MAX_EPOCH_STEPS }) else {
+            return out.push(at(FindingKind::Malformed, "key epoch too far ahead of the chain to derive".into()));
+        };
+        let valid = self.reader.mac_holds(&key, &s.mac);
+        if !valid {
+            self.wasted_steps = self.wasted_steps.saturating_add(steps);
+        }
+        if valid && epoch > 0 && chain.epoch_cache.as_ref().is_none_or(|(e, _)| *e < epoch) {
+            chain.epoch_cache = Some((epoch, key));
+        }
         if !valid {
             settle_pending(chain, None, out);
             if s.seq < chain.next && !chain.missing_contains(s.seq) {
@@ -365,6 +462,34 @@ impl Verifier {
 }
 
 impl ChainState {
+    /// The key of `epoch` and the steps it took: stepped forward from the latest verified
+    /// epoch's key or from the chain key; None when that takes more than `max` steps.
+    fn key_for(&self, epoch: u64, max: u64) -> Option<(HmacSha256, u64)> {
+        let (from, base) = match &self.epoch_cache {
+            Some((e, k)) if *e <= epoch => (*e, k),
+            _ => (0, &self.key),
+        };
+        let steps = epoch - from;
+        if steps > max {
+            return None;
+        }
+        Some((epoch_key(base, from, epoch), steps))
+    }
+
+    /// A record whose MAC failed holds `seq`: the number counts as present, not deleted.
+    fn take_position(&mut self, seq: u64, line: u64) {
+        if seq >= self.next {
+            if seq > self.next {
+                self.missing.insert(self.next, (seq - 1, line));
+            }
+            self.next = seq + 1;
+            // The link to the next record cannot be checked against a changed record.
+            self.last_mac = None;
+        } else {
+            self.fill(seq);
+        }
+    }
+
     fn missing_contains(&self, seq: u64) -> bool {
         self.missing.range(..=seq).next_back().is_some_and(|(_, &(end, _))| seq <= end)
     }
@@ -457,13 +582,20 @@ impl ChainState {
                 self.missing.insert(self.next, (s.seq - 1, line));
             } else {
                 let expected = self.last_mac.as_deref().unwrap_or("");
-                let linked = if self.next == 1 { s.prev.is_empty() } else { self.last_mac.is_none() || s.prev == expected };
+                // v2 writes no link: its MAC binds the chain and the sequence number alone.
+                let linked = s.version != 1 || if self.next == 1 { s.prev.is_empty() } else { self.last_mac.is_none() || s.prev == expected };
                 if !linked {
                     out.push(at(FindingKind::ChainBreak, "its previous-MAC link does not match the record before it".into()));
+                }
+                if let Some((seq, epoch, last)) = self.prev_epoch {
+                    if seq.checked_add(1) == Some(s.seq) && epoch.map(|e| e.saturating_add(last as u64)) != s.epoch {
+                        out.push(at(FindingKind::EpochBreak, "its key epoch does not follow the record before it: re-sealed with a later key".into()));
+                    }
                 }
             }
             self.next = s.seq + 1;
             self.last_mac = Some(s.mac.clone());
+            self.prev_epoch = Some((s.seq, s.epoch, s.last_of_epoch));
         }
         if let Some(dropped) = s.gap {
             let from = s.seq.saturating_sub(dropped).max(1);
@@ -488,6 +620,9 @@ impl ChainState {
     /// Counts a verified record and remembers it for redelivery checks.
     fn count(&mut self, s: &Sealed, input: u32) {
         self.remember_recent(s.seq, &s.mac, input);
+        if s.instance.is_some() && self.summary.instance != s.instance {
+            self.summary.instance = s.instance.clone();
+        }
         if self.summary.verified == 0 || s.seq < self.summary.first_seq {
             self.summary.first_seq = s.seq;
         }
@@ -509,16 +644,7 @@ fn settle_pending(chain: &mut ChainState, next_seq: Option<u64>, out: &mut Vec<F
         return;
     }
     out.push(finding(FindingKind::Modified, "bad MAC: the record was changed after sealing"));
-    if seq >= chain.next {
-        if seq > chain.next {
-            chain.missing.insert(chain.next, (seq - 1, line));
-        }
-        chain.next = seq + 1;
-        // The link to the next record cannot be checked against a changed record.
-        chain.last_mac = None;
-    } else {
-        chain.fill(seq);
-    }
+    chain.take_position(seq, line);
 }
 
 fn fingerprint(mac: &str) -> u64 {

@@ -7,19 +7,26 @@ use crate::notes::RESERVED_KEY;
 use crate::stage::seal::{self, HmacSha256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::Mac;
 
-/// Root fields shippers add on their way (Fluent Bit's `date`, Logstash's `@timestamp`, ...):
-/// outside a seal's coverage they are only noted, any other uncovered field is a problem.
-pub const TRANSPORT_FIELDS: &[&str] = &["date", "@timestamp", "@version", "time", "tag", "_p", "stream", "logtag", "fluentbit_tag"];
+pub use crate::stage::seal::TRANSPORT_FIELDS;
 
 /// The seal of a record and what reading it found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sealed {
+    /// The seal format: 1 (`logseal.seal`) or 2 (`logseal.s`).
+    pub version: u32,
     pub chain: String,
     pub seq: u64,
+    /// The previous record's MAC (v1; empty in v2, which writes no link).
     pub prev: String,
+    /// The key id; v2 writes it on record 1 and checkpoints only (empty elsewhere).
     pub kid: String,
+    /// The instance label a v2 seal declares on record 1 and checkpoints.
+    pub instance: Option<String>,
+    /// The key epoch (`e`) of a v2 seal with forward-secure evolution.
+    pub epoch: Option<u64>,
+    /// The record is the last of its epoch (`x`): the next one is sealed with the next key.
+    pub last_of_epoch: bool,
     /// The MAC as written (base64url).
     pub mac: String,
     /// `ckpt.count`, on checkpoint records.
@@ -76,6 +83,8 @@ pub struct Reader {
     scratch: Vec<u8>,
     cov: Vec<Vec<u8>>,
     look: Lookup,
+    /// The seal format of the record last read.
+    version: u32,
 }
 
 impl Reader {
@@ -91,12 +100,17 @@ impl Reader {
             _ => self.invalid_text(line),
         };
         let reserved = self.look.member(line, &self.tape, 0, RESERVED_KEY.as_bytes()).ok_or(ReadError::Unsealed)?;
+        if let Some(seal_key) = self.look.member(line, &self.tape, reserved + 1, b"s") {
+            return self.read_v2(line, reserved, seal_key, invalid_text, wrapper);
+        }
         let seal_key = self.look.member(line, &self.tape, reserved + 1, b"seal").ok_or(ReadError::Unsealed)?;
         let seal_obj = seal_key + 1;
         if self.tape.get(seal_obj).map(|t| t.kind) != Some(Kind::Object) {
             return Err(ReadError::Malformed("seal is not an object"));
         }
+        self.version = 1;
         let mut s = Sealed {
+            version: 1,
             chain: self.look.str_member(line, &self.tape, seal_obj, b"chain").ok_or(ReadError::Malformed("chain"))?,
             seq: self.look.uint_member(line, &self.tape, seal_obj, b"seq").ok_or(ReadError::Malformed("seq"))?,
             prev: self.look.str_member(line, &self.tape, seal_obj, b"prev").ok_or(ReadError::Malformed("prev"))?,
@@ -107,7 +121,7 @@ impl Reader {
             wrapper_tag: wrapper.map(|w| String::from_utf8_lossy(w.tag).into_owned()),
             ..Sealed::default()
         };
-        if self.look.uint_member(line, &self.tape, seal_obj, b"v") != Some(seal::SEAL_VERSION as u64) {
+        if self.look.uint_member(line, &self.tape, seal_obj, b"v") != Some(1) {
             return Err(ReadError::Malformed("v: unknown seal version"));
         }
         if let Some(ck) = self.look.member(line, &self.tape, seal_obj, b"ckpt") {
@@ -117,9 +131,69 @@ impl Reader {
             s.gap = Some(self.look.uint_member(line, &self.tape, g + 1, b"dropped").ok_or(ReadError::Malformed("gap.dropped"))?);
         }
         let mac_key = self.look.member(line, &self.tape, seal_obj, b"mac");
-
-        // Coverage: the names listed in `cov`.
         let cov = self.look.member(line, &self.tape, seal_obj, b"cov").ok_or(ReadError::Malformed("cov"))?;
+        self.read_cov(line, cov)?;
+        self.finish_read(line, seal_key, mac_key, &mut s);
+        Ok(s)
+    }
+
+    /// Reads a v2 (compact) seal: `{"c","cv"?,"i"?,"k"?,"n","p"?,"m"}` under `logseal.s`.
+    fn read_v2(&mut self, line: &[u8], reserved: usize, seal_key: usize, invalid_text: Option<String>, wrapper: Option<Wrapper<'_>>) -> Result<Sealed, ReadError> {
+        let seal_obj = seal_key + 1;
+        if self.tape.get(seal_obj).map(|t| t.kind) != Some(Kind::Object) {
+            return Err(ReadError::Malformed("s is not an object"));
+        }
+        self.version = 2;
+        let (look, tape) = (&mut self.look, &self.tape);
+        let kid = match look.member(line, tape, seal_obj, b"k") {
+            Some(_) => look.str_member(line, tape, seal_obj, b"k").ok_or(ReadError::Malformed("k"))?,
+            None => String::new(),
+        };
+        let instance = match look.member(line, tape, seal_obj, b"i") {
+            Some(_) => Some(look.str_member(line, tape, seal_obj, b"i").ok_or(ReadError::Malformed("i"))?),
+            None => None,
+        };
+        let mut s = Sealed {
+            version: 2,
+            chain: look.str_member(line, tape, seal_obj, b"c").ok_or(ReadError::Malformed("c"))?,
+            seq: look.uint_member(line, tape, seal_obj, b"n").ok_or(ReadError::Malformed("n"))?,
+            kid,
+            instance,
+            mac: look.str_member(line, tape, seal_obj, b"m").ok_or(ReadError::Malformed("m"))?,
+            invalid_text,
+            tag: look.str_member(line, tape, reserved + 1, b"tag"),
+            wrapper_tag: wrapper.map(|w| String::from_utf8_lossy(w.tag).into_owned()),
+            ..Sealed::default()
+        };
+        if s.seq == 0 || s.chain.is_empty() {
+            return Err(ReadError::Malformed("c or n"));
+        }
+        if look.member(line, tape, seal_obj, b"e").is_some() {
+            s.epoch = Some(look.uint_member(line, tape, seal_obj, b"e").ok_or(ReadError::Malformed("e"))?);
+        }
+        if look.member(line, tape, seal_obj, b"x").is_some() {
+            if look.uint_member(line, tape, seal_obj, b"x") != Some(1) || s.epoch.is_none() {
+                return Err(ReadError::Malformed("x"));
+            }
+            s.last_of_epoch = true;
+        }
+        if look.member(line, tape, seal_obj, b"p").is_some() {
+            s.checkpoint = Some(look.uint_member(line, tape, seal_obj, b"p").ok_or(ReadError::Malformed("p"))?);
+        }
+        if let Some(g) = look.member(line, tape, reserved + 1, b"gap") {
+            s.gap = Some(look.uint_member(line, tape, g + 1, b"dropped").ok_or(ReadError::Malformed("gap.dropped"))?);
+        }
+        let mac_key = look.member(line, tape, seal_obj, b"m");
+        match self.look.member(line, &self.tape, seal_obj, b"cv") {
+            Some(cov) => self.read_cov(line, cov)?,
+            None => self.implicit_cov(line),
+        }
+        self.finish_read(line, seal_key, mac_key, &mut s);
+        Ok(s)
+    }
+
+    /// Coverage as listed: the names of the array after the key at `cov`.
+    fn read_cov(&mut self, line: &[u8], cov: usize) -> Result<(), ReadError> {
         let arr = self.tape.get(cov + 1).copied().ok_or(ReadError::Malformed("cov"))?;
         if arr.kind != Kind::Array {
             return Err(ReadError::Malformed("cov is not an array"));
@@ -127,7 +201,7 @@ impl Reader {
         self.cov.clear();
         let mut i = cov + 2;
         while i < arr.next as usize {
-            let t = self.tape[i];
+            let Some(&t) = self.tape.get(i) else { break };
             if t.kind != Kind::Str {
                 return Err(ReadError::Malformed("cov holds a non-string"));
             }
@@ -136,7 +210,29 @@ impl Reader {
             self.cov.push(name);
             i = t.next as usize;
         }
+        Ok(())
+    }
 
+    /// A v2 seal without `cv` covers every root field except the reserved object (covered on
+    /// its own) and the transport fields.
+    fn implicit_cov(&mut self, line: &[u8]) {
+        self.cov.clear();
+        let mut i = 1;
+        while let Some(k) = self.tape.get(i).copied() {
+            let mut name = Vec::new();
+            string::decode_exact(k.raw(line), k.flags, &mut name);
+            let transport = TRANSPORT_FIELDS.iter().any(|t| t.as_bytes() == name.as_slice());
+            if name != RESERVED_KEY.as_bytes() && !transport && !self.cov.contains(&name) {
+                self.cov.push(name);
+            }
+            i = self.tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
+        }
+    }
+
+    /// Sorts root members into covered, transport and uncovered, notes covered ones that are
+    /// gone, and writes the canonical forms the MAC covers.
+    fn finish_read(&mut self, line: &[u8], seal_key: usize, mac_key: Option<usize>, s: &mut Sealed) {
+        let seal_obj = seal_key + 1;
         // Root members: covered, transport, or uncovered; covered ones that are gone.
         let mut seen: Vec<Vec<u8>> = Vec::new();
         let mut i = 1;
@@ -178,7 +274,6 @@ impl Reader {
         );
         self.seal.clear();
         canonical::write_object(line, tape, seal_obj, &mut self.canon, |i, _| Some(i) != mac_key, &mut self.seal);
-        Ok(s)
     }
 
     /// The root field (its name) holding the first string or name that is not Unicode.
@@ -201,9 +296,16 @@ impl Reader {
     }
 
     /// Whether the MAC of the record last read holds under the chain key `key`. Constant time.
+    /// The key is the chain key for the record's seal format ([`seal::chain_mac_v`]).
     pub fn mac_holds(&self, key: &HmacSha256, mac_b64: &str) -> bool {
         let Ok(tag) = URL_SAFE_NO_PAD.decode(mac_b64) else { return false };
-        seal::prepared(key, &self.body, &self.seal).verify_slice(&tag).is_ok()
+        seal::mac_holds_v(self.version, key, &self.body, &self.seal, &tag)
+    }
+
+    /// The full HMAC output the record last read would carry under `key` (v2 writes its first
+    /// 16 bytes): what a holder of that key could seal, for tests that play the forger.
+    pub fn mac_under(&self, key: &HmacSha256) -> [u8; 32] {
+        seal::record_mac_v(self.version, key, &self.body, &self.seal)
     }
 
     /// A digest of what the seal covers in the record last read (and the seal itself): two

@@ -202,15 +202,22 @@ fn fluent_bit_print(v: &Value, out: &mut String) {
 /// host's tag covered) and checks the seal-verifies promise: the stream verifies without a
 /// problem as written, re-serialised by a JSON library (serde_json: shortest round-trip
 /// numbers, keys reordered), re-printed as Fluent Bit prints (`%.16g`), and inside Fluent
-/// Bit's `tag: [time, {...}]` wrapper; and a forged wrapper tag is reported.
+/// Bit's `tag: [time, {...}]` wrapper; and a forged wrapper tag is reported. Every seal
+/// format ([`logseal::stage::seal::SEAL_VERSIONS`]) is checked.
 pub fn check_seal_verifies(data: &[u8]) {
+    for version in logseal::stage::seal::SEAL_VERSIONS {
+        check_seal_verifies_v(data, version);
+    }
+}
+
+fn check_seal_verifies_v(data: &[u8], version: u32) {
     use logseal::{Context, Filter, Plan};
     let secret: Vec<u8> = (0..32).collect();
     let b64 = {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(&secret)
     };
-    let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{b64}"}},"seal":{{"cover_tag":true,"checkpoint_every":3}}}}"#);
+    let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{b64}"}},"seal":{{"cover_tag":true,"checkpoint_every":3,"version":{version}}}}}"#);
     let Ok(plan) = Plan::load(&policy, &logseal::policy::NoEnvironment, None) else { panic!("the test policy loads") };
     let mut filter = Filter::new(plan);
     filter.start_chain(&[7; 16]);
