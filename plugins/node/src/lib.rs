@@ -455,6 +455,7 @@ mod tests {
             duplicates: 0,
             declared_dropped: 0,
             last_checkpoint: None,
+            instance: None,
         }
     }
 
