@@ -293,7 +293,7 @@ fn sealing_in_the_module_matches_the_cli_and_verifies() {
     let (status, len, ptr) = Generic::unpack(gap.call(&mut module.store, (3, TIME_NS)).unwrap());
     assert_eq!(status, 0);
     let text = String::from_utf8(module.read(ptr, len)).unwrap();
-    assert!(text.contains(r#""gap":{"dropped":3}"#) && text.contains(r#""seq":121"#), "{text}");
+    assert!(text.contains(r#""gap":{"dropped":3}"#) && text.contains(r#""n":121"#), "{text}");
     assert_eq!(module.stats()["sealed"], 121);
 
     let keyring = dir.join("ring.json");

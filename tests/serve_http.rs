@@ -354,6 +354,6 @@ fn the_shipped_vector_http_loop_matches_its_serve_config_and_runs() {
     let got = down.lines();
     assert_eq!(got.len(), 20);
     assert_no_secret(&got.join("\n"));
-    assert!(got.iter().all(|l| l.contains(r#""seal":{"#)), "{}", got[0]);
+    assert!(got.iter().all(|l| l.contains(r#""s":{"c":"#)), "{}", got[0]);
     assert_eq!(server.metric("records_sealed_total"), 20);
 }

@@ -35,7 +35,14 @@ pub fn after_scheme(text: &[u8], start: usize, end: Option<usize>) -> Option<(us
     if (!one && !params) || !text.get(word_end).copied().is_some_and(blank) {
         return None;
     }
-    let end = end.unwrap_or_else(|| line_end(text, word_end));
+    // A one-word credential ends at white space: the line's end is looked for only for the
+    // schemes whose parameters run to it (reading it for every `token: ...` would make a line of
+    // them quadratic).
+    let end = match end {
+        Some(e) => e,
+        None if params => line_end(text, word_end),
+        None => text.len(),
+    };
     let from = super::text::run(text, word_end, blank);
     if from >= end {
         return None;

@@ -180,7 +180,13 @@ pub fn short_flag(text: &[u8], at: usize, seen: &mut Seen) -> Option<(usize, usi
 /// At `--` at `at`: `--user user:pw` and `--proxy-user user:pw` (curl, wget, any command:
 /// the value holds a `:`), the password part.
 pub fn long_flag(text: &[u8], at: usize) -> Option<(usize, usize, Kind)> {
-    let name_end = super::text::run(text, at + 2, |b| b.is_ascii_alphanumeric() || b == b'-');
+    // Only `user` and `proxy-user` are read: never look further than the longer one, so a run of
+    // dashes or letters is not re-read from every `--` in it.
+    let window = text.get(..(at + 2 + b"proxy-user".len() + 1).min(text.len()))?;
+    let name_end = super::text::run(window, at + 2, |b| b.is_ascii_alphanumeric() || b == b'-');
+    if name_end == window.len() && window.len() < text.len() {
+        return None;
+    }
     let name = text.get(at + 2..name_end)?;
     if name != b"user" && name != b"proxy-user" {
         return None;
