@@ -6,7 +6,7 @@
 use super::env::load_or_report;
 use super::input::for_each_line;
 use super::progress::Progress;
-use super::explain::{changes, Change};
+use super::explain::{changes, lookup as at, Change};
 use super::exit;
 use logseal::{Context, Filter, Outcome};
 use serde_json::Value;
@@ -166,13 +166,6 @@ fn paint(before: &str, after: &str, color: bool) -> (String, String) {
     )
 }
 
-fn at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(v, |v, part| match v {
-        Value::Object(m) => m.get(part),
-        Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
-        _ => None,
-    })
-}
 
 #[cfg(test)]
 mod tests {

@@ -156,6 +156,15 @@ pub fn record_line(line_no: u64, input: &[u8], output: Option<&[u8]>) -> String 
     json_line(line_no, Some(&changes(&before, &after)))
 }
 
+/// The value at a dotted path (`a.b`, array elements by number: `items.0`).
+pub fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |v, part| match v {
+        Value::Object(m) => m.get(part),
+        Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
+        _ => None,
+    })
+}
+
 /// One line of `--explain` output: `{"line":N,"changes":[{"path",...}]}`, or `"dropped":true`.
 pub fn json_line(line: u64, changes: Option<&[Change]>) -> String {
     let mut s = String::new();

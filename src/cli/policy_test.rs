@@ -17,6 +17,7 @@
 
 use super::env::{io_reason, load_or_report};
 use super::exit;
+use super::explain::lookup;
 use logseal::policy::reader::{index_path, Field};
 use logseal::policy::{PolicyError, Problem};
 use logseal::{Context, Filter, Outcome};
@@ -298,14 +299,6 @@ impl Case {
     }
 }
 
-/// The value at a dotted path (`a.b`, array elements by number: `items.0`).
-fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(v, |v, part| match v {
-        Value::Object(m) => m.get(part),
-        Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
-        _ => None,
-    })
-}
 
 #[cfg(test)]
 mod tests {
