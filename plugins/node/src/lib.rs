@@ -209,6 +209,10 @@ impl Core {
                 if !ndjson.is_empty() {
                     let body = ndjson.strip_suffix(b"\n").unwrap_or(ndjson);
                     for line in body.split(|&b| b == b'\n') {
+                        // A blank or white-space-only line is not a record, as in `logseal filter`.
+                        if line.iter().all(u8::is_ascii_whitespace) {
+                            continue;
+                        }
                         if self.process(line, time_ns) != Outcome::Dropped {
                             self.check_utf8(time_ns);
                             batch.extend_from_slice(&self.out);

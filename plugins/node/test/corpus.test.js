@@ -102,8 +102,9 @@ test('records of every size and script cross into wasm and back byte-identical t
   const batch = new LogSeal(undefined, { timeNs: TIME_NS });
   assert.equal(batch.filterBatch(records.join('\n') + '\n'), want);
   assert.equal(batch.filterBatch(records.join('\n') + '\n'), want, 'again, with the buffers grown');
+  // filterBatch skips blank lines as logseal filter does; filterLine is handed one record.
   const one = new LogSeal(undefined, { timeNs: TIME_NS });
-  assert.equal(records.map((l) => one.filterLine(l) + '\n').join(''), want);
+  assert.equal(records.filter((l) => l.trim() !== '').map((l) => one.filterLine(l) + '\n').join(''), want);
   assert.equal(one.stats().failures, 0);
   assert.ok(!want.includes('hunter2-secret') && !want.includes('pässwörd-secret'));
 });
