@@ -137,7 +137,17 @@ fn check_exit_codes() {
 fn policy_exit_codes() {
     let tested = run(
         "policy",
-        &[case(&["policy", "default"], b"", 0), case(&["policy", "x"], b"", 2), case(&["policy"], b"", 2)],
+        &[
+            case(&["policy", "default"], b"", 0),
+            case(&["policy", "json", "host-examples/policies/checkout.yaml"], b"", 0),
+            case(&["policy", "json", "host-examples/policies/default.json"], b"", 0),
+            case(&["policy", "json", "-"], b"version: 1\nlimits: {max_depth: 0}\n", 1),
+            case(&["policy", "x"], b"", 2),
+            case(&["policy"], b"", 2),
+            case(&["policy", "json"], b"", 2),
+            case(&["policy", "schema", "extra.json"], b"", 2),
+            case(&["policy", "json", "/nonexistent/p.yaml"], b"", 3),
+        ],
     );
     agree("policy", tested);
 }

@@ -12,7 +12,7 @@ fn run(policy: &str, tests: &str) -> (i32, String, String) {
 
 #[test]
 fn the_shipped_policy_tests_pass() {
-    for (policy, tests) in [("default.json", "default.tests.json"), ("sampling.json", "sampling.tests.json")] {
+    for (policy, tests) in [("default.json", "default.tests.json"), ("sampling.json", "sampling.tests.json"), ("checkout.yaml", "checkout.tests.json")] {
         let p = root().join("host-examples/policies").join(policy);
         let t = root().join("host-examples/policies/tests").join(tests);
         let (code, out, err) = run(p.to_str().unwrap(), t.to_str().unwrap());

@@ -1,15 +1,15 @@
 //! `logseal check FILE`: validate a policy, list every fault with its JSON path, warn about
 //! settings that can never apply, and explain what the compiled plan does (keys by id only).
 
-use super::env::{io_reason, StdEnvironment};
+use super::env::StdEnvironment;
 use super::exit;
+use super::policy_source::SourceError;
 use logseal::keys::Purpose;
 use logseal::policy::{Environment, Plan, Policy};
 use logseal::stage::normalise::level::LEVELS;
 use logseal::stage::redact::action::Action;
 use logseal::stage::redact::kind::Kind;
 use std::cell::RefCell;
-use std::path::Path;
 
 pub const ABOUT: &str = "\
 Validates the policy in FILE (keys included), lists every fault with its JSON path, warns
@@ -50,28 +50,21 @@ impl Environment for Collecting {
 
 pub fn run(args: CheckArgs) -> i32 {
     let source = args.file.as_str();
-    let read = if source == super::input::STDIN {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
-    } else {
-        std::fs::read_to_string(source)
-    };
-    let text = match read {
-        Ok(t) => t,
-        Err(e) => {
-            let what = if source == super::input::STDIN { "the policy from stdin".to_string() } else { format!("policy {source}") };
-            eprintln!("logseal: cannot read {what}: {}", io_reason(&e));
+    let text = match super::policy_source::read(source) {
+        Ok(s) => s,
+        Err(SourceError::Io(msg)) => {
+            eprintln!("logseal: {msg}");
             return exit::IO;
+        }
+        Err(SourceError::Policy(fault)) => {
+            let path = if source == super::input::STDIN { "(stdin)" } else { source };
+            println!("{path}: invalid (1 fault)\n  {fault}");
+            return exit::POLICY;
         }
     };
     // `path` names the policy in the output; key files resolve from its directory.
-    let (path, dir) = if source == super::input::STDIN {
-        ("(stdin)", ".".to_string())
-    } else {
-        let dir = Path::new(source).parent().and_then(Path::to_str).filter(|d| !d.is_empty()).unwrap_or(".");
-        (source, dir.to_string())
-    };
-    check(path, &dir, &text, args.strict)
+    let path = if source == super::input::STDIN { "(stdin)" } else { source };
+    check(path, &text.dir, &text.json, args.strict)
 }
 
 /// Checks policy `text` (named `path`, its key files resolved from `dir`) and prints the

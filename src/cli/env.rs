@@ -1,7 +1,7 @@
 //! The CLI's host environment: real files, real environment variables, warnings to stderr.
 
 use logseal::policy::{builtin, Environment, Plan, PolicyError};
-use std::path::Path;
+use super::policy_source::SourceError;
 
 pub struct StdEnvironment;
 
@@ -56,21 +56,17 @@ pub enum LoadError {
     Policy(PolicyError),
 }
 
-/// Loads the policy at `path` (`-`: stdin, key files relative to the working directory), or
-/// the built-in default when `path` is None.
+/// Loads the policy at `path` (`-`: stdin, key files relative to the working directory; JSON,
+/// or YAML as [`super::policy_source`] tells), or the built-in default when `path` is None.
 pub fn load_plan(path: Option<&str>) -> Result<Plan, LoadError> {
     let Some(path) = path else {
         return Plan::load(builtin::DEFAULT, &StdEnvironment, None).map_err(LoadError::Policy);
     };
-    if path == super::input::STDIN {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map_err(|e| LoadError::Io(format!("cannot read the policy from stdin: {}", io_reason(&e))))?;
-        return Plan::load(&text, &StdEnvironment, Some(".")).map_err(LoadError::Policy);
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io(format!("cannot read policy {path}: {}", io_reason(&e))))?;
-    let dir = Path::new(path).parent().and_then(Path::to_str).unwrap_or("");
-    Plan::load(&text, &StdEnvironment, Some(if dir.is_empty() { "." } else { dir })).map_err(LoadError::Policy)
+    let source = super::policy_source::read(path).map_err(|e| match e {
+        SourceError::Io(msg) => LoadError::Io(msg),
+        SourceError::Policy(err) => LoadError::Policy(err),
+    })?;
+    Plan::load(&source.json, &StdEnvironment, Some(&source.dir)).map_err(LoadError::Policy)
 }
 
 /// Loads a plan or reports why not on stderr; Err holds the exit code.

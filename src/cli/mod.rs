@@ -9,6 +9,7 @@ mod explain;
 mod filter;
 mod input;
 mod keygen;
+mod policy_source;
 mod policy_test;
 mod progress;
 #[cfg(feature = "serve")]
@@ -111,14 +112,17 @@ enum Command {
     )]
     Diff(diff::DiffArgs),
     #[command(
-        about = "print a built-in policy or the policy's JSON Schema",
-        override_usage = "logseal policy default|lockdown|schema",
-        after_help = "Exit: 0 printed; 2 usage error."
+        about = "print a built-in policy, the policy's JSON Schema, or a policy file as JSON",
+        override_usage = "logseal policy default|lockdown|schema\n       logseal policy json FILE",
+        after_help = "Exit: 0 printed; 1 (json) the policy was refused; 2 usage error; 3 (json) FILE could not be read."
     )]
     Policy {
         /// the policy or schema to print
         #[arg(value_enum, value_name = "WHICH")]
         which: Builtin,
+        /// (json) the policy, JSON or YAML, to validate and print as JSON for hosts that read JSON only
+        #[arg(value_name = "FILE")]
+        file: Option<String>,
     },
     #[command(
         about = "measure in-process throughput on the records in files (or stdin)",
@@ -192,6 +196,8 @@ enum Builtin {
     Lockdown,
     /// JSON Schema of the policy format, for editors
     Schema,
+    /// FILE (JSON or YAML) validated and printed as JSON, for hosts that load JSON only
+    Json,
 }
 
 /// The whole command tree, with the help layout every command shares.
@@ -220,11 +226,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Check(a) => check::run(a),
         Command::Test(a) => policy_test::run(a),
         Command::Diff(a) => diff::run(a),
-        Command::Policy { which } => {
-            let text = match which {
-                Builtin::Default => builtin::DEFAULT,
-                Builtin::Lockdown => builtin::LOCKDOWN,
-                Builtin::Schema => builtin::SCHEMA,
+        Command::Policy { which, file } => {
+            let text = match (which, file) {
+                (Builtin::Json, Some(file)) => return policy_source::print_json(&file),
+                (Builtin::Json, None) => return usage_in("policy", "policy json needs the FILE to print"),
+                (_, Some(_)) => return usage_in("policy", "only `policy json` takes a FILE"),
+                (Builtin::Default, None) => builtin::DEFAULT,
+                (Builtin::Lockdown, None) => builtin::LOCKDOWN,
+                (Builtin::Schema, None) => builtin::SCHEMA,
             };
             print_all(text.as_bytes())
         }

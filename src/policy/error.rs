@@ -16,6 +16,12 @@ pub struct PolicyError {
 pub enum Problem {
     /// The text is not JSON.
     Syntax { line: usize, column: usize },
+    /// The text is not YAML; `detail` is the parser's description of the fault, when it
+    /// quotes nothing from the text.
+    YamlSyntax { line: usize, column: usize, detail: Option<String> },
+    /// The key at the path is given twice in its object; the position is where the reader
+    /// noticed (JSON: after the second key; YAML: at the object's key).
+    Duplicate { line: usize, column: usize },
     /// A required key is absent.
     Missing,
     /// A key the schema does not know; `allowed` lists the ones it does.
@@ -48,6 +54,14 @@ impl fmt::Display for Problem {
             Problem::Syntax { line, column } => {
                 write!(f, "not valid JSON (line {line}, column {column})")
             }
+            Problem::YamlSyntax { line, column, detail } => match detail {
+                Some(d) => write!(f, "not valid YAML (line {line}, column {column}): {d}"),
+                None => write!(f, "not valid YAML (line {line}, column {column})"),
+            },
+            Problem::Duplicate { line, column } => write!(
+                f,
+                "key given twice in one object (near line {line}, column {column}); remove one: a later one would silently replace the first"
+            ),
             Problem::Missing => write!(f, "required but missing"),
             Problem::UnknownKey { allowed } => {
                 write!(f, "unknown key; expected one of: {}", allowed.join(", "))

@@ -4,6 +4,7 @@
 //! `logseal policy default|lockdown|schema` print the built-in policies and the JSON Schema.
 
 pub mod builtin;
+pub mod document;
 mod error;
 mod plan;
 pub mod reader;

@@ -134,10 +134,18 @@ impl<'v> Obj<'v> {
 }
 
 /// Parses `text` as JSON, reporting syntax errors by line and column only.
+/// Parses policy JSON; a key given twice in one object is refused (see [`super::document`]).
 pub fn parse_json(text: &str) -> Result<Value, PolicyError> {
-    serde_json::from_str(text).map_err(|e| {
-        PolicyError::new("$", Problem::Syntax { line: e.line(), column: e.column() })
-    })
+    use super::document::{strict_value, DocumentError};
+    let syntax = |e: &serde_json::Error| Problem::Syntax { line: e.line(), column: e.column() };
+    let mut d = serde_json::Deserializer::from_str(text);
+    let doc = strict_value(&mut d).map_err(|e| match e {
+        DocumentError::Duplicate { path, error } => PolicyError::new(path, Problem::Duplicate { line: error.line(), column: error.column() }),
+        DocumentError::Unsupported { path, what, .. } => PolicyError::new(path, Problem::Invalid(format!("{what} cannot be a policy value"))),
+        DocumentError::Format(error) => PolicyError::new("$", syntax(&error)),
+    })?;
+    d.end().map_err(|e| PolicyError::new("$", syntax(&e)))?;
+    Ok(doc)
 }
 
 #[cfg(test)]

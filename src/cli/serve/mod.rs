@@ -24,6 +24,7 @@ mod worker;
 
 use super::env::{io_reason, StdEnvironment};
 use super::{exit, is_help, usage, Args};
+use super::policy_source::SourceError;
 use config::{Config, Endpoint, Mode, Overrides, Refusal};
 use logseal::policy::{builtin, Environment, Plan, Policy};
 use metrics::Metrics;
@@ -131,19 +132,23 @@ pub fn run(args: &[String]) -> i32 {
 /// `w<N>`), so every worker's chain is told apart and verifies on its own.
 fn load_plans(path: Option<&str>, workers: usize) -> Result<Vec<Plan>, i32> {
     let name = path.unwrap_or("(built-in default)");
-    let text = match path {
-        None => builtin::DEFAULT.to_string(),
-        Some(p) => std::fs::read_to_string(p).map_err(|e| {
-            eprintln!("logseal serve: cannot read policy {p}: {}", io_reason(&e));
-            exit::IO
-        })?,
-    };
     let refused = |e: &dyn std::fmt::Display| {
         eprintln!("logseal serve: policy {name} refused: {e}");
         exit::POLICY
     };
+    let (text, dir) = match path {
+        None => (builtin::DEFAULT.to_string(), ".".to_string()),
+        Some(p) => match super::policy_source::read(p) {
+            Ok(s) => (s.json, s.dir),
+            Err(SourceError::Io(msg)) => {
+                eprintln!("logseal serve: {msg}");
+                return Err(exit::IO);
+            }
+            Err(SourceError::Policy(fault)) => return Err(refused(&fault)),
+        },
+    };
+    let dir = dir.as_str();
     let policy = Policy::parse(&text).map_err(|e| refused(&e))?;
-    let dir = path.and_then(|p| Path::new(p).parent()).and_then(Path::to_str).filter(|d| !d.is_empty()).unwrap_or(".");
     let mut plans = Vec::with_capacity(workers);
     for i in 0..workers {
         let mut p = policy.clone();
