@@ -28,6 +28,9 @@ export interface LogSealStats {
   duplicates: number;
   evictions: number;
   sealed: number;
+  /** Values redacted, per detector kind (`card`, `email`, `body`, `denied`, ...) and per
+   * custom rule name; kinds with no redaction are left out. */
+  redacted: Record<string, number>;
   /** Records withheld because the wasm module failed (a logseal bug). */
   failures: number;
 }

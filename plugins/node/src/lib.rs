@@ -238,9 +238,10 @@ impl Core {
     }
 
     /// The counters as a JSON object: records, emitted, dropped, errors, cut, sampled_out,
-    /// rate_limited, duplicates, evictions, sealed.
+    /// rate_limited, duplicates, evictions, sealed, and `redacted` per kind and custom rule,
+    /// as every host reports them.
     pub fn stats(&self) -> String {
-        self.filter.counters().to_json()
+        self.filter.stats_json()
     }
 
     /// Writes an error-marked record (nothing of the original) at [`Core::output`] for a

@@ -93,7 +93,20 @@ test('createFilter and stats', () => {
   assert.equal(s.records, 3);
   assert.equal(s.emitted, 3);
   assert.equal(s.failures, 0);
+  assert.deepEqual(s.redacted, {});
   assert.equal(seal.filterBatch(''), '');
+});
+
+test('stats count redactions per kind and per custom rule, never values', () => {
+  const policy = { version: 1, redact: { rules: [{ name: 'coupon', regex: 'CPN-[A-Z0-9]{8}' }] } };
+  const seal = createFilter({ policy, timeNs: TIME_NS });
+  seal.filterLine('{"msg":"paid with 4111 1111 1111 1111","email":"alice@example.com"}');
+  seal.filterLine('{"msg":"applied CPN-7Q2K9XWA and CPN-8R3L0YXB"}');
+  const s = seal.stats();
+  assert.equal(s.redacted.card, 1);
+  assert.equal(s.redacted.email, 1);
+  assert.equal(s.redacted.coupon, 2);
+  assert.ok(!JSON.stringify(s).includes('CPN-'), JSON.stringify(s));
 });
 
 test('hostile input never throws and always comes back as one marked or filtered JSON object', () => {
