@@ -171,6 +171,12 @@ impl Filter {
         self.counters.to_json_with_rules(&rules)
     }
 
+    /// Values each custom rule redacted so far, in the order of the plan's rules
+    /// (`plan().redactor.rules()`).
+    pub fn rule_counts(&self) -> &[u64] {
+        &self.rule_counts
+    }
+
     /// What the last `process` said about its record (redactions per kind, tags, error), for
     /// a host that summarises a run.
     pub fn notes(&self) -> &Notes {

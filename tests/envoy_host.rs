@@ -211,6 +211,22 @@ fn parse_request(buf: &[u8]) -> Option<(Request, usize)> {
     Some((Request { path, headers, body: buf[end + 4..total].to_vec() }, total))
 }
 
+/// Envoy's counters whose names start with `prefix`, from the admin `/stats` page.
+fn stats(admin: u16, prefix: &str) -> BTreeMap<String, u64> {
+    let Ok(mut conn) = TcpStream::connect(("127.0.0.1", admin)) else { return BTreeMap::new() };
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = conn.write_all(b"GET /stats HTTP/1.1\r\nhost: admin\r\nconnection: close\r\n\r\n");
+    let mut response = Vec::new();
+    let _ = conn.read_to_end(&mut response);
+    String::from_utf8_lossy(&response)
+        .lines()
+        .filter_map(|l| {
+            let (name, value) = l.split_once(": ")?;
+            name.starts_with(prefix).then(|| Some((name.to_string(), value.trim().parse().ok()?)))?
+        })
+        .collect()
+}
+
 /// Sends raw request bytes, returns the response status (None: no answer).
 fn send_raw(port: u16, request: &[u8]) -> Option<u16> {
     let mut conn = TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -595,6 +611,17 @@ fn access_records_reach_the_collector_redacted_escaped_equal_to_the_cli_and_seal
         .collect();
     assert_eq!(verified.keys().cloned().collect::<BTreeSet<_>>(), chains, "every worker chain verified");
     assert_eq!(verified.values().sum::<u64>(), cases.len() as u64, "{summary}");
+
+    // Envoy's stats carry the counters of both roles, summed over the workers' VMs.
+    let counters = stats(admin, "wasmcustom.logseal.");
+    assert_eq!(counters.get("wasmcustom.logseal.access_log.records"), Some(&(cases.len() as u64)), "{counters:?}");
+    assert_eq!(counters.get("wasmcustom.logseal.access_log.sealed"), Some(&(cases.len() as u64)), "{counters:?}");
+    assert_eq!(counters.get("wasmcustom.logseal.http_filter.records"), Some(&(cases.len() as u64)), "{counters:?}");
+    let redacted: u64 = counters.iter().filter(|(k, _)| k.starts_with("wasmcustom.logseal.access_log.redacted.")).map(|(_, v)| v).sum();
+    assert!(redacted >= cases.len() as u64, "every record had a secret: {counters:?}");
+    for name in counters.keys() {
+        assert_no_secret("Envoy's stats", name);
+    }
 
     // The HTTP filter: the secret header never reaches the upstream; request ids stay.
     let seen = upstream.requests();

@@ -24,6 +24,8 @@ extern "C" {
     fn proxy_get_current_time_nanoseconds(time: *mut u64) -> u32;
     fn proxy_get_shared_data(key: *const u8, key_size: usize, data: *mut *mut u8, size: *mut usize, cas: *mut u32) -> u32;
     fn proxy_set_shared_data(key: *const u8, key_size: usize, data: *const u8, size: usize, cas: u32) -> u32;
+    fn proxy_define_metric(metric_type: u32, name: *const u8, name_size: usize, id: *mut u32) -> u32;
+    fn proxy_increment_metric(id: u32, offset: i64) -> u32;
 }
 
 const OK: u32 = Status::Ok as u32;
@@ -146,4 +148,19 @@ pub fn next_shared_number(key: &str) -> Option<u64> {
         }
     }
     None
+}
+
+/// Defines a counter (Envoy shows it as `wasmcustom.<name>` in its stats, one value for the
+/// whole process: every VM defining the same name adds to it). None when Envoy refuses.
+pub fn define_counter(name: &str) -> Option<u32> {
+    let mut id = 0u32;
+    // SAFETY: the pointer and length describe `name`; `id` is valid for the call.
+    let status = unsafe { proxy_define_metric(proxy_wasm::types::MetricType::Counter as u32, name.as_ptr(), name.len(), &mut id) };
+    (status == OK).then_some(id)
+}
+
+/// Adds `by` to a counter; a refusal is ignored (a lost count must never stop logging).
+pub fn increment_counter(id: u32, by: u64) {
+    // SAFETY: plain values.
+    unsafe { proxy_increment_metric(id, by.min(i64::MAX as u64) as i64) };
 }

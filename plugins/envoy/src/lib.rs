@@ -16,6 +16,7 @@
 
 pub mod access;
 pub mod config;
+pub mod metrics;
 pub mod ship;
 
 #[cfg(target_arch = "wasm32")]

@@ -4,6 +4,7 @@
 use crate::access::{int_property, Access};
 use crate::config::{under_policy, Role, Settings};
 use crate::host;
+use crate::metrics::Metrics;
 use crate::ship::Queue;
 use logseal::json::string::encode_body;
 use logseal::policy::{Environment, Plan};
@@ -30,6 +31,9 @@ struct Core {
     /// The filtered record.
     out: Vec<u8>,
     access: Access,
+    /// The counters as Envoy stats, and a buffer for their values.
+    metrics: Metrics,
+    counts: Vec<u64>,
 }
 
 #[derive(Default)]
@@ -118,7 +122,9 @@ impl RootContext for Root {
                 host::log(LogLevel::Warn, &format!("logseal: {n} records were dropped (collector queue full); a sealed gap record declares them"));
             }
         }
-        if core.filter.process(&core.record, &ctx, &mut core.out) == Outcome::Dropped {
+        let outcome = core.filter.process(&core.record, &ctx, &mut core.out);
+        core.metrics.update(&core.filter, &mut core.counts);
+        if outcome == Outcome::Dropped {
             return;
         }
         ship_line(&settings, &core.out);
@@ -184,7 +190,14 @@ impl Root {
             Role::HttpFilter => "HTTP filter",
         };
         host::log(LogLevel::Info, &format!("logseal: {role_name} ready in VM {vm}, chain {chain}"));
-        self.core = Some(Rc::new(RefCell::new(Core { filter, record: Vec::new(), out: Vec::new(), access: Access::default() })));
+        let metrics = Metrics::define(
+            &filter,
+            match role {
+                Role::AccessLog => "access_log",
+                Role::HttpFilter => "http_filter",
+            },
+        );
+        self.core = Some(Rc::new(RefCell::new(Core { filter, record: Vec::new(), out: Vec::new(), access: Access::default(), metrics, counts: Vec::new() })));
         self.settings = Some(Rc::new(settings));
         self.role = Some(role);
         Ok(())
@@ -285,6 +298,7 @@ impl HttpContext for Http {
             a.write(&mut core.record);
             let ctx = Ctx { time_ns: host::now_ns(), ..Ctx::default() };
             let outcome = core.filter.process(&core.record, &ctx, &mut core.out);
+            core.metrics.update(&core.filter, &mut core.counts);
             if outcome != Outcome::Dropped {
                 expose(&core.out);
             }
