@@ -2,30 +2,17 @@
 //! (newline-delimited JSON over TCP), the downstream is a `socket` source (reads lines).
 //! Every process started here is killed on drop; every wait is bounded; only 127.0.0.1.
 
+mod serve_support;
+
+use serve_support::{filter, http_get, root, wait_until, Server, BIN};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_logseal");
-const TIME_NS: &str = "1764237600000000000";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn wait_until(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-        thread::sleep(Duration::from_millis(10));
-    }
-}
 
 /// A stand-in of Vector's `socket` source: accepts connections, collects lines. Stops (closes
 /// everything) on drop or `stop`.
@@ -107,136 +94,8 @@ fn read_lines(conn: TcpStream, lines: Arc<Mutex<Vec<String>>>, stop: Arc<AtomicB
     }
 }
 
-/// A running `logseal serve`, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-    admin: u16,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Server {
-    fn start(config: &str, extra: &[&str]) -> Server {
-        let dir = std::env::temp_dir().join(format!("logseal-serve-{}-{}", std::process::id(), unique()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("serve.json");
-        std::fs::write(&path, config).unwrap();
-        let mut cmd = Command::new(BIN);
-        cmd.args(["serve", "--config"]).arg(&path).args(["--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--time-ns", TIME_NS]);
-        cmd.args(extra).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("start logseal serve");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let (pipe, s2) = (child.stderr.take().unwrap(), stderr.clone());
-        thread::spawn(move || {
-            for line in BufReader::new(pipe).lines() {
-                let Ok(line) = line else { return };
-                let mut s = s2.lock().unwrap();
-                s.push_str(&line);
-                s.push('\n');
-            }
-        });
-        let mut server = Server { child, port: 0, admin: 0, stderr };
-        wait_until("serve to listen", Duration::from_secs(20), || {
-            let text = server.stderr();
-            let port = |marker: &str| text.split(marker).nth(1).and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next()).and_then(|p| p.parse().ok());
-            if let (true, Some(a)) = (text.contains("listening on "), port("metrics on http://127.0.0.1:")) {
-                // 0 when listening on a unix socket.
-                server.port = port("listening on 127.0.0.1:").unwrap_or(0);
-                server.admin = a;
-                return true;
-            }
-            assert!(server.child.try_wait().unwrap().is_none(), "serve exited: {text}");
-            false
-        });
-        server
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    fn connect(&self) -> TcpStream {
-        TcpStream::connect(("127.0.0.1", self.port)).expect("connect to serve")
-    }
-
-    fn metric(&self, name: &str) -> i64 {
-        let text = http_get(self.admin, "/metrics").1;
-        text.lines()
-            .find_map(|l| l.strip_prefix(&format!("logseal_{name} ")))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("no metric {name} in {text}"))
-    }
-
-    fn sigterm(&self) {
-        let ok = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap().success();
-        assert!(ok);
-    }
-
-    /// SIGTERM, then the exit code (bounded wait).
-    fn terminate(&mut self) -> i32 {
-        self.sigterm();
-        self.wait()
-    }
-
-    fn wait(&mut self) -> i32 {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the stderr reader catch up with the last lines.
-                thread::sleep(Duration::from_millis(50));
-                return status.code().unwrap_or(-1);
-            }
-            assert!(start.elapsed() < Duration::from_secs(30), "serve did not stop: {}", self.stderr());
-            thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn peak_rss_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok()).unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn unique() -> u64 {
-    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    N.fetch_add(1, Ordering::SeqCst)
-}
-
-fn http_get(port: u16, path: &str) -> (String, String) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    (head.lines().next().unwrap().to_string(), body.to_string())
-}
-
 fn config(forward: u16, extra: &str) -> String {
     format!(r#"{{"version":1,"forward":"127.0.0.1:{forward}"{extra}}}"#)
-}
-
-/// `logseal filter --time-ns` on `input`, line by line.
-fn filter(input: &[u8], policy: Option<&str>) -> Vec<String> {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["filter", "--time-ns", TIME_NS]);
-    if let Some(p) = policy {
-        cmd.args(["--policy", p]);
-    }
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    let writer = thread::spawn(move || stdin.write_all(&data));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
 }
 
 /// The records of connection `c`: secrets, invalid JSON, plain text, spoofed reserved keys.

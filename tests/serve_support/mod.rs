@@ -1,4 +1,4 @@
-//! What the HTTP-mode tests of `logseal serve` share: the server process, an HTTP/1.1 client
+//! What the tests of `logseal serve` share: the server process, an HTTP/1.1 client
 //! that posts as shippers do, and a downstream stand-in (Vector's `http_server` source, Fluent
 //! Bit's `http` input, a collector's `otlp` receiver) that records each body it answers 2xx
 //! to. Every process started is killed on drop; every wait is bounded; only 127.0.0.1.
@@ -347,8 +347,9 @@ impl Server {
         wait_until("serve to listen", Duration::from_secs(20), || {
             let text = server.stderr();
             let port = |marker: &str| text.split(marker).nth(1).and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next()).and_then(|p| p.parse().ok());
-            if let (Some(p), Some(a)) = (port("listening on 127.0.0.1:"), port("metrics on http://127.0.0.1:")) {
-                server.port = p;
+            if let (true, Some(a)) = (text.contains("listening on "), port("metrics on http://127.0.0.1:")) {
+                // 0 when listening on a unix socket.
+                server.port = port("listening on 127.0.0.1:").unwrap_or(0);
                 server.admin = a;
                 return true;
             }
@@ -372,6 +373,21 @@ impl Server {
 
     pub fn metrics_text(&self) -> String {
         http_get(self.admin, "/metrics").1
+    }
+
+    pub fn connect(&self) -> TcpStream {
+        TcpStream::connect(("127.0.0.1", self.port)).expect("connect to serve")
+    }
+
+    /// SIGTERM, then the exit code (bounded wait).
+    pub fn terminate(&mut self) -> i32 {
+        self.sigterm();
+        self.wait()
+    }
+
+    pub fn peak_rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok()).unwrap()
     }
 
     pub fn sigterm(&self) {
