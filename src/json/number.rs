@@ -42,9 +42,6 @@ impl Exact {
     /// as it is written.
     fn read(raw: &[u8]) -> Option<Exact> {
         let negative = raw.first() == Some(&b'-');
-        let mantissa_end = raw.iter().position(|&b| b == b'e' || b == b'E').unwrap_or(raw.len());
-        let mantissa = raw.get(negative as usize..mantissa_end)?;
-        let point = mantissa.iter().position(|&b| b == b'.').unwrap_or(mantissa.len());
         let offset = negative as usize;
         let mut first = None;
         let mut last = 0;
@@ -52,24 +49,38 @@ impl Exact {
         let mut leading = 0i64;
         let mut k = 0usize;
         let mut since_last = 0usize;
-        for (i, &b) in mantissa.iter().enumerate() {
+        // Mantissa digits before the point (all of them when there is none).
+        let mut point = None;
+        let mut seen = 0usize;
+        // One pass over the mantissa: digits, the point, then `e`/`E` or the end.
+        let mut i = offset;
+        while let Some(&b) = raw.get(i) {
             if b == b'.' {
+                point = Some(seen);
+                i += 1;
                 continue;
             }
+            if !b.is_ascii_digit() {
+                break;
+            }
+            seen += 1;
+            i += 1;
             if first.is_none() {
                 if b == b'0' {
                     leading += 1;
                     continue;
                 }
-                first = Some(offset + i);
+                first = Some(i - 1);
             }
             since_last += 1;
             if b != b'0' {
-                last = offset + i;
+                last = i - 1;
                 k += since_last;
                 since_last = 0;
             }
         }
+        let mantissa_end = i;
+        let point = point.unwrap_or(seen);
         let mut exp = 0i64;
         if let Some(e) = raw.get(mantissa_end + 1..) {
             let (sign, digits) = match e.first() {
