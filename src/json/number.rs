@@ -198,6 +198,45 @@ pub fn needs_quotes(raw: &[u8]) -> bool {
             || (digits.len() == 16
                 && std::str::from_utf8(digits).ok().and_then(|s| s.parse::<u128>().ok()).is_none_or(|v| v > MAX_SAFE));
     }
+    // The common decimal (`713.679`, `-12.5`): at most 15 digits, no exponent, a non-zero
+    // first digit, read in one pass; the same rule as below, without the exact reader.
+    if let Some((d, k, exp)) = plain_decimal(raw) {
+        let lead = k.checked_sub(2).and_then(|p| TEN_U64.get(p)).map_or(d * 10, |&p| d / p);
+        if lead < 45 {
+            return false;
+        }
+        if let Some(kept) = sixteen_keep(d, k, exp) {
+            return !kept;
+        }
+    }
+    needs_quotes_exact(raw)
+}
+
+/// `-?[1-9][0-9]*.[0-9]+` with at most 15 digits in all: its digits as an integer `d` (point
+/// dropped, trailing zeros kept), their count and the decimal exponent of the first digit.
+fn plain_decimal(raw: &[u8]) -> Option<(u64, usize, i64)> {
+    let body = raw.strip_prefix(b"-").unwrap_or(raw);
+    if body.len() > 16 || !matches!(body.first(), Some(b'1'..=b'9')) {
+        return None;
+    }
+    let mut d: u64 = 0;
+    let mut point = None;
+    for (i, &b) in body.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => d = d * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let point = point?;
+    if point + 1 == body.len() {
+        return None;
+    }
+    Some((d, body.len() - 1, point as i64 - 1))
+}
+
+/// [`needs_quotes`] by the exact reader alone (the plain-decimal shortcut's reference).
+fn needs_quotes_exact(raw: &[u8]) -> bool {
     let Some(x) = Exact::read(raw) else { return true };
     if x.is_zero() {
         return x.negative;
@@ -268,7 +307,16 @@ fn sixteen_digits_keep(raw: &[u8], x: &Exact) -> Option<bool> {
     for b in x.digits(raw) {
         d = d * 10 + u64::from(b - b'0');
     }
-    let s = x.exp - (x.k as i64 - 1);
+    sixteen_keep(d, x.k, x.exp)
+}
+
+/// [`sixteen_digits_keep`] for the value `d × 10^(exp - k + 1)`, `d` an integer of `k` digits
+/// (its last digits may be zeros), `k` at most 15 and `exp` from -7 to 14.
+fn sixteen_keep(d: u64, k: usize, exp: i64) -> Option<bool> {
+    if k > 15 || !(-7..=14).contains(&exp) {
+        return None;
+    }
+    let s = exp - (k as i64 - 1);
     let ten = *TEN.get(s.unsigned_abs() as usize)?;
     let v = if s >= 0 { d as f64 * ten } else { d as f64 / ten };
     let bits = v.to_bits();
@@ -278,13 +326,13 @@ fn sixteen_digits_keep(raw: &[u8], x: &Exact) -> Option<bool> {
     }
     let m = u128::from((bits & ((1u64 << 52) - 1)) | (1u64 << 52));
     let e = biased - 1075;
-    let t = 15 - x.exp;
+    let t = 15 - exp;
     let sh = -(e + t);
     if !(1..=72).contains(&sh) {
         return None;
     }
     let a = m * u128::from(*POW5.get(t as usize)?);
-    let scale = *TEN_U64.get((16 - x.k as i64) as usize)?;
+    let scale = *TEN_U64.get((16 - k as i64) as usize)?;
     let b = (u128::from(d) * u128::from(scale)) << sh;
     let diff = a.abs_diff(b);
     let half = 1u128 << (sh - 1);
@@ -467,6 +515,38 @@ mod tests {
         assert!(decided * 100 >= total * 99, "{decided} of {total} decided");
         // Both answers occur often (long decimals are often printed with other digits).
         assert!(changed * 20 >= decided && changed * 10 <= decided * 9, "{changed} of {decided} changed");
+    }
+
+    /// The plain-decimal shortcut gives the exact reader's answer, over a deterministic sweep
+    /// of decimals of every length and point position up to and past its limits.
+    #[test]
+    fn plain_decimals_agree_with_the_exact_reader() {
+        let mut state: u64 = 7;
+        let mut next = move |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut quoted = 0;
+        for round in 0..60_000u64 {
+            let len = 2 + next(16) as usize;
+            let mut digits: String = (0..len).map(|_| (b'0' + next(10) as u8) as char).collect();
+            if round % 3 == 0 {
+                digits.replace_range(..1, &(1 + next(9)).to_string());
+            }
+            if round % 5 == 0 {
+                digits.replace_range(len - 2.., "00");
+            }
+            let at = 1 + next(len as u64 - 1) as usize;
+            let sign = if round % 2 == 0 { "" } else { "-" };
+            let text = format!("{sign}{}.{}", &digits[..at], &digits[at..]);
+            let via_exact = super::needs_quotes_exact(text.as_bytes());
+            assert_eq!(needs_quotes(text.as_bytes()), via_exact, "{text}");
+            quoted += usize::from(via_exact);
+        }
+        assert!(quoted > 1000 && quoted < 59_000, "{quoted} quoted");
+        for (text, want) in [("713.679", false), ("9567784.277", true), ("8.00000000000001", true), ("4.5", false), ("-0.5", false)] {
+            assert_eq!(needs_quotes(text.as_bytes()), want, "{text}");
+        }
     }
 
     #[test]
