@@ -42,9 +42,6 @@ impl Exact {
     /// as it is written.
     fn read(raw: &[u8]) -> Option<Exact> {
         let negative = raw.first() == Some(&b'-');
-        let mantissa_end = raw.iter().position(|&b| b == b'e' || b == b'E').unwrap_or(raw.len());
-        let mantissa = raw.get(negative as usize..mantissa_end)?;
-        let point = mantissa.iter().position(|&b| b == b'.').unwrap_or(mantissa.len());
         let offset = negative as usize;
         let mut first = None;
         let mut last = 0;
@@ -52,24 +49,38 @@ impl Exact {
         let mut leading = 0i64;
         let mut k = 0usize;
         let mut since_last = 0usize;
-        for (i, &b) in mantissa.iter().enumerate() {
+        // Mantissa digits before the point (all of them when there is none).
+        let mut point = None;
+        let mut seen = 0usize;
+        // One pass over the mantissa: digits, the point, then `e`/`E` or the end.
+        let mut i = offset;
+        while let Some(&b) = raw.get(i) {
             if b == b'.' {
+                point = Some(seen);
+                i += 1;
                 continue;
             }
+            if !b.is_ascii_digit() {
+                break;
+            }
+            seen += 1;
+            i += 1;
             if first.is_none() {
                 if b == b'0' {
                     leading += 1;
                     continue;
                 }
-                first = Some(offset + i);
+                first = Some(i - 1);
             }
             since_last += 1;
             if b != b'0' {
-                last = offset + i;
+                last = i - 1;
                 k += since_last;
                 since_last = 0;
             }
         }
+        let mantissa_end = i;
+        let point = point.unwrap_or(seen);
         let mut exp = 0i64;
         if let Some(e) = raw.get(mantissa_end + 1..) {
             let (sign, digits) = match e.first() {
@@ -187,6 +198,45 @@ pub fn needs_quotes(raw: &[u8]) -> bool {
             || (digits.len() == 16
                 && std::str::from_utf8(digits).ok().and_then(|s| s.parse::<u128>().ok()).is_none_or(|v| v > MAX_SAFE));
     }
+    // The common decimal (`713.679`, `-12.5`): at most 15 digits, no exponent, a non-zero
+    // first digit, read in one pass; the same rule as below, without the exact reader.
+    if let Some((d, k, exp)) = plain_decimal(raw) {
+        let lead = k.checked_sub(2).and_then(|p| TEN_U64.get(p)).map_or(d * 10, |&p| d / p);
+        if lead < 45 {
+            return false;
+        }
+        if let Some(kept) = sixteen_keep(d, k, exp) {
+            return !kept;
+        }
+    }
+    needs_quotes_exact(raw)
+}
+
+/// `-?[1-9][0-9]*.[0-9]+` with at most 15 digits in all: its digits as an integer `d` (point
+/// dropped, trailing zeros kept), their count and the decimal exponent of the first digit.
+fn plain_decimal(raw: &[u8]) -> Option<(u64, usize, i64)> {
+    let body = raw.strip_prefix(b"-").unwrap_or(raw);
+    if body.len() > 16 || !matches!(body.first(), Some(b'1'..=b'9')) {
+        return None;
+    }
+    let mut d: u64 = 0;
+    let mut point = None;
+    for (i, &b) in body.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => d = d * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let point = point?;
+    if point + 1 == body.len() {
+        return None;
+    }
+    Some((d, body.len() - 1, point as i64 - 1))
+}
+
+/// [`needs_quotes`] by the exact reader alone (the plain-decimal shortcut's reference).
+fn needs_quotes_exact(raw: &[u8]) -> bool {
     let Some(x) = Exact::read(raw) else { return true };
     if x.is_zero() {
         return x.negative;
@@ -202,8 +252,15 @@ pub fn needs_quotes(raw: &[u8]) -> bool {
         let b = d.next().map_or(0, |b| b - b'0');
         a * 10 + b
     };
-    if x.k <= 15 && (-300..=300).contains(&x.exp) && !(15..=18).contains(&x.exp) && lead < 45 {
-        return false;
+    if x.k <= 15 && (-300..=300).contains(&x.exp) && !(15..=18).contains(&x.exp) {
+        if lead < 45 {
+            return false;
+        }
+        // From 4.5 on, `%.16g` decides: shortest form still reads back, and the integral
+        // `%.1f` case lies outside these exponents. Decided in integers where they suffice.
+        if let Some(kept) = sixteen_digits_keep(raw, &x) {
+            return !kept;
+        }
     }
     let Some(v) = std::str::from_utf8(raw).ok().and_then(|t| t.parse::<f64>().ok()) else { return true };
     if !v.is_finite() || v == 0.0 {
@@ -218,6 +275,89 @@ pub fn needs_quotes(raw: &[u8]) -> bool {
     }
     false
 }
+
+/// Powers of five up to 5^22 (with 10^22, the largest a double holds exactly).
+const POW5: [u64; 23] = {
+    let mut t = [1u64; 23];
+    let mut i = 1;
+    while i < 23 {
+        t[i] = t[i - 1] * 5;
+        i += 1;
+    }
+    t
+};
+
+/// Whether `%.16g` (16 significant digits of the nearest double, correctly rounded) prints
+/// the value of `raw` back, decided exactly in integer arithmetic without formatting; None
+/// where that does not apply (the caller formats). `x` has at most 15 significant digits,
+/// an exponent from -7 to 14 and a leading digit from 4.5 on, so the nearest double has the
+/// same decimal exponent (the error, at most 2^-53 of the value, cannot reach a power of 10).
+///
+/// With `x = D × 10^s`, the unit of the 16th digit `u = 10^-t` (`t = 15 - exp`) and the
+/// double `v = M × 2^E` (Clinger: `D` below 2^53 and `|s| <= 22` make `D` and `10^|s|` exact
+/// doubles, so one IEEE multiply or divide is the correctly rounded `v`, as a parser finds):
+/// the 16 digits give `x` back when `|v - x| < u / 2`, that is, scaled by `10^t × 2^sh`
+/// (`sh = -(E + t)`), when `|M × 5^t - D × 10^(16-k) × 2^sh| < 2^(sh-1)`. A tie is left to the
+/// formatter.
+fn sixteen_digits_keep(raw: &[u8], x: &Exact) -> Option<bool> {
+    if x.k > 15 || !(-7..=14).contains(&x.exp) {
+        return None;
+    }
+    let mut d: u64 = 0;
+    for b in x.digits(raw) {
+        d = d * 10 + u64::from(b - b'0');
+    }
+    sixteen_keep(d, x.k, x.exp)
+}
+
+/// [`sixteen_digits_keep`] for the value `d × 10^(exp - k + 1)`, `d` an integer of `k` digits
+/// (its last digits may be zeros), `k` at most 15 and `exp` from -7 to 14.
+fn sixteen_keep(d: u64, k: usize, exp: i64) -> Option<bool> {
+    if k > 15 || !(-7..=14).contains(&exp) {
+        return None;
+    }
+    let s = exp - (k as i64 - 1);
+    let ten = *TEN.get(s.unsigned_abs() as usize)?;
+    let v = if s >= 0 { d as f64 * ten } else { d as f64 / ten };
+    let bits = v.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    if biased == 0 || biased == 0x7ff {
+        return None;
+    }
+    let m = u128::from((bits & ((1u64 << 52) - 1)) | (1u64 << 52));
+    let e = biased - 1075;
+    let t = 15 - exp;
+    let sh = -(e + t);
+    if !(1..=72).contains(&sh) {
+        return None;
+    }
+    let a = m * u128::from(*POW5.get(t as usize)?);
+    let scale = *TEN_U64.get((16 - k as i64) as usize)?;
+    let b = (u128::from(d) * u128::from(scale)) << sh;
+    let diff = a.abs_diff(b);
+    let half = 1u128 << (sh - 1);
+    match diff.cmp(&half) {
+        std::cmp::Ordering::Less => Some(true),
+        std::cmp::Ordering::Greater => Some(false),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// Powers of ten up to 10^22, each an exact double.
+const TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Powers of ten up to 10^16, as integers.
+const TEN_U64: [u64; 17] = {
+    let mut t = [1u64; 17];
+    let mut i = 1;
+    while i < 17 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
 
 /// Appends the canonical spelling of number text `raw`: its exact decimal value, normalised.
 /// Integers of magnitude below 2^53 as plain digits (`-0` stays `-0`); every other value as
@@ -332,6 +472,81 @@ mod tests {
             }
         }
         assert_eq!(checked, 7 * 6 * 14);
+    }
+
+    /// The integer decision of `%.16g` agrees with the formatter wherever it decides, over
+    /// a deterministic sweep of decimals it is asked about (leading part from 4.5, up to 15
+    /// digits, exponents -7 to 14), and decides most of them.
+    #[test]
+    fn the_sixteen_digit_check_agrees_with_the_formatter() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let (mut decided, mut total, mut changed) = (0, 0, 0);
+        for round in 0..60_000u64 {
+            let k = 2 + next(14) as usize;
+            let mut digits = format!("{}", 45 + next(55));
+            while digits.len() < k {
+                digits.push((b'0' + next(10) as u8) as char);
+            }
+            // Some with trailing zeros, some ending in 5 (near ties).
+            if round % 7 == 0 {
+                digits.replace_range(k - 1.., "5");
+            }
+            let exp = next(22) as i64 - 7;
+            let text = if round % 2 == 0 { format!("{}.{}e{exp}", &digits[..1], &digits[1..]) } else { format!("-{}.{}e{exp}", &digits[..1], &digits[1..]) };
+            let raw = text.as_bytes();
+            let x = super::Exact::read(raw).unwrap();
+            let v: f64 = text.parse().unwrap();
+            let formatted = spell(&format!("{v:.15e}")) == spell(&text);
+            if let Some(kept) = super::sixteen_digits_keep(raw, &x) {
+                assert_eq!(kept, formatted, "{text}");
+                decided += 1;
+                changed += usize::from(!kept);
+            }
+            total += 1;
+        }
+        for (text, kept) in [("713.679", true), ("8.00000000000001", false), ("9567784.277", false), ("4.5", true)] {
+            let x = super::Exact::read(text.as_bytes()).unwrap();
+            assert_eq!(super::sixteen_digits_keep(text.as_bytes(), &x), Some(kept), "{text}");
+        }
+        assert!(decided * 100 >= total * 99, "{decided} of {total} decided");
+        // Both answers occur often (long decimals are often printed with other digits).
+        assert!(changed * 20 >= decided && changed * 10 <= decided * 9, "{changed} of {decided} changed");
+    }
+
+    /// The plain-decimal shortcut gives the exact reader's answer, over a deterministic sweep
+    /// of decimals of every length and point position up to and past its limits.
+    #[test]
+    fn plain_decimals_agree_with_the_exact_reader() {
+        let mut state: u64 = 7;
+        let mut next = move |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut quoted = 0;
+        for round in 0..60_000u64 {
+            let len = 2 + next(16) as usize;
+            let mut digits: String = (0..len).map(|_| (b'0' + next(10) as u8) as char).collect();
+            if round % 3 == 0 {
+                digits.replace_range(..1, &(1 + next(9)).to_string());
+            }
+            if round % 5 == 0 {
+                digits.replace_range(len - 2.., "00");
+            }
+            let at = 1 + next(len as u64 - 1) as usize;
+            let sign = if round % 2 == 0 { "" } else { "-" };
+            let text = format!("{sign}{}.{}", &digits[..at], &digits[at..]);
+            let via_exact = super::needs_quotes_exact(text.as_bytes());
+            assert_eq!(needs_quotes(text.as_bytes()), via_exact, "{text}");
+            quoted += usize::from(via_exact);
+        }
+        assert!(quoted > 1000 && quoted < 59_000, "{quoted} quoted");
+        for (text, want) in [("713.679", false), ("9567784.277", true), ("8.00000000000001", true), ("4.5", false), ("-0.5", false)] {
+            assert_eq!(needs_quotes(text.as_bytes()), want, "{text}");
+        }
     }
 
     #[test]

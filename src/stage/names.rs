@@ -73,6 +73,9 @@ struct Object {
     nodes: u32,
     /// The index's root (NONE: no index yet).
     root: u32,
+    /// One bit per fingerprint of the names taken while the object is small ([`seen_bit`]):
+    /// a name whose bit is clear is free without comparing it to each name before it.
+    seen: u64,
 }
 
 /// The names of the open objects. Reused across records.
@@ -110,7 +113,7 @@ impl Names {
 
     /// An object opens: its names start empty.
     pub fn open(&mut self) {
-        self.objects.push(Object { first: self.entries.len() as u32, arena: self.arena.len() as u32, nodes: self.nodes.len() as u32, root: NONE });
+        self.objects.push(Object { first: self.entries.len() as u32, arena: self.arena.len() as u32, nodes: self.nodes.len() as u32, root: NONE, seen: 0 });
     }
 
     /// The innermost object closes: its names are forgotten.
@@ -168,6 +171,15 @@ impl Names {
         let first = obj.first as usize;
         let fingerprint = fingerprint(self.text(loc, out));
         if obj.root == NONE && self.entries.len().saturating_sub(first) < SMALL {
+            let bit = seen_bit(fingerprint);
+            if obj.seen & bit == 0 {
+                // No name before has this fingerprint's bit: none is equal.
+                if let Some(o) = self.objects.last_mut() {
+                    o.seen |= bit;
+                }
+                self.entries.push(Entry { loc, fingerprint, hash: 0, next_k: 2, same: NONE });
+                return Claim::Free;
+            }
             let mut e = first;
             while let Some(&entry) = self.entries.get(e) {
                 self.step();
@@ -178,6 +190,9 @@ impl Names {
                 e += 1;
             }
             self.entries.push(Entry { loc, fingerprint, hash: 0, next_k: 2, same: NONE });
+            if let Some(o) = self.objects.last_mut() {
+                o.seen |= bit;
+            }
             return Claim::Free;
         }
         if obj.root == NONE {
@@ -321,6 +336,13 @@ fn fingerprint(text: &[u8]) -> u64 {
         _ => 0,
     };
     (n as u64 & 0xffff) | (head as u64) << 16 | tail << 48
+}
+
+/// The bit of [`Object::seen`] for a fingerprint: equal names have equal fingerprints, so
+/// equal bits (the test is exact in one direction, which is all it is used for).
+#[inline]
+fn seen_bit(fingerprint: u64) -> u64 {
+    1 << (fingerprint.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58)
 }
 
 /// SipHash with fixed keys (the standard library's): multi-collisions on 64 bits cannot be
