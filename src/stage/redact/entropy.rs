@@ -143,7 +143,7 @@ pub fn bare(text: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
         e -= 1;
     }
     let run = text.get(at..e)?;
-    if run.len() < 16 {
+    if run.len() < 16 || object_id(run) {
         return None;
     }
     let (mut first, mut longest, mut total, mut count) = (None, 0, 0, 0);
@@ -171,6 +171,27 @@ pub fn bare(text: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
         return None;
     }
     Some((at + start, e))
+}
+
+/// Prefixes that APIs put before the random part of an object's id (Stripe's `cus_`, `evt_`,
+/// `req_`, OpenAI's `chatcmpl-`, `asst_`, ...): the id names a record, it grants nothing.
+/// Their secrets have prefixes of their own (`sk_live_`, `rk_live_`, `whsec_`, found as vendor
+/// tokens before this is asked).
+const ID_PREFIXES: &[&[u8]] = &[
+    b"acct", b"ba", b"card", b"ch", b"cus", b"evt", b"in", b"ii", b"il", b"pi", b"pm", b"po", b"price", b"prod", b"py", b"re",
+    b"req", b"seti", b"si", b"src", b"sub", b"tr", b"txn", b"ord", b"order", b"usr", b"user", b"msg", b"job", b"run", b"obj",
+    b"asst", b"thread", b"call", b"batch", b"file", b"chatcmpl", b"ftjob", b"cmpl", b"inv", b"cs_test", b"cs_live",
+];
+
+/// Whether `run` is an object id: an [`ID_PREFIXES`] word, `_` or `-`, then one alphanumeric
+/// segment (`cus_NffrFeUfNV2Hib`, `req_8fK2mQ9xLp3Rt7Zw`, `chatcmpl-8abcXYZ123`).
+fn object_id(run: &[u8]) -> bool {
+    ID_PREFIXES.iter().any(|p| {
+        run.len() > p.len() + 1
+            && run.starts_with(p)
+            && matches!(run[p.len()], b'_' | b'-')
+            && run[p.len() + 1..].iter().all(u8::is_ascii_alphanumeric)
+    })
 }
 
 /// Whether an alphanumeric segment (10+ bytes) mixes character classes as random strings do.
@@ -351,6 +372,9 @@ mod tests {
         // A key before `=` and a path before `/` stay.
         assert_eq!(bare_str("OPTION_7=9r4yuygnpljdzuz8zm5xnnfjib721oj1"), Some("9r4yuygnpljdzuz8zm5xnnfjib721oj1"));
         assert_eq!(bare_str("/v1/keys/HXe8DGg1iJd2AopzyxkFB7F2."), Some("HXe8DGg1iJd2AopzyxkFB7F2"));
+        // An id prefix before more than one segment, or an unknown prefix: judged as any run.
+        assert_eq!(bare_str("req_8fK2mQ9xLp3Rt7Zw1Vb4-HXe8DGg1iJd2AopzyxkFB7F2"), Some("req_8fK2mQ9xLp3Rt7Zw1Vb4-HXe8DGg1iJd2AopzyxkFB7F2"));
+        assert_eq!(bare_str("key_8fK2mQ9xLp3Rt7Zw1Vb4"), Some("key_8fK2mQ9xLp3Rt7Zw1Vb4"));
     }
 
     #[test]
@@ -385,6 +409,10 @@ mod tests {
             "this.ultraPictureBox1.Name",
             "LibraryWebpageUploadUr1RowStatus",
             "desktop-rhf_SponsoredProductsRemoteRHFSearchEXPSubsK2ClickPagination",
+            "req_8fK2mQ9xLp3Rt7Zw1Vb4",
+            "cus_NffrFeUfNV2Hib9xLp3Rt7Zw",
+            "evt_1NqXy2Kz8LmPqRsTuVwXyZ",
+            "chatcmpl-8fK2mQ9xLp3Rt7Zw1Vb4Yq",
         ] {
             assert_eq!(bare_str(t), None, "{t}");
         }
