@@ -176,3 +176,12 @@ fn placeholders_after_an_operator_are_no_elements_and_repeats_no_secrets() {
     // A real element still loses its value.
     check("<token>abc123XYZ</token> ok", &["abc123XYZ"], &["<token>", "</token> ok"]);
 }
+
+#[test]
+fn hex_in_mixed_case_is_no_bare_secret() {
+    // An EIP-55 checksummed address and made-up mixed-case hex: public or test data.
+    kept("to 5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed ok");
+    kept("ref BcAeb6640ad7DAD46AD73687946Ce85047d5C9Bb ok");
+    // One letter past `f` makes it base62, judged as random material.
+    check("ref BcAeb6640ad7DAD46AD73687946Ce85047d5C9Bg ok", &["BcAeb6640ad7DAD46AD73687946Ce85047d5C9Bg"], &["ref ", " ok"]);
+}

@@ -391,14 +391,27 @@ fn protocol(text: &[u8], word: &[u8], from: usize) -> Option<(usize, usize, Kind
     if text.get(from).copied().is_some_and(blank) {
         return None;
     }
-    let end = line_end(text, from);
+    let most = if word == b"PASS" { 1 } else { 2 };
+    // To the line's end, but no further than a few more spaces than arguments allowed: a line
+    // of `a1 login ` repeated reads a few words from each, not the rest of the line.
+    let mut end = from;
+    let mut spaces = 0;
+    while let Some(&b) = text.get(end) {
+        if b == b'\n' || b == b'\r' {
+            break;
+        }
+        spaces += (b == b' ') as usize;
+        if spaces > most + 2 {
+            return None;
+        }
+        end += 1;
+    }
     let mut end_trim = end;
     while end_trim > from && matches!(text[end_trim - 1], b' ' | b'"' | b'\'' | b'\t') {
         end_trim -= 1;
     }
     let args = text.get(from..end_trim)?;
     let count = args.split(|&b| b == b' ').filter(|a| !a.is_empty()).count();
-    let most = if word == b"PASS" { 1 } else { 2 };
     if count == 0 || count > most || (word == b"LOGIN" && count != 2) {
         return None;
     }

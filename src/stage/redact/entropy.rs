@@ -6,7 +6,7 @@
 //!   higher).
 //! - Anywhere else ([`bare`]), with no key to go by, a run of token characters is a secret only
 //!   when it holds a segment that no identifier, digest or id looks like: 16+ alphanumerics
-//!   mixing classes (lower, upper, digit) at random, with few vowels. Hex in one case (digests,
+//!   mixing classes (lower, upper, digit) at random, with few vowels. Hex in either case (digests,
 //!   git SHAs, UUIDs, trace ids), numbers, one-case words, ULIDs, words joined by separators
 //!   (`user-settings-cache`, paths, versions), camel-case identifiers and base64 of text are
 //!   kept.
@@ -201,8 +201,9 @@ fn random_segment(s: &[u8]) -> bool {
     let (mut switches, mut upper_pairs, mut camel) = (0usize, 0usize, 0usize);
     let (mut seen, mut distinct) = ([false; 128], 0usize);
     let class = |b: u8| if b.is_ascii_digit() { 0 } else if b.is_ascii_uppercase() { 1 } else { 2 };
-    let mut hex_lower = true;
-    let mut hex_upper = true;
+    // Hex digits in either case, mixed too: random base62 of 16+ characters holds a letter
+    // past `f` all but surely; mixed-case hex is an EIP-55 address (public) or made-up data.
+    let mut hex = true;
     for (k, &b) in s.iter().enumerate() {
         match class(b) {
             0 => digit += 1,
@@ -210,8 +211,7 @@ fn random_segment(s: &[u8]) -> bool {
             _ => lower += 1,
         }
         vowels += matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u') as usize;
-        hex_lower &= b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
-        hex_upper &= b.is_ascii_digit() || (b'A'..=b'F').contains(&b);
+        hex &= b.is_ascii_hexdigit();
         if k > 0 {
             let p = s[k - 1];
             switches += (class(p) != class(b)) as usize;
@@ -225,8 +225,8 @@ fn random_segment(s: &[u8]) -> bool {
         }
     }
     let letters = lower + upper;
-    // Numbers, one-case words, and hex digests in one case.
-    if digit == n || (digit == 0 && (lower == 0 || upper == 0)) || hex_lower || hex_upper {
+    // Numbers, one-case words, and hex (digests, ids).
+    if digit == n || (digit == 0 && (lower == 0 || upper == 0)) || hex {
         return false;
     }
     // A ULID: 26 characters of Crockford's base32 in capitals, starting with its time.
@@ -413,6 +413,7 @@ mod tests {
             "cus_NffrFeUfNV2Hib9xLp3Rt7Zw",
             "evt_1NqXy2Kz8LmPqRsTuVwXyZ",
             "chatcmpl-8fK2mQ9xLp3Rt7Zw1Vb4Yq",
+            "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
         ] {
             assert_eq!(bare_str(t), None, "{t}");
         }
