@@ -38,7 +38,10 @@ pub fn find(text: &[u8], at: usize, end: usize) -> Option<(usize, usize, Kind)> 
     let run = text.get(at..e)?;
     // The run is judged from its first word (`ctx=eyJ...`): the base64 starts after the last
     // `=` that is not padding.
-    let from = run.windows(2).rposition(|w| w[0] == b'=' && w[1] != b'=').map_or(0, |p| p + 1);
+    let from = match memchr::memchr(b'=', run) {
+        None => 0,
+        Some(_) => run.windows(2).rposition(|w| w[0] == b'=' && w[1] != b'=').map_or(0, |p| p + 1),
+    };
     let (at, run) = (at + from, &run[from..]);
     // `{"a":"b"}` is 12 characters in base64: anything shorter holds no pair worth a look.
     if run.len() < 16 {

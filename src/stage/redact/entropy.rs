@@ -6,7 +6,7 @@
 //!   higher).
 //! - Anywhere else ([`bare`]), with no key to go by, a run of token characters is a secret only
 //!   when it holds a segment that no identifier, digest or id looks like: 16+ alphanumerics
-//!   mixing classes (lower, upper, digit) at random, with few vowels. Hex in either case (digests,
+//!   mixing classes (lower, upper, digit) at random, with few vowels. Hex in one case (digests,
 //!   git SHAs, UUIDs, trace ids), numbers, one-case words, ULIDs, words joined by separators
 //!   (`user-settings-cache`, paths, versions), camel-case identifiers and base64 of text are
 //!   kept.
@@ -180,18 +180,15 @@ pub fn bare(text: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
 const ID_PREFIXES: &[&[u8]] = &[
     b"acct", b"ba", b"card", b"ch", b"cus", b"evt", b"in", b"ii", b"il", b"pi", b"pm", b"po", b"price", b"prod", b"py", b"re",
     b"req", b"seti", b"si", b"src", b"sub", b"tr", b"txn", b"ord", b"order", b"usr", b"user", b"msg", b"job", b"run", b"obj",
-    b"asst", b"thread", b"call", b"batch", b"file", b"chatcmpl", b"ftjob", b"cmpl", b"inv", b"cs_test", b"cs_live",
+    b"asst", b"thread", b"call", b"batch", b"file", b"chatcmpl", b"ftjob", b"cmpl", b"inv",
 ];
 
 /// Whether `run` is an object id: an [`ID_PREFIXES`] word, `_` or `-`, then one alphanumeric
 /// segment (`cus_NffrFeUfNV2Hib`, `req_8fK2mQ9xLp3Rt7Zw`, `chatcmpl-8abcXYZ123`).
 fn object_id(run: &[u8]) -> bool {
-    ID_PREFIXES.iter().any(|p| {
-        run.len() > p.len() + 1
-            && run.starts_with(p)
-            && matches!(run[p.len()], b'_' | b'-')
-            && run[p.len() + 1..].iter().all(u8::is_ascii_alphanumeric)
-    })
+    // The first separator comes within the longest prefix: one short look for most runs.
+    let Some(p) = run.iter().take(9).position(|&b| b == b'_' || b == b'-') else { return false };
+    p > 0 && ID_PREFIXES.contains(&&run[..p]) && run[p + 1..].iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// Whether an alphanumeric segment (10+ bytes) mixes character classes as random strings do.
@@ -201,9 +198,8 @@ fn random_segment(s: &[u8]) -> bool {
     let (mut switches, mut upper_pairs, mut camel) = (0usize, 0usize, 0usize);
     let (mut seen, mut distinct) = ([false; 128], 0usize);
     let class = |b: u8| if b.is_ascii_digit() { 0 } else if b.is_ascii_uppercase() { 1 } else { 2 };
-    // Hex digits in either case, mixed too: random base62 of 16+ characters holds a letter
-    // past `f` all but surely; mixed-case hex is an EIP-55 address (public) or made-up data.
-    let mut hex = true;
+    let mut hex_lower = true;
+    let mut hex_upper = true;
     for (k, &b) in s.iter().enumerate() {
         match class(b) {
             0 => digit += 1,
@@ -211,7 +207,8 @@ fn random_segment(s: &[u8]) -> bool {
             _ => lower += 1,
         }
         vowels += matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u') as usize;
-        hex &= b.is_ascii_hexdigit();
+        hex_lower &= b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+        hex_upper &= b.is_ascii_digit() || (b'A'..=b'F').contains(&b);
         if k > 0 {
             let p = s[k - 1];
             switches += (class(p) != class(b)) as usize;
@@ -225,8 +222,9 @@ fn random_segment(s: &[u8]) -> bool {
         }
     }
     let letters = lower + upper;
-    // Numbers, one-case words, and hex (digests, ids).
-    if digit == n || (digit == 0 && (lower == 0 || upper == 0)) || hex {
+    // Numbers, one-case words, and hex digests in one case. (Hex in mixed case is kept
+    // random: a token generator may mix cases, a digest printer does not.)
+    if digit == n || (digit == 0 && (lower == 0 || upper == 0)) || hex_lower || hex_upper {
         return false;
     }
     // A ULID: 26 characters of Crockford's base32 in capitals, starting with its time.
@@ -264,9 +262,14 @@ fn random_segment(s: &[u8]) -> bool {
 /// Whether `s` has the shape of a cryptocurrency address, which is public: Bitcoin's Base58
 /// (`1...`/`3...`, 26-35 characters, no `0 O I l`) or Bech32 (`bc1...`/`tb1...` in one case, its
 /// 32-character alphabet), or Monero's (`4...`/`8...`, 95 Base58 characters). The shape, not
-/// the checksum: a mistyped address is no more a secret than a valid one.
+/// the checksum: a mistyped address is no more a secret than a valid one. Ethereum's `0x` and
+/// 40 hex digits too.
 pub fn crypto_address(s: &[u8]) -> bool {
     let base58 = |b: &u8| b.is_ascii_alphanumeric() && !matches!(b, b'0' | b'O' | b'I' | b'l');
+    // Ethereum: `0x` and 40 hex digits (EIP-55 writes its checksum in the letters' case).
+    if s.len() == 42 && (s.starts_with(b"0x") || s.starts_with(b"0X")) && s[2..].iter().all(u8::is_ascii_hexdigit) {
+        return true;
+    }
     match s.first() {
         // Base58 of a hash has both cases of letters; a one-case string is not an address.
         Some(b'1' | b'3') if (26..=35).contains(&s.len()) => s.iter().all(base58) && mixed(s),
@@ -413,7 +416,8 @@ mod tests {
             "cus_NffrFeUfNV2Hib9xLp3Rt7Zw",
             "evt_1NqXy2Kz8LmPqRsTuVwXyZ",
             "chatcmpl-8fK2mQ9xLp3Rt7Zw1Vb4Yq",
-            "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "0xde0b295669a9fd93d5f28d9ec85e40f4cb697bae",
         ] {
             assert_eq!(bare_str(t), None, "{t}");
         }
