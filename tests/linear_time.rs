@@ -175,6 +175,19 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("iban=DE89 ", b"iban=DE89 ".to_vec()),
         ("DE89-3704-", b"DE89-3704-".to_vec()),
         ("jos\u{e9}@", "jos\u{e9}@b\u{fc}".as_bytes().to_vec()),
+        // Secrets in text: IMAP tags, PHP dumps, templates, base64-wrapped JSON and forms,
+        // Facebook app tokens, curl users quoted apart, GitHub tokens in dashed names.
+        (":a1 login ", b":a1 login ".to_vec()),
+        ("[\"pw\"]=> string(", b"[\"pw\"]=> string(6) ".to_vec()),
+        ("pw=${", b"pw=${".to_vec()),
+        ("token=<", b"token=<".to_vec()),
+        ("secret={{ ", b"secret={{ ".to_vec()),
+        ("eyJhIjoi", b"eyJhIjoi".to_vec()),
+        ("cGFzcz0x", b"cGFzcz0x".to_vec()),
+        ("x=eyJ", b"x=eyJ".to_vec()),
+        ("1234567890123456|", b"1234567890123456|".to_vec()),
+        ("curl -u \"a\":\"", b"curl -u \"a\":\"".to_vec()),
+        ("-ghp_", b"-ghp_".to_vec()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));

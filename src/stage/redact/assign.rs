@@ -66,16 +66,73 @@ pub fn plain_word(w: &[u8]) -> bool {
 /// reference (`$PASS`, `${PASS}`, `%PASS%`, `{{ .pass }}`, `<password>`, `[PASSWORD]`), the
 /// name of what goes there (`password`, `token`), one character repeated (`xxx`, `***`), or
 /// the user name again (`test:test`, with `user` given).
+///
+/// A reference names something; a value mixing digits with both cases of letters inside the
+/// same marks is random material in braces (`{ZqL5kVrX1n8tA2}`), not a name.
 pub fn placeholder(value: &[u8], user: &[u8]) -> bool {
     let (Some(&first), Some(&last)) = (value.first(), value.last()) else { return true };
     if matches!(first, b'$' | b'%' | b'{') || (first == b'<' && last == b'>') || (first == b'[' && last == b']') {
-        return true;
+        return !mixed_random(value);
     }
     if value.iter().all(|&b| b == first) || value.eq_ignore_ascii_case(user) {
         return true;
     }
     const NAMES: &[&[u8]] = &[b"password", b"passwd", b"pass", b"pwd", b"token", b"secret", b"apikey", b"api_key", b"yourpassword", b"your_password", b"mypassword"];
     NAMES.iter().any(|n| value.eq_ignore_ascii_case(n))
+}
+
+/// True when `v` holds a digit and letters of both cases, as random material does and names
+/// of variables and fields (`DB_PASS`, `.Values.secret`, `password1`) do not.
+pub fn mixed_random(v: &[u8]) -> bool {
+    v.iter().any(u8::is_ascii_digit) && v.iter().any(u8::is_ascii_lowercase) && v.iter().any(u8::is_ascii_uppercase)
+}
+
+/// The end of a template or variable reference starting at `at`, the value a config or log
+/// line shows instead of a secret: `${DB_PASSWORD}`, `$(cat pw)`, `{{ .Values.token }}`,
+/// `{api_key}`, `<token>`, `[PASSWORD]`, `%(pw)s`, `%DB_PASS%`, and `$NAME` (capitals, or
+/// lowercase letters without digits: `$PGPASSWORD`, `$pass`). Read within its line and at
+/// most 128 bytes; what the marks hold must not be random (see [`mixed_random`]). `None`
+/// when no reference starts at `at`.
+pub fn template_end(text: &[u8], at: usize) -> Option<usize> {
+    let rest = text.get(at..)?;
+    let (open, close): (usize, &[u8]) = match rest {
+        [b'$', b'{', ..] => (2, b"}"),
+        [b'$', b'(', ..] => (2, b")"),
+        [b'{', b'{', ..] => (2, b"}}"),
+        [b'{', ..] => (1, b"}"),
+        [b'<', ..] => (1, b">"),
+        [b'[', ..] => (1, b"]"),
+        [b'%', b'(', ..] => (2, b")s"),
+        [b'%', ..] => (1, b"%"),
+        [b'$', rest @ ..] => {
+            let upper = super::text::run(rest, 0, |b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            let lower = super::text::run(rest, 0, |b| b.is_ascii_lowercase() || b == b'_');
+            let n = upper.max(lower);
+            let starts = rest.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+            let ends = !rest.get(n).is_some_and(|b| b.is_ascii_alphanumeric());
+            return (n >= 2 && starts && ends).then_some(at + 1 + n);
+        }
+        _ => return None,
+    };
+    let window = &rest[..rest.len().min(128)];
+    let body = window.get(open..)?;
+    let p = body.windows(close.len()).position(|w| w == close)?;
+    let inner = &body[..p];
+    // Quotes only inside `${...}` and `{{...}}` (`{{ secret "db" }}`): a `{...}` or `<...>`
+    // holding quotes is an object or markup, judged by its own names.
+    let quotes = open == 2 && matches!(rest[0], b'$' | b'{');
+    let name = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b' ' | b'|' | b':' | b'/') || (quotes && matches!(b, b'"' | b'\''));
+    if inner.iter().all(|b| *b == b' ') || !inner.iter().all(name) || mixed_random(inner) {
+        return None;
+    }
+    // `%NAME%` (Windows): a name, not percent-encoding (`%41%42` is the password `AB`).
+    if rest[0] == b'%' && open == 1 {
+        let word = inner.len() >= 3 && inner[0].is_ascii_alphabetic() && inner.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        if !word || (!inner.contains(&b'_') && inner[0].is_ascii_hexdigit() && inner[1].is_ascii_hexdigit()) {
+            return None;
+        }
+    }
+    Some(at + open + p + close.len())
 }
 
 /// True for an object path or key (`uploads/2026/a.jpg`, `logs/app-1.gz`): lowercase words,
@@ -90,9 +147,21 @@ pub fn count(w: &[u8]) -> bool {
 }
 
 /// True when a value under a [`KeyClass::Credential`] name of `kind` is no credential: a
-/// small count, or for `auth` a plain word (`ok`, `oauth`).
+/// small count, for `auth` a plain word (`ok`, `oauth`), and for a password name a
+/// directory (`pwd=/home/app`, `pwd=~/src`: lowercase words between slashes).
 pub fn benign_under(kind: Kind, value: &[u8]) -> bool {
-    count(value) || (kind == Kind::Authorization && plain_word(value))
+    count(value) || (kind == Kind::Authorization && plain_word(value)) || (kind == Kind::Password && directory(value))
+}
+
+/// True for a directory path: `/` or `~/` first, then lowercase words, digits and `._-~`
+/// between slashes (`/home/app`, `/var/lib/x-1`, `~/src`).
+fn directory(v: &[u8]) -> bool {
+    let rest = match v {
+        [b'/', rest @ ..] => rest,
+        [b'~', b'/', rest @ ..] => rest,
+        _ => return false,
+    };
+    rest.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'/' | b'.' | b'_' | b'-' | b'~'))
 }
 
 /// True when the value at `start..end` starts with a lowercase plain word that ends there or
@@ -270,16 +339,37 @@ fn command_start(text: &[u8], at: usize) -> bool {
     }
 }
 
+/// True when an IMAP command tag stands before the word at `at`, at a command start: one
+/// space, then 1-10 letters and digits holding both (`a1`, `A001`, `tag7`), so `2 login
+/// attempts failed` and `user login bob ok` are no commands.
+fn imap_tag_before(text: &[u8], at: usize) -> bool {
+    if at < 3 || text[at - 1] != b' ' {
+        return false;
+    }
+    let mut s = at - 1;
+    while s > 0 && text[s - 1].is_ascii_alphanumeric() && at - 1 - s < 11 {
+        s -= 1;
+    }
+    let tag = &text[s..at - 1];
+    (1..=10).contains(&tag.len())
+        && tag.iter().any(u8::is_ascii_digit)
+        && tag.iter().any(u8::is_ascii_alphabetic)
+        && (s == 0 || !text[s - 1].is_ascii_alphanumeric())
+        && command_start(text, s)
+}
+
 /// Protocol commands and SQL that carry a password after a word, at a word starting at `at`
 /// and ending at `word_end`: Redis `AUTH [user] pw`, SMTP `AUTH PLAIN b64`, FTP/POP3 `PASS pw`,
 /// IMAP `LOGIN user pw`, SQL `IDENTIFIED BY 'pw'` and `PASSWORD 'pw'`.
 pub fn at_word(text: &[u8], at: usize, word_end: usize) -> Option<(usize, usize, Kind)> {
-    if !matches!(text.get(at), Some(b'A' | b'P' | b'L' | b'B' | b'b' | b'p')) {
+    if !matches!(text.get(at), Some(b'A' | b'P' | b'L' | b'B' | b'b' | b'p' | b'l')) {
         return None;
     }
     let word = text.get(at..word_end)?;
     match word {
         b"AUTH" | b"PASS" | b"LOGIN" if text.get(word_end) == Some(&b' ') && command_start(text, at) => protocol(text, word, word_end + 1),
+        // IMAP: `a1 LOGIN user pw`, `C: A001 login user pw` (commands are case-insensitive).
+        _ if word.eq_ignore_ascii_case(b"login") && text.get(word_end) == Some(&b' ') && imap_tag_before(text, at) => protocol(text, b"LOGIN", word_end + 1),
         _ if word.eq_ignore_ascii_case(b"by") => identified_by(text, at, word_end),
         _ if word.eq_ignore_ascii_case(b"password") && text.get(word_end).copied().is_some_and(|b| blank(b) || b == b'(') => {
             // SQL `PASSWORD 'pw'`, `PASSWORD('pw')`: the value is quoted.
@@ -301,14 +391,27 @@ fn protocol(text: &[u8], word: &[u8], from: usize) -> Option<(usize, usize, Kind
     if text.get(from).copied().is_some_and(blank) {
         return None;
     }
-    let end = line_end(text, from);
+    let most = if word == b"PASS" { 1 } else { 2 };
+    // To the line's end, but no further than a few more spaces than arguments allowed: a line
+    // of `a1 login ` repeated reads a few words from each, not the rest of the line.
+    let mut end = from;
+    let mut spaces = 0;
+    while let Some(&b) = text.get(end) {
+        if b == b'\n' || b == b'\r' {
+            break;
+        }
+        spaces += (b == b' ') as usize;
+        if spaces > most + 2 {
+            return None;
+        }
+        end += 1;
+    }
     let mut end_trim = end;
     while end_trim > from && matches!(text[end_trim - 1], b' ' | b'"' | b'\'' | b'\t') {
         end_trim -= 1;
     }
     let args = text.get(from..end_trim)?;
     let count = args.split(|&b| b == b' ').filter(|a| !a.is_empty()).count();
-    let most = if word == b"PASS" { 1 } else { 2 };
     if count == 0 || count > most || (word == b"LOGIN" && count != 2) {
         return None;
     }
@@ -426,7 +529,10 @@ mod tests {
         assert_eq!(word_at("C: AUTH PLAIN AHVzZXIAcGFzcw==\r\n", "AUTH"), Some("AHVzZXIAcGFzcw=="));
         assert_eq!(word_at("<-- PASS hunter2", "PASS"), None, "after `-` no command starts");
         assert_eq!(word_at("cmd: PASS hunter2\n", "PASS"), Some("hunter2"));
-        assert_eq!(word_at("a001 LOGIN bob pw9", "LOGIN"), None);
+        assert_eq!(word_at("a001 LOGIN bob pw9", "LOGIN"), Some("pw9"), "an IMAP tag before LOGIN");
+        assert_eq!(word_at("C: a1 login alice s3cr3tpw", "login"), Some("s3cr3tpw"));
+        assert_eq!(word_at("2 login attempts failed", "login"), None, "a count, not a tag");
+        assert_eq!(word_at("user a1 login bob ok", "login"), None, "not at a command start");
         assert_eq!(word_at("CREATE USER app IDENTIFIED BY 'pa''ss';", "BY"), Some("pa''ss"));
         assert_eq!(word_at("ALTER ROLE app WITH PASSWORD 'rolepw1'", "PASSWORD"), Some("rolepw1"));
         let s = "SET PASSWORD FOR u = PASSWORD('fnpw')";

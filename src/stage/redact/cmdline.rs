@@ -129,19 +129,32 @@ fn value(text: &[u8], name_end: usize) -> Option<(usize, usize, bool)> {
 /// The password in `user:pw` (or `user%pw` for smbclient) at `s..e`: what follows the first
 /// separator. None without one, or when it is a placeholder (`$PASS`, `<password>`, `test:test`).
 fn after_user(text: &[u8], s: usize, e: usize, sep: u8) -> Option<(usize, usize)> {
-    let p = text.get(s..e)?.iter().position(|&b| b == sep)?;
+    let unquoted = s == 0 || !matches!(text[s - 1], b'"' | b'\'');
+    let Some(p) = text.get(s..e)?.iter().position(|&b| b == sep) else {
+        // `"user":"pw"`: user and password quoted apart.
+        if unquoted || sep != b':' || text.get(e + 1) != Some(&b':') {
+            return None;
+        }
+        let (qs, qe) = super::kv::quoted_value(text, e + 2)?;
+        let pw = &text[qs..qe];
+        return (qe > qs && (super::assign::mixed_random(pw) || !super::assign::placeholder(pw, &text[s..e]))).then_some((qs, qe));
+    };
     let (user, pw) = (&text[s..s + p], &text[s + p + 1..e]);
-    // `-u sk_live_x:`: an API key as the user, no password.
-    if pw.is_empty() && sep == b':' && super::entropy::looks_random(user) {
+    // `-u sk_live_x:`, `-u "d2LkV78zLx!t:"`: an API key as the user, no password (a quoted
+    // `user:` of 8+ characters mixing letters and digits is a key, not a name).
+    let key_like = |u: &[u8]| u.len() >= 8 && u.iter().any(u8::is_ascii_digit) && u.iter().any(u8::is_ascii_alphabetic) && !super::assign::placeholder(u, b"");
+    if pw.is_empty() && sep == b':' && (super::entropy::looks_random(user) || (!unquoted && key_like(user))) {
         return Some((s, s + p));
     }
     // `user:'pw'`: the password in quotes of its own.
-    let unquoted = s == 0 || !matches!(text[s - 1], b'"' | b'\'');
     if pw.is_empty() && sep == b':' && unquoted {
         let (qs, qe) = super::kv::quoted_value(text, e)?;
         return (qe > qs && !super::assign::placeholder(&text[qs..qe], user)).then_some((qs, qe));
     }
-    if user.first().is_some_and(|&b| matches!(b, b'$' | b'{' | b'<' | b'%')) || super::assign::placeholder(pw, user) {
+    // A template user (`$USER:$PASS`, `{{ id }}:{{ pw }}`) comes with a template password,
+    // unless what stands there is random material.
+    let template_user = user.first().is_some_and(|&b| matches!(b, b'$' | b'{' | b'<' | b'%'));
+    if (template_user && !super::assign::mixed_random(pw)) || super::assign::placeholder(pw, user) {
         return None;
     }
     (s + p + 1 < e).then_some((s + p + 1, e))
@@ -221,6 +234,8 @@ mod tests {
         assert_eq!(short("smbclient //srv/share -U bob%smbPw1", "-U"), Some("smbPw1"));
         assert_eq!(short("curl -u kevin:'pRf7vG2h1L8n' -X PATCH", "-u"), Some("pRf7vG2h1L8n"));
         assert_eq!(short("curl -u \"d2LkV78zLx9tQ4mW:\" https://x", "-u"), Some("d2LkV78zLx9tQ4mW"), "a key as the user");
+        assert_eq!(short("curl -u \"d2LkV78zLx!t:\" https://x", "-u"), Some("d2LkV78zLx!t"), "a short key as the user, quoted");
+        assert_eq!(short("curl -u \"{acd3c08b-74e8}\":\"{ZqL5kVrX1n8tA2}\" https://x", "-u"), Some("{ZqL5kVrX1n8tA2}"), "quoted apart");
     }
 
     #[test]
@@ -238,6 +253,8 @@ mod tests {
         }
         assert_eq!(short("sshpass -p $SSHPASS ssh h", "-p"), None);
         assert_eq!(short("curl -u \":\" https://localhost:9200", "-u"), None, "nothing on either side");
+        assert_eq!(short("curl -u \"admin:\" https://x", "-u"), None, "a name as the user: curl asks");
+        assert_eq!(short("curl -u \"$ID\":\"$PW\" https://x", "-u"), None, "templates quoted apart");
     }
 
     #[test]

@@ -143,7 +143,7 @@ pub fn bare(text: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
         e -= 1;
     }
     let run = text.get(at..e)?;
-    if run.len() < 16 {
+    if run.len() < 16 || object_id(run) {
         return None;
     }
     let (mut first, mut longest, mut total, mut count) = (None, 0, 0, 0);
@@ -171,6 +171,24 @@ pub fn bare(text: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
         return None;
     }
     Some((at + start, e))
+}
+
+/// Prefixes that APIs put before the random part of an object's id (Stripe's `cus_`, `evt_`,
+/// `req_`, OpenAI's `chatcmpl-`, `asst_`, ...): the id names a record, it grants nothing.
+/// Their secrets have prefixes of their own (`sk_live_`, `rk_live_`, `whsec_`, found as vendor
+/// tokens before this is asked).
+const ID_PREFIXES: &[&[u8]] = &[
+    b"acct", b"ba", b"card", b"ch", b"cus", b"evt", b"in", b"ii", b"il", b"pi", b"pm", b"po", b"price", b"prod", b"py", b"re",
+    b"req", b"seti", b"si", b"src", b"sub", b"tr", b"txn", b"ord", b"order", b"usr", b"user", b"msg", b"job", b"run", b"obj",
+    b"asst", b"thread", b"call", b"batch", b"file", b"chatcmpl", b"ftjob", b"cmpl", b"inv",
+];
+
+/// Whether `run` is an object id: an [`ID_PREFIXES`] word, `_` or `-`, then one alphanumeric
+/// segment (`cus_NffrFeUfNV2Hib`, `req_8fK2mQ9xLp3Rt7Zw`, `chatcmpl-8abcXYZ123`).
+fn object_id(run: &[u8]) -> bool {
+    // The first separator comes within the longest prefix: one short look for most runs.
+    let Some(p) = run.iter().take(9).position(|&b| b == b'_' || b == b'-') else { return false };
+    p > 0 && ID_PREFIXES.contains(&&run[..p]) && run[p + 1..].iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// Whether an alphanumeric segment (10+ bytes) mixes character classes as random strings do.
@@ -204,7 +222,8 @@ fn random_segment(s: &[u8]) -> bool {
         }
     }
     let letters = lower + upper;
-    // Numbers, one-case words, and hex digests in one case.
+    // Numbers, one-case words, and hex digests in one case. (Hex in mixed case is kept
+    // random: a token generator may mix cases, a digest printer does not.)
     if digit == n || (digit == 0 && (lower == 0 || upper == 0)) || hex_lower || hex_upper {
         return false;
     }
@@ -243,9 +262,14 @@ fn random_segment(s: &[u8]) -> bool {
 /// Whether `s` has the shape of a cryptocurrency address, which is public: Bitcoin's Base58
 /// (`1...`/`3...`, 26-35 characters, no `0 O I l`) or Bech32 (`bc1...`/`tb1...` in one case, its
 /// 32-character alphabet), or Monero's (`4...`/`8...`, 95 Base58 characters). The shape, not
-/// the checksum: a mistyped address is no more a secret than a valid one.
+/// the checksum: a mistyped address is no more a secret than a valid one. Ethereum's `0x` and
+/// 40 hex digits too.
 pub fn crypto_address(s: &[u8]) -> bool {
     let base58 = |b: &u8| b.is_ascii_alphanumeric() && !matches!(b, b'0' | b'O' | b'I' | b'l');
+    // Ethereum: `0x` and 40 hex digits (EIP-55 writes its checksum in the letters' case).
+    if s.len() == 42 && (s.starts_with(b"0x") || s.starts_with(b"0X")) && s[2..].iter().all(u8::is_ascii_hexdigit) {
+        return true;
+    }
     match s.first() {
         // Base58 of a hash has both cases of letters; a one-case string is not an address.
         Some(b'1' | b'3') if (26..=35).contains(&s.len()) => s.iter().all(base58) && mixed(s),
@@ -351,6 +375,9 @@ mod tests {
         // A key before `=` and a path before `/` stay.
         assert_eq!(bare_str("OPTION_7=9r4yuygnpljdzuz8zm5xnnfjib721oj1"), Some("9r4yuygnpljdzuz8zm5xnnfjib721oj1"));
         assert_eq!(bare_str("/v1/keys/HXe8DGg1iJd2AopzyxkFB7F2."), Some("HXe8DGg1iJd2AopzyxkFB7F2"));
+        // An id prefix before more than one segment, or an unknown prefix: judged as any run.
+        assert_eq!(bare_str("req_8fK2mQ9xLp3Rt7Zw1Vb4-HXe8DGg1iJd2AopzyxkFB7F2"), Some("req_8fK2mQ9xLp3Rt7Zw1Vb4-HXe8DGg1iJd2AopzyxkFB7F2"));
+        assert_eq!(bare_str("key_8fK2mQ9xLp3Rt7Zw1Vb4"), Some("key_8fK2mQ9xLp3Rt7Zw1Vb4"));
     }
 
     #[test]
@@ -385,6 +412,12 @@ mod tests {
             "this.ultraPictureBox1.Name",
             "LibraryWebpageUploadUr1RowStatus",
             "desktop-rhf_SponsoredProductsRemoteRHFSearchEXPSubsK2ClickPagination",
+            "req_8fK2mQ9xLp3Rt7Zw1Vb4",
+            "cus_NffrFeUfNV2Hib9xLp3Rt7Zw",
+            "evt_1NqXy2Kz8LmPqRsTuVwXyZ",
+            "chatcmpl-8fK2mQ9xLp3Rt7Zw1Vb4Yq",
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "0xde0b295669a9fd93d5f28d9ec85e40f4cb697bae",
         ] {
             assert_eq!(bare_str(t), None, "{t}");
         }

@@ -124,6 +124,7 @@ const SECRET_HEADS: &[(&str, Kind)] = &[
     ("passwd", Kind::Password),
     ("pwd", Kind::Password),
     ("pass", Kind::Password),
+    ("pw", Kind::Password),
     ("passwords", Kind::Password),
     ("passphrase", Kind::Password),
     ("passcode", Kind::Password),
@@ -239,6 +240,8 @@ const SECRET_PAIRS: &[(&str, &str, Kind)] = &[
     ("citizen", "id", Kind::NationalId),
     ("identity", "number", Kind::NationalId),
     ("personal", "code", Kind::NationalId),
+    // SonarQube's `sonar.login` holds a user token, not a user name.
+    ("sonar", "login", Kind::Token),
 ];
 
 /// Heads long and distinct enough to name a secret at the end of a run-together word
@@ -300,12 +303,16 @@ pub fn classify(name: &[u8]) -> KeyClass {
     if is_count(head, qualifier) {
         return KeyClass::Plain;
     }
-    // Alone, `auth` may name a mode (`auth: oauth`) and `pass` a test count (`pass=3`).
+    // Alone, `auth` may name a mode (`auth: oauth`), `pass` a test count (`pass=3`) and
+    // `pwd` (with `pw`, its shorter spelling) the working directory (`pwd=/home/app`).
     if w.count == 1 && head == b"auth" {
         return KeyClass::Credential(Kind::Authorization);
     }
-    if w.count == 1 && head == b"pass" {
+    if w.count == 1 && matches!(head, b"pass" | b"pwd" | b"pw") {
         return KeyClass::Credential(Kind::Password);
+    }
+    if let Some(kind) = vendor_credential(name, &w) {
+        return KeyClass::Secret(kind);
     }
     if let Some(kind) = secret_word(head, qualifier) {
         return KeyClass::Secret(kind);
@@ -382,6 +389,22 @@ fn secret_word(word: &[u8], qualifier: &[u8]) -> Option<Kind> {
         }
     }
     None
+}
+
+/// Vendor-specific names of credentials that no generic word gives away: Bundler's
+/// per-host credentials (`BUNDLE_GEMS__CONTRIBSYS__COM=user:pw`, the host's dots written as
+/// `__`; `BUNDLE_PATH` and `BUNDLE_JOBS` have no `__` and stay) and Sumo Logic's access id
+/// (`SUMO_ACCESS_ID`, `sumologic.accessId`), the first half of its key pair.
+fn vendor_credential(name: &[u8], w: &Words) -> Option<Kind> {
+    if name.len() > 9 && name[..7].eq_ignore_ascii_case(b"bundle_") && name[7..].windows(2).any(|p| p == b"__") {
+        return Some(Kind::Password);
+    }
+    let sumo = |q: &[u8]| q == b"sumo" || q == b"sumologic";
+    match (w.back(0), w.back(1), w.back(2)) {
+        (b"id", b"access", q) if sumo(q) => Some(Kind::Token),
+        (b"accessid", q, _) if sumo(q) => Some(Kind::Token),
+        _ => None,
+    }
 }
 
 /// True for a token count (`prompt_tokens`, `maxtokens`), which is no credential.

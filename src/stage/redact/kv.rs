@@ -96,6 +96,12 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
             return Some((s, e, k));
         }
     }
+    // PHP `var_dump`: `["password"]=> string(6) "hunter"`, the type on the next line or after.
+    if sep == b'=' && next == Some(b'>') {
+        if let Some(q) = php_string(text, v) {
+            v = q;
+        }
+    }
     let (start, end, limit) = match quoted_value(text, v) {
         Some((s, e)) => (s, e, Some(e)),
         None if weak => (v, value_end(text, v, Some(Kind::Token), in_query, memo), None),
@@ -118,6 +124,13 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
     if end <= start {
         return None;
     }
+    // A template or variable stands where the secret goes (`password=${DB_PASSWORD}`,
+    // `token: <token>`, `secret={{ .Values.secret }}`): nothing to remove.
+    // So does one character repeated (`XXXXXXXXXXXXXX`, `********`).
+    let repeated = end - start >= 4 && text[start..end].iter().all(|&b| b == text[start]);
+    if kind.is_some_and(|k| k != Kind::Phone) && (repeated || super::assign::template_end(text, start).is_some_and(|te| te >= end)) {
+        return None;
+    }
     let kind = match kind {
         Some(k) => k,
         None if memo.random[in_query as usize].looks_random(text, start, end) && !super::assign::object_path(&text[start..end]) => Kind::Secret,
@@ -127,6 +140,17 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
         return None;
     }
     Some((start, end, kind))
+}
+
+/// At `v`, after the `=>` of a PHP `var_dump` entry: `string(N) "` (maybe after a line
+/// break and indentation); the position of its opening quote.
+fn php_string(text: &[u8], v: usize) -> Option<usize> {
+    let s = super::text::run(text, v, |b| b.is_ascii_whitespace()).min(v + 16);
+    if text.get(s..s + 7)? != b"string(" {
+        return None;
+    }
+    let d = super::text::run(text, s + 7, |b| b.is_ascii_digit()).min(s + 17);
+    (d > s + 7 && text.get(d..d + 3) == Some(b") \"")).then_some(d + 2)
 }
 
 /// The key that ends before the operator at `op` (blanks, a closing quote, backtick or `]`
@@ -307,6 +331,10 @@ pub fn aligned(text: &[u8], at: usize, tok_end: usize, names: &mut ClassCache) -
     }
     let KeyClass::Secret(kind) = names.classify(&text[at..tok_end]) else { return None };
     let v = super::text::run(text, tok_end + gap, |b| b == b' ' || b == b'\t');
+    // `name      = value`: an operator follows, read as an assignment at it.
+    if matches!(text.get(v), Some(b'=' | b':')) {
+        return None;
+    }
     let (start, end) = match quoted_value(text, v) {
         Some(span) => span,
         None => (v, super::text::run(text, v, |b| !b.is_ascii_whitespace())),
@@ -374,6 +402,14 @@ pub fn xml(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: &
         return None;
     }
     let KeyClass::Secret(kind) = class else { return None };
+    // `token=<token>`, `password: <password>`: a placeholder after an operator, no element.
+    let mut b = open;
+    while b > floor && text[b - 1] == b' ' && open - b < 4 {
+        b -= 1;
+    }
+    if b > floor && matches!(text[b - 1], b'=' | b':') {
+        return None;
+    }
     let start = at + 1;
     let end = text.get(start..)?.iter().position(|&b| b == b'<').map_or(text.len(), |p| start + p);
     (end > start).then_some((start, end, kind))

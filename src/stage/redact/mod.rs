@@ -20,6 +20,7 @@ pub mod cmdline;
 pub mod credhash;
 pub mod custom;
 pub mod email;
+pub mod encoded;
 pub mod entropy;
 pub mod envelope;
 pub mod iban;

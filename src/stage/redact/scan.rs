@@ -136,6 +136,11 @@ fn digits(text: &[u8], i: usize, word_end: usize, memo: &mut Memo) -> Option<(us
     if let Some(hash) = mysql_hash(text, i, word_end) {
         return Some(hash);
     }
+    if text.get(word_end) == Some(&b'|') {
+        if let Some(e) = tokens::facebook_app(text, i, word_end) {
+            return Some((i, e, Kind::VendorToken));
+        }
+    }
     // Every digit detector needs at least 8 digits, in this word or in groups after it. Most
     // digit words in logs (times, ports, statuses, amounts, addresses) have fewer: count them
     // cheaply, without the buffers the detectors need (in an interpreter, setting those up on

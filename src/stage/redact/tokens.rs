@@ -258,7 +258,9 @@ pub fn find(text: &[u8], at: usize) -> Option<(usize, &'static str)> {
 pub fn find_in(text: &[u8], at: usize, memo: &mut Memo) -> Option<(usize, &'static str)> {
     // A prefix inside a dotted or dashed name is part of that name (`video_box.ico-7a38...png`,
     // `2018-250-xoxo-indieweb-1.jpg`), not a token's start.
-    if at > 0 && matches!(text[at - 1], b'.' | b'-') {
+    // A GitHub token whose checksum holds is taken there too (`deploy-ghp_...`): a random
+    // name part passes the check once in 2^32.
+    if at > 0 && matches!(text[at - 1], b'.' | b'-') && !github_checked(text, at) {
         return None;
     }
     let (from, to) = INDEX[*text.get(at)? as usize];
@@ -289,6 +291,50 @@ pub fn find_in(text: &[u8], at: usize, memo: &mut Memo) -> Option<(usize, &'stat
         }
     }
     None
+}
+
+/// CRC-32 (IEEE 802.3, reflected), the checksum GitHub's tokens carry.
+const CRC_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut n = 0;
+    while n < 256 {
+        let mut c = n as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            k += 1;
+        }
+        table[n] = c;
+        n += 1;
+    }
+    table
+};
+
+fn crc32(data: &[u8]) -> u32 {
+    !data.iter().fold(!0u32, |c, &b| CRC_TABLE[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8))
+}
+
+/// Whether a GitHub token body (`ghp_` and friends: 30 random base62 characters, then the
+/// CRC-32 of those 30 in 6 base62 digits, `0-9A-Za-z`) carries a valid checksum. Used only to
+/// take a token in more places; a token whose checksum fails is still masked where its shape
+/// alone is enough (a mistyped token is still a secret).
+pub fn github_checksum(body: &[u8]) -> bool {
+    if body.len() != 36 || !body.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => b - b'0',
+        b'A'..=b'Z' => b - b'A' + 10,
+        _ => b - b'a' + 36,
+    } as u64;
+    let sum = body[30..].iter().fold(0u64, |n, &b| n * 62 + digit(b));
+    sum == crc32(&body[..30]) as u64
+}
+
+/// A GitHub token (`ghp_ gho_ ghu_ ghs_ ghr_`) at `at`, whole and with a valid checksum.
+fn github_checked(text: &[u8], at: usize) -> bool {
+    let shaped = text.get(at..at + 4).is_some_and(|p| p[..2] == *b"gh" && matches!(p[2], b'p' | b'o' | b'u' | b's' | b'r') && p[3] == b'_');
+    shaped && !text.get(at + 40).is_some_and(u8::is_ascii_alphanumeric) && text.get(at + 4..at + 40).is_some_and(github_checksum)
 }
 
 fn passes(check: Check, body: &[u8]) -> bool {
@@ -405,7 +451,7 @@ pub fn bare(text: &[u8], at: usize, word_end: usize, memo: &mut Memo) -> Option<
     if end - at < 16 {
         return None;
     }
-    super::entropy::bare(text, at, end).map(|(s, e)| (s, e, Kind::Secret))
+    super::entropy::bare(text, at, end).map(|(s, e)| (s, e, Kind::Secret)).or_else(|| super::encoded::find(text, at, end))
 }
 
 /// A Slack webhook URL path, `hooks.slack.com/services/T../B../..` (or `workflows/`,
@@ -437,10 +483,24 @@ pub fn telegram(text: &[u8], at: usize, memo: &mut Memo) -> Option<usize> {
     (end - digits - 1 == 35).then_some(end)
 }
 
+/// A Facebook app access token, `<app id>|<app secret>`: 15-16 digits ending at `word_end`,
+/// `|`, then 27 base64url characters mixing digits and both cases. Returns its end.
+pub fn facebook_app(text: &[u8], at: usize, word_end: usize) -> Option<usize> {
+    if !(15..=16).contains(&(word_end - at)) || text.get(word_end) != Some(&b'|') {
+        return None;
+    }
+    let body = word_end + 1;
+    let limit = text.len().min(body + 28);
+    let end = super::text::run(&text[..limit], body, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let secret = text.get(body..end)?;
+    let shaped = end - body == 27 && !text.get(end).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-');
+    (shaped && super::assign::mixed_random(secret) && !placeholder(secret)).then_some(end)
+}
+
 /// How many vendor shapes are known (docs/redaction.md quotes it): the table, Slack webhooks,
-/// Telegram bots, Azure AD secrets and Mailchimp keys.
+/// Telegram bots, Azure AD secrets, Mailchimp keys and Facebook app tokens.
 pub fn shape_count() -> usize {
-    SHAPES.len() + 4
+    SHAPES.len() + 5
 }
 
 #[cfg(test)]
@@ -533,7 +593,22 @@ mod tests {
         assert!(!placeholder(b"wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx"));
         // Inside a dotted or dashed name.
         assert_eq!(find(b"video_box.ico-7a388b69018576d24b59331fd60aab0c.png", 10), None);
+        // There a GitHub token is taken only when its checksum holds.
+        let valid = b"deploy-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";
+        assert_eq!(find(valid, 7), Some((valid.len(), "github_token")));
+        let typo = b"deploy-ghp_Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7A3gm1IL";
+        assert_eq!(find(typo, 7), None);
+        // Standing alone, a checksum that fails is still a token.
+        assert_eq!(find(&typo[7..], 0).map(|t| t.1), Some("github_token"));
         assert_eq!(azure_secret(b"ab8Q~short", 0, 4), None);
+    }
+
+    #[test]
+    fn github_checksums() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926, "the CRC-32 check value");
+        assert!(github_checksum(b"Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7y3gm1IL"));
+        assert!(!github_checksum(b"Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7A3gm1IL"));
+        assert!(!github_checksum(b"Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7y3gm1I"));
     }
 
     #[test]
@@ -569,5 +644,9 @@ mod tests {
         let tg = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq";
         assert_eq!(telegram(tg.as_bytes(), 0, &mut Memo::default()), Some(tg.len()));
         assert_eq!(telegram(b"12:30:45", 0, &mut Memo::default()), None);
+        let fb = "1308742762612587|rhoK1cbv0DOU_RTX_87O4MkX7AI";
+        assert_eq!(facebook_app(fb.as_bytes(), 0, 16), Some(fb.len()));
+        assert_eq!(facebook_app(b"1308742762612587|abcdefghijklmnopqrstuvwxyz0", 0, 16), None, "a placeholder");
+        assert_eq!(facebook_app(b"1308742762612587|1308742762612588", 0, 16), None, "two ids");
     }
 }
