@@ -28,8 +28,11 @@ pub mod label;
 pub mod lt;
 pub mod lu;
 pub mod lv;
+pub mod nl;
+pub mod pan;
 pub mod ph;
 pub mod pl;
+pub mod pt;
 pub mod ro;
 pub mod se;
 pub mod sg;
@@ -42,7 +45,8 @@ pub mod za;
 use super::text::word_end;
 
 /// Whether `text[at..]` has the shape `pattern` and ends a word there: `d` a digit, `L` an
-/// ASCII capital, `*` any ASCII alphanumeric, other bytes themselves. Returns the end.
+/// ASCII capital, `l` an ASCII lowercase letter, `*` any ASCII alphanumeric, other bytes
+/// themselves. Returns the end.
 /// A shape is refused when another digit group touches it (`1234 5678 9012 3456` holds no
 /// 12-digit ID): an ID is never part of a longer grouped number.
 pub(super) fn shaped(text: &[u8], at: usize, pattern: &[u8]) -> Option<usize> {
@@ -50,6 +54,7 @@ pub(super) fn shaped(text: &[u8], at: usize, pattern: &[u8]) -> Option<usize> {
     let fits = s.iter().zip(pattern).all(|(&c, &p)| match p {
         b'd' => c.is_ascii_digit(),
         b'L' => c.is_ascii_uppercase(),
+        b'l' => c.is_ascii_lowercase(),
         b'*' => c.is_ascii_alphanumeric(),
         _ => c == p,
     });
@@ -202,9 +207,11 @@ pub fn find_digit_start(text: &[u8], at: usize) -> Option<usize> {
             .or_else(|| us::itin(text, at))
             .or_else(|| gr::afm(text, at))
             .or_else(|| au::tfn(text, at))
+            .or_else(|| nl::bsn(text, at))
+            .or_else(|| pt::nif(text, at))
             .or_else(|| hu::tax_number(text, at))
             .or_else(|| ph::tin(text, at)),
-        4 => aadhaar::find(text, at),
+        4 => aadhaar::find(text, at).or_else(|| nl::bsn(text, at)),
         6 => fi::hetu(text, at)
             .or_else(|| kr::rrn(text, at))
             .or_else(|| se::personnummer(text, at))
@@ -214,7 +221,11 @@ pub fn find_digit_start(text: &[u8], at: usize) -> Option<usize> {
             .or_else(|| fr::nir(text, at)),
         7 => ie::pps(text, at),
         8 => se::personnummer(text, at).or_else(|| de::svnr(text, at)).or_else(|| si::tax_number(text, at)).or_else(|| au::tfn(text, at)),
-        9 => gr::afm(text, at).or_else(|| au::tfn(text, at)),
+        9 => gr::afm(text, at)
+            .or_else(|| au::tfn(text, at))
+            .or_else(|| nl::bsn(text, at))
+            .or_else(|| pt::nif(text, at))
+            .or_else(|| us::itin(text, at)),
         10 => se::personnummer(text, at).or_else(|| cz::rodne_cislo(text, at)).or_else(|| bg::egn(text, at)).or_else(|| hu::tax_number(text, at)),
         11 => be::national_number(text, at)
             .or_else(|| de::tax_id(text, at))
@@ -223,7 +234,8 @@ pub fn find_digit_start(text: &[u8], at: usize) -> Option<usize> {
             .or_else(|| lv::personas_kods(text, at))
             .or_else(|| gr::amka(text, at))
             .or_else(|| pl::pesel(text, at))
-            .or_else(|| tr::tckn(text, at)),
+            .or_else(|| tr::tckn(text, at))
+            .or_else(|| br::cpf(text, at)),
         12 => se::personnummer(text, at).or_else(|| aadhaar::find(text, at)).or_else(|| es::nuss(text, at)),
         13 => kr::rrn(text, at)
             .or_else(|| lu::matricule(text, at))
@@ -245,13 +257,16 @@ fn one_repeated_digit(s: &[u8]) -> bool {
     digits.all(|d| Some(d) == first)
 }
 
-/// The national identifier starting at the capital letter `at`, if any: its end.
+/// The national identifier starting at the letter `at`, if any: its end (only the NIE is
+/// also written in lower case).
 pub fn find_letter_start(text: &[u8], at: usize) -> Option<usize> {
     match text.get(at)? {
-        b'X' | b'Y' | b'Z' if text.get(at + 1).is_some_and(u8::is_ascii_digit) => es::nie(text, at),
+        b'X' | b'Y' | b'Z' | b'x' | b'y' | b'z' if text.get(at + 1).is_some_and(u8::is_ascii_digit) => es::nie(text, at),
+        b'a'..=b'z' => return None,
         _ => None,
     }
     .or_else(|| sg::nric(text, at))
+    .or_else(|| pan::pan(text, at))
     .or_else(|| it::codice_fiscale(text, at))
     .or_else(|| de::id_card(text, at))
     .or_else(|| cz::tax_number(text, at))
