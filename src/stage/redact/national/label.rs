@@ -3,7 +3,8 @@
 //! or as the field name (`keyname` asks [`is_key_name`]).
 //!
 //! A label is a word (case ignored, not inside another word) starting with one of the generic
-//! terms or the ID's own, within [`BEFORE`] bytes before the number or [`AFTER`] bytes after it.
+//! terms or the ID's own (a term in another script, such as Thai `ประชาชน` or Korean `등록번호`,
+//! may start at any character: those scripts write no spaces or write the label glued on), within [`BEFORE`] bytes before the number or [`AFTER`] bytes after it.
 //! `id` alone is too common a word (`order_id`, `request id`) to count; `ID` in capitals as a
 //! word of its own does (`SA ID 8001015009087`).
 
@@ -24,7 +25,9 @@ pub fn near(text: &[u8], at: usize, end: usize, own: &[&[u8]]) -> bool {
     let to = (end + AFTER).min(text.len());
     let mut i = from;
     while i < to {
-        let starts = text[i].is_ascii_alphabetic() && (i == 0 || !text[i - 1].is_ascii_alphanumeric());
+        // A word starts at an ASCII letter after no letter or digit, or at any UTF-8 lead
+        // byte (`ประชาชน`, `등록번호`: scripts without ASCII word boundaries).
+        let starts = (text[i].is_ascii_alphabetic() && (i == 0 || !text[i - 1].is_ascii_alphanumeric())) || text[i] >= 0xC0;
         if starts && (i < at || i >= end) && label_at(text, i, own) {
             return true;
         }
@@ -81,6 +84,10 @@ mod tests {
         assert!(near(t, 2, 14, &[b"pnr"]));
         assert!(near(b"SA ID 8001015009087", 6, 19, &[]));
         assert!(near(b"pesel: 44051401458", 7, 18, &[b"pesel"]));
+        let t = "เลขประจำตัวประชาชน: 3456789012347".as_bytes();
+        assert!(near(t, t.len() - 13, t.len(), &["ประชาชน".as_bytes()]), "a Thai label");
+        let t = "주민등록번호 9601211021413".as_bytes();
+        assert!(near(t, t.len() - 13, t.len(), &["등록번호".as_bytes()]), "a Korean label");
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub mod ro;
 pub mod se;
 pub mod sg;
 pub mod si;
+pub mod spaced;
 pub mod th;
 pub mod tr;
 pub mod us;
@@ -68,11 +69,13 @@ pub(super) fn shaped(text: &[u8], at: usize, pattern: &[u8]) -> Option<usize> {
 /// Separators between digit groups.
 const GROUP_SEPARATORS: &[u8] = b" -./";
 
-/// Whether a digit group touches `text[at..end]`: `d ` before it or ` d` after it (any of
-/// the group separators).
+/// Whether a digit group touches `text[at..end]` where it has a digit: `d ` before a leading
+/// digit or ` d` after a final one (any of the group separators). A letter ends a shape
+/// (`12345678Z 2024`, `ABCPD1234Z 12`): a number after it is no part of it.
 fn touches_a_group(text: &[u8], at: usize, end: usize) -> bool {
-    let before = at >= 2 && GROUP_SEPARATORS.contains(&text[at - 1]) && text[at - 2].is_ascii_digit();
-    let after = text.get(end).is_some_and(|b| GROUP_SEPARATORS.contains(b)) && text.get(end + 1).is_some_and(u8::is_ascii_digit);
+    let digit_at = |i: usize| text.get(i).is_some_and(u8::is_ascii_digit);
+    let before = at >= 2 && digit_at(at) && GROUP_SEPARATORS.contains(&text[at - 1]) && digit_at(at - 2);
+    let after = end > 0 && digit_at(end - 1) && text.get(end).is_some_and(|b| GROUP_SEPARATORS.contains(b)) && digit_at(end + 1);
     before || after
 }
 
@@ -298,6 +301,8 @@ mod tests {
         assert_eq!(shaped(b"12 1234 5678", 3, b"dddd dddd"), None);
         assert_eq!(shaped(b"1234 5678 9", 0, b"dddd dddd"), None);
         assert_eq!(shaped(b"1234 5678. 9", 0, b"dddd dddd"), Some(9));
+        assert_eq!(shaped(b"ABCPD1234Z 12", 0, b"LLLLLddddL"), Some(10), "a letter ends it");
+        assert_eq!(shaped(b"12 X1234567L", 3, b"LdddddddL"), Some(12));
     }
 
     #[test]
