@@ -21,6 +21,17 @@ pub const GENERIC: &[&[u8]] = &[
 
 /// Whether a label (a generic term or one of `own`) stands near `text[at..end]`.
 pub fn near(text: &[u8], at: usize, end: usize, own: &[&[u8]]) -> bool {
+    near_any(text, at, end, own, true)
+}
+
+/// Whether one of the ID's own labels (`own`, no generic term) stands near `text[at..end]`:
+/// for a plain nine-digit run with a one-in-eleven check, `tax` or `TIN` says too little
+/// (`Not a TIN 123456789` passes the Portuguese check).
+pub fn near_own(text: &[u8], at: usize, end: usize, own: &[&[u8]]) -> bool {
+    near_any(text, at, end, own, false)
+}
+
+fn near_any(text: &[u8], at: usize, end: usize, own: &[&[u8]], generic: bool) -> bool {
     let from = at.saturating_sub(BEFORE);
     let to = (end + AFTER).min(text.len());
     let mut i = from;
@@ -28,7 +39,7 @@ pub fn near(text: &[u8], at: usize, end: usize, own: &[&[u8]]) -> bool {
         // A word starts at an ASCII letter after no letter or digit, or at any UTF-8 lead
         // byte (`ประชาชน`, `등록번호`: scripts without ASCII word boundaries).
         let starts = (text[i].is_ascii_alphabetic() && (i == 0 || !text[i - 1].is_ascii_alphanumeric())) || text[i] >= 0xC0;
-        if starts && (i < at || i >= end) && label_at(text, i, own) {
+        if starts && (i < at || i >= end) && label_at(text, i, own, generic) {
             return true;
         }
         i += 1;
@@ -36,7 +47,10 @@ pub fn near(text: &[u8], at: usize, end: usize, own: &[&[u8]]) -> bool {
     false
 }
 
-fn label_at(text: &[u8], i: usize, own: &[&[u8]]) -> bool {
+fn label_at(text: &[u8], i: usize, own: &[&[u8]], generic: bool) -> bool {
+    if !generic {
+        return own.iter().any(|t| starts_ci(text, i, t));
+    }
     if text.get(i..i + 2) == Some(b"ID") && !text.get(i + 2).is_some_and(u8::is_ascii_alphanumeric) && (i == 0 || !matches!(text[i - 1], b'_' | b'-' | b'.')) {
         return true;
     }

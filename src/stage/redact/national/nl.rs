@@ -1,7 +1,8 @@
 //! Dutch citizen service number (BSN, burgerservicenummer, formerly sofinummer): nine digits
 //! passing the "eleven test", Σ dᵢ·(9 - i) over the first eight minus the last ≡ 0 mod 11.
 //! One random nine-digit number in eleven passes, and nine-digit ids are everywhere: taken only
-//! with a label (`bsn`, `burgerservicenummer`, `sofinummer`, or a generic one), bare or grouped
+//! with a label of its own (`bsn`, `burgerservicenummer`, `sofinummer`; a generic `tax` or
+//! `national` is not enough), bare or grouped
 //! `NNNN.NN.NNN`, `NNN NNN NNN`.
 
 use super::{bare, digits, first_shape, label};
@@ -13,7 +14,7 @@ pub fn bsn(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 9).or_else(|| first_shape(text, at, &[b"dddd.dd.ddd", b"ddd ddd ddd", b"ddd.ddd.ddd", b"ddd-ddd-ddd"]))?;
     let d = digits::<9>(text, at, end)?;
     let sum = d[..8].iter().enumerate().map(|(i, &x)| x * (9 - i as u32)).sum::<u32>() as i64 - d[8] as i64;
-    (d[0] + d[1] > 0 && sum % 11 == 0 && label::near(text, at, end, LABELS)).then_some(end)
+    (d[0] + d[1] > 0 && sum % 11 == 0 && label::near_own(text, at, end, LABELS)).then_some(end)
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ pub fn pan(text: &[u8], at: usize) -> Option<usize> {
     if &s[5..9] == b"0000" {
         return None;
     }
-    (HOLDER_TYPES.contains(&s[3]) || label::near(text, at, end, LABELS)).then_some(end)
+    (HOLDER_TYPES.contains(&s[3]) || label::near_own(text, at, end, LABELS)).then_some(end)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Portuguese tax number (NIF, número de contribuinte): nine digits, the first 1-3, 5, 6, 8 or
 //! 9 (the kind of holder), the last `11 - Σ dᵢ·(9 - i) mod 11` over the first eight (0 when
 //! that is 10 or 11). A one-in-eleven check on a plain nine-digit run: taken only with a
-//! label (`nif`, `contribuinte`, or a generic one), bare or grouped `NNN NNN NNN`.
+//! label of its own (`nif`, `contribuinte`, `nipc`; a generic `tax` or `TIN` is not enough), bare or grouped `NNN NNN NNN`.
 
 use super::{bare, digits, first_shape, label};
 
@@ -19,7 +19,7 @@ pub fn nif(text: &[u8], at: usize) -> Option<usize> {
         10 | 11 => 0,
         c => c,
     };
-    (check == d[8] && label::near(text, at, end, LABELS)).then_some(end)
+    (check == d[8] && label::near_own(text, at, end, LABELS)).then_some(end)
 }
 
 #[cfg(test)]
@@ -33,5 +33,7 @@ mod tests {
         assert_eq!(nif(b"NIF 581348916", 4), None, "check digit");
         assert_eq!(nif(b"NIF 481348915", 4), None, "first digit 4");
         assert_eq!(nif(b"size 581348915", 5), None, "no label");
+        assert_eq!(nif(b"Not a TIN 123456789", 10), None, "a generic label is not enough");
+        assert_eq!(nif(b"NIF 123456789", 4), Some(13));
     }
 }

@@ -1,13 +1,13 @@
 //! US Individual Taxpayer Identification Number `9NN-GG-NNNN`: area 900-999 (which no SSN
 //! uses) and a group in 50-65, 70-88, 90-92 or 94-99. Same separators as an SSN; nine bare
-//! digits only with a label (`itin`, `taxpayer`, ...).
+//! digits only with a label of its own (`itin`, `individual taxpayer`).
 
 use super::{bare, label, shaped};
 
 pub fn itin(text: &[u8], at: usize) -> Option<usize> {
     let (end, g) = match ["9dd-dd-dddd", "9dd dd dddd"].iter().find_map(|p| shaped(text, at, p.as_bytes())) {
         Some(end) => (end, at + 4),
-        None => (bare(text, at, 9).filter(|&end| text[at] == b'9' && label::near(text, at, end, &[b"itin"]))?, at + 3),
+        None => (bare(text, at, 9).filter(|&end| text[at] == b'9' && label::near_own(text, at, end, &[b"itin", b"individual taxpayer"]))?, at + 3),
     };
     let group = ((text[g] - b'0') * 10 + (text[g + 1] - b'0')) as u32;
     matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99).then_some(end)
