@@ -73,6 +73,9 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
                 let word_end = run(text, i + 1, is_alnum);
                 let hit = if i > 0 && is_alnum(text[i - 1]) {
                     None // inside a word (a finding ended mid-word)
+                } else if class == DIGIT && national::spaced::after_encoded_space(text, i) {
+                    // `q=tfn%20876%20543%20210`: the number starts after the `%20`.
+                    national::spaced::decoded(text, i + 2, spaced_ids).map(|(e, kind)| (i + 2, e, kind))
                 } else if class == DIGIT {
                     digits(text, i, word_end, memo)
                 } else {

@@ -3,7 +3,8 @@
 //! text around the number, and the finding maps back to the encoded bytes. Only spaces are
 //! decoded; a window of [`label::BEFORE`] bytes before the number and [`AHEAD`] after it
 //! holds every grouped shape and its labels, so one start costs a bounded copy. It runs only
-//! where the digit word is followed by `%20` or `+` and a digit.
+//! where the digit word is followed by `%20` or `+` and a digit, or is the `20` of a `%20`
+//! glued to the number's first digit (`tfn%20876%20...`, where the scan's word is `20876`).
 
 use super::label;
 
@@ -19,6 +20,12 @@ pub fn follows(text: &[u8], word_end: usize) -> bool {
         Some(b'+') => text.get(word_end + 1).is_some_and(u8::is_ascii_digit),
         _ => false,
     }
+}
+
+/// Whether the digit word at `i` is `20` of an encoded space glued to a number's first digit
+/// (`tfn%20876`): the number starts at `i + 2`.
+pub fn after_encoded_space(text: &[u8], i: usize) -> bool {
+    i > 0 && text[i - 1] == b'%' && text.get(i..i + 2) == Some(b"20") && text.get(i + 2).is_some_and(u8::is_ascii_digit)
 }
 
 /// Runs `find` (a detector taking text and a start, returning an end and a value) on the
@@ -71,6 +78,8 @@ mod tests {
         let t = b"q=078+05+1120";
         assert_eq!(decoded(t, 2, ssn_like).map(|(e, _)| e), Some(13));
         assert!(!follows(b"q=078%2Cx", 5));
+        assert!(after_encoded_space(b"q=tfn%20876", 6));
+        assert!(!after_encoded_space(b"q=tfn%2C876", 6));
     }
 
     #[test]
