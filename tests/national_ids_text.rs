@@ -104,6 +104,19 @@ fn dni_and_nie_letters_in_lower_case_count_but_not_hex_ones() {
     // 00000009 mod 23 is 9: `D`; in lower case it is a hex digit (a short commit id's tail).
     kept(&mut f, "commit 00000009d ok");
     kept(&mut f, "nie X1234567l ok");
+    redacted(&mut f, "fin g3970684p ok", "g3970684p", "ok");
+    kept(&mut f, "ref g3970684q ok");
+}
+
+#[test]
+fn swedish_numbers_of_twelve_digits_born_before_2000_need_no_label() {
+    let mut f = Filter::new(Plan::default_policy());
+    redacted(&mut f, "user 198712202384 called", "198712202384", "called");
+    redacted(&mut f, "user 189004119807 called", "189004119807", "called");
+    // Born in 2011, or a compact timestamp of today: a label is needed.
+    kept(&mut f, "user 201109252385 called");
+    kept(&mut f, "at 202612011514 built");
+    kept(&mut f, "user 198712202385 called");
 }
 
 #[test]

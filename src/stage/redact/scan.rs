@@ -313,8 +313,8 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
         // Django-style hashes: a word, then `$`.
         b'p' | b'a' | b's' if text.get(tok_end) == Some(&b'$') => credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)),
         b'a'..=b'z' if nino_lower => national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)),
-        // A Spanish NIE in lower case (`x1234567l`).
-        b'x' | b'y' | b'z' if at(1).is_ascii_digit() => national::find_letter_start(text, i).map(|e| (i, e, Kind::NationalId)),
+        // A Spanish NIE or a Singapore NRIC in lower case (`x1234567l`, `s6859080i`).
+        b'x' | b'y' | b'z' | b's' | b't' | b'f' | b'g' | b'm' if at(1).is_ascii_digit() => national::find_letter_start(text, i).map(|e| (i, e, Kind::NationalId)),
         _ => None,
     }
 }

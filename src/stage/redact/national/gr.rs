@@ -39,7 +39,8 @@ mod tests {
     #[test]
     fn afm_check_and_label() {
         assert_eq!(afm(b"afm 982603151", 4), Some(13));
-        assert_eq!(afm(b"tax 982-603-151", 4), Some(15));
+        assert_eq!(afm("ΑΦΜ 982-603-151".as_bytes(), 7), Some(18), "the Greek label");
+        assert_eq!(afm(b"tax 982-603-151", 4), None, "a generic label says too little");
         assert_eq!(afm(b"afm 982603152", 4), None);
         assert_eq!(afm(b"port 982603151", 5), None, "no label");
     }

@@ -260,11 +260,12 @@ fn one_repeated_digit(s: &[u8]) -> bool {
     digits.all(|d| Some(d) == first)
 }
 
-/// The national identifier starting at the letter `at`, if any: its end (only the NIE is
+/// The national identifier starting at the letter `at`, if any: its end (the NIE and the NRIC are
 /// also written in lower case).
 pub fn find_letter_start(text: &[u8], at: usize) -> Option<usize> {
     match text.get(at)? {
         b'X' | b'Y' | b'Z' | b'x' | b'y' | b'z' if text.get(at + 1).is_some_and(u8::is_ascii_digit) => es::nie(text, at),
+        b's' | b't' | b'f' | b'g' | b'm' => return sg::nric(text, at),
         b'a'..=b'z' => return None,
         _ => None,
     }
