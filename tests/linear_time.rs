@@ -188,6 +188,18 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("1234567890123456|", b"1234567890123456|".to_vec()),
         ("curl -u \"a\":\"", b"curl -u \"a\":\"".to_vec()),
         ("-ghp_", b"-ghp_".to_vec()),
+        // National IDs in text: encoded spaces (a decoded copy per start), a glued `%20`,
+        // `+` groups, Unicode digits, labels in other scripts, PAN and lowercase NIE shapes.
+        ("12%20", b"12%20".to_vec()),
+        ("tfn%20876%20", b"tfn%20876%20".to_vec()),
+        ("AA%2012%20", b"AA%2012%20".to_vec()),
+        ("123+", b"123+".to_vec()),
+        ("fullwidth 41 ", "\u{ff14}\u{ff11} ".as_bytes().to_vec()),
+        ("arabic 4111", "\u{664}\u{661}\u{661}\u{661}".as_bytes().to_vec()),
+        ("thai label 1", "\u{e1b}\u{e23}\u{e30}\u{e0a}\u{e32}\u{e0a}\u{e19} 1234567890123 ".as_bytes().to_vec()),
+        ("ABCPD1234Z ", b"ABCPD1234Z ".to_vec()),
+        ("x1234567l ", b"x1234567l ".to_vec()),
+        ("BSN 123456782 ", b"BSN 123456782 ".to_vec()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));

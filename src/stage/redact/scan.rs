@@ -73,6 +73,9 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
                 let word_end = run(text, i + 1, is_alnum);
                 let hit = if i > 0 && is_alnum(text[i - 1]) {
                     None // inside a word (a finding ended mid-word)
+                } else if class == DIGIT && national::spaced::after_encoded_space(text, i) {
+                    // `q=tfn%20876%20543%20210`: the number starts after the `%20`.
+                    national::spaced::decoded(text, i + 2, spaced_ids).map(|(e, kind)| (i + 2, e, kind))
                 } else if class == DIGIT {
                     digits(text, i, word_end, memo)
                 } else {
@@ -202,7 +205,21 @@ fn digit_detectors(text: &[u8], i: usize, card: bool, n: usize, memo: &mut Memo)
     if let Some(e) = national::find_digit_start(text, i) {
         return Some((i, e, Kind::NationalId));
     }
+    // Groups spaced by `%20` or `+` in a query string (`?q=078%2005%201120`).
+    if national::spaced::follows(text, run(text, i, |b| b.is_ascii_digit())) {
+        if let Some((e, kind)) = national::spaced::decoded(text, i, spaced_ids) {
+            return Some((i, e, kind));
+        }
+    }
     tokens::telegram(text, i, memo).map(|e| (i, e, Kind::VendorToken))
+}
+
+/// The digit-started identifiers read in a decoded copy ([`national::spaced`]).
+fn spaced_ids(text: &[u8], i: usize) -> Option<(usize, Kind)> {
+    national_id::ssn(text, i)
+        .map(|e| (e, Kind::Ssn))
+        .or_else(|| national_id::sin(text, i).map(|e| (e, Kind::NationalId)))
+        .or_else(|| national::find_digit_start(text, i).map(|e| (e, Kind::NationalId)))
 }
 
 /// A MySQL hash: a 40-character word just after a `*` (one compare for every other word).
@@ -236,7 +253,7 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
     let scheme = matches!(first, b'B' | b'b') && matches!(word_end - i, 5 | 6) && at(word_end - i) == b' ';
     // NINOs and IBANs start with two capitals (NINOs also with two lowercase letters).
     let capitals = first.is_ascii_uppercase() && at(1).is_ascii_uppercase();
-    let nino_lower = first.is_ascii_lowercase() && at(1).is_ascii_lowercase() && (at(2).is_ascii_digit() || at(2) == b' ');
+    let nino_lower = first.is_ascii_lowercase() && at(1).is_ascii_lowercase() && matches!(at(2), b'0'..=b'9' | b' ' | b'%');
     let len = tok_end - i;
     // LDAP `{SSHA}...`: a capital word just after a `{`.
     if capitals && i > 0 && text[i - 1] == b'{' {
@@ -262,11 +279,16 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
         // Only the NINO (9 with spaces) and Bearer/Basic (a short word before a token) remain.
         return if scheme {
             kv::bearer(text, i).map(|(s, e)| (s, e, Kind::Authorization))
-        } else if capitals {
-            // A grouped IBAN's first group is a short word (`DE89 3704 ...`).
-            iban_at(text, i).or_else(|| national_id::nino(text, i).or_else(|| national::find_letter_start(text, i)).map(|e| (i, e, Kind::NationalId)))
-        } else if nino_lower {
-            national_id::nino(text, i).map(|e| (i, e, Kind::NationalId))
+        } else if capitals || nino_lower {
+            // A grouped IBAN's first group is a short word (`DE89 3704 ...`); a NINO's first
+            // pair may be followed by `%20` in a query string.
+            let found = if capitals { iban_at(text, i) } else { None };
+            found.or_else(|| {
+                national_id::nino(text, i)
+                    .or_else(|| if capitals { national::find_letter_start(text, i) } else { None })
+                    .or_else(|| national::spaced::follows(text, word_end).then(|| national::spaced::decoded(text, i, |t, j| national_id::nino(t, j).map(|e| (e, ())))).flatten().map(|(e, _)| e))
+                    .map(|e| (i, e, Kind::NationalId))
+            })
         } else {
             None
         };
@@ -296,6 +318,8 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
         // Django-style hashes: a word, then `$`.
         b'p' | b'a' | b's' if text.get(tok_end) == Some(&b'$') => credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)),
         b'a'..=b'z' if nino_lower => national_id::nino(text, i).map(|e| (i, e, Kind::NationalId)),
+        // A Spanish NIE or a Singapore NRIC in lower case (`x1234567l`, `s6859080i`).
+        b'x' | b'y' | b'z' | b's' | b't' | b'f' | b'g' | b'm' if at(1).is_ascii_digit() => national::find_letter_start(text, i).map(|e| (i, e, Kind::NationalId)),
         _ => None,
     }
 }

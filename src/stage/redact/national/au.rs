@@ -1,6 +1,7 @@
 //! Australian tax file number (TFN): nine digits (eight for old ones) with Σ dᵢwᵢ ≡ 0 mod 11
 //! over weights 1 4 3 7 5 8 6 9 10 (old: 10 7 8 4 6 3 5 1). Written `NNN NNN NNN`, like many
-//! other numbers, and with no other structure: taken only with a label (`tfn`, `tax`, ...).
+//! other numbers, and with no other structure: taken only with a label of its own (`tfn`,
+//! `tax file`, `australian`; a generic `tax` or `TIN` says too little for a one-in-eleven check).
 
 use super::{bare, digits, first_shape, label, weighted};
 
@@ -20,7 +21,7 @@ pub fn tfn(text: &[u8], at: usize) -> Option<usize> {
         end
     };
     let nonzero = text[at..end].iter().any(|&c| c.is_ascii_digit() && c != b'0');
-    (nonzero && label::near(text, at, end, &[b"tfn", b"australian"])).then_some(end)
+    (nonzero && label::near_own(text, at, end, &[b"tfn", b"tax file", b"australian"])).then_some(end)
 }
 
 #[cfg(test)]
@@ -34,5 +35,7 @@ mod tests {
         assert_eq!(tfn(b"tfn: 81854402", 5), Some(13), "an old eight-digit number");
         assert_eq!(tfn(b"TFN 824 753 557", 4), None);
         assert_eq!(tfn(b"port 876543210", 5), None, "no label");
+        assert_eq!(tfn(b"tax file number 876543210", 16), Some(25));
+        assert_eq!(tfn(b"tax batch 876543210", 10), None, "a generic label");
     }
 }

@@ -1,5 +1,7 @@
 //! Spanish DNI (`12345678Z`) and NIE (`X1234567L`, X/Y/Z standing for 0/1/2): the letter is
-//! `TRWAGMYFPDXBNJZSQVHLCKE` at the number mod 23. A dash or space before the letter is taken.
+//! `TRWAGMYFPDXBNJZSQVHLCKE` at the number mod 23. A dash or space before the letter is taken,
+//! and the letters in lower case (`12345678z`, `x1234567l`), except `a`-`f`: eight digits and
+//! a lowercase hex letter are as often a hex digest's tail or a short commit id.
 //! The social security number (NUSS) `PP NNNNNNNN CC`: a province, a number, and two check
 //! digits, the first ten digits mod 97. Grouped it is taken anywhere; twelve bare digits only
 //! with a label (`nuss`, `seguridad social`, ...).
@@ -10,26 +12,32 @@ const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
 
 /// A DNI from the digit at `at`.
 pub fn dni(text: &[u8], at: usize) -> Option<usize> {
-    let end = ["ddddddddL", "dddddddd-L", "dddddddd L"].iter().find_map(|p| shaped(text, at, p.as_bytes()))?;
+    let end = ["ddddddddL", "dddddddd-L", "dddddddd L", "ddddddddl", "dddddddd-l", "dddddddd l"].iter().find_map(|p| shaped(text, at, p.as_bytes()))?;
     let n = text[at..at + 8].iter().fold(0u32, |a, &c| a * 10 + (c - b'0') as u32);
-    (LETTERS[(n % 23) as usize] == text[end - 1]).then_some(end)
+    (LETTERS[(n % 23) as usize] == upper_not_hex(text[end - 1])?).then_some(end)
+}
+
+/// The check letter `c` in capitals; `None` for a lowercase hex letter (`a`-`f`).
+fn upper_not_hex(c: u8) -> Option<u8> {
+    (!matches!(c, b'a'..=b'f')).then(|| c.to_ascii_uppercase())
 }
 
 /// A NIE from the capital X, Y or Z at `at`.
 pub fn nie(text: &[u8], at: usize) -> Option<usize> {
     let lead = match text.get(at)? {
-        b'X' => 0,
-        b'Y' => 1,
-        b'Z' => 2,
+        b'X' | b'x' => 0,
+        b'Y' | b'y' => 1,
+        b'Z' | b'z' => 2,
         _ => return None,
     };
-    let end = ["LdddddddL", "L-ddddddd-L", "Lddddddd-L"].iter().find_map(|p| shaped(text, at, p.as_bytes()))?;
+    let shapes: [&[u8]; 3] = if text[at].is_ascii_uppercase() { [b"LdddddddL", b"L-ddddddd-L", b"Lddddddd-L"] } else { [b"ldddddddl", b"l-ddddddd-l", b"lddddddd-l"] };
+    let end = first_shape(text, at, &shapes)?;
     let digits: Vec<u8> = text[at + 1..end - 1].iter().copied().filter(u8::is_ascii_digit).collect();
     if digits.len() != 7 {
         return None;
     }
     let n = digits.iter().fold(lead, |a, &c| a * 10 + (c - b'0') as u32);
-    (LETTERS[(n % 23) as usize] == text[end - 1]).then_some(end)
+    (LETTERS[(n % 23) as usize] == upper_not_hex(text[end - 1])?).then_some(end)
 }
 
 /// A NUSS from the digit at `at`.
@@ -60,6 +68,12 @@ mod tests {
         assert_eq!(nie(b"X1234567A", 0), None);
         assert_eq!(nie(b"A1234567L", 0), None);
         assert_eq!(nie(b"extranjero Y8063915-Z.", 11), Some(21), "a dash before the letter");
+        assert_eq!(dni(b"12345678z", 0), Some(9), "lower case");
+        assert_eq!(nie(b"x1234567l", 0), Some(9), "lower case");
+        assert_eq!(nie(b"X1234567l", 0), None, "mixed case");
+        assert_eq!(dni(b"00000023t", 0), Some(9));
+        assert_eq!(dni(b"00000009d", 0), None, "a hex letter in lower case");
+        assert_eq!(dni(b"00000009D", 0), Some(9), "in capitals it counts");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! - AMKA (social security number) `DDMMYYNNNNC`: birth date, a sequence, and a Luhn check
 //!   digit. Eleven bare digits: taken only with a label (`amka`, `ΑΜΚΑ`, `social`, ...).
 //! - AFM (tax number): nine digits, the last `(Σ dᵢ·2⁸⁻ⁱ mod 11) mod 10` over the first
-//!   eight. Nine bare digits: taken only with a label (`afm`, `ΑΦΜ`, `tax`, ...).
+//!   eight. Nine bare digits: taken only with a label of its own (`afm`, `ΑΦΜ`, `greek`): a
+//!   generic `tax` says too little for a one-in-eleven check on a nine-digit run.
 
 use super::{bare, digits, first_shape, label, luhn, two, valid_date, Year};
 
@@ -19,7 +20,7 @@ pub fn afm(text: &[u8], at: usize) -> Option<usize> {
     let d = digits::<9>(text, at, end)?;
     let sum: u32 = d[..8].iter().enumerate().map(|(i, &x)| x << (8 - i)).sum();
     let ok = sum % 11 % 10 == d[8] && d[..8].iter().any(|&x| x != 0);
-    (ok && label::near(text, at, end, &[b"afm", b"\xce\x91\xce\xa6\xce\x9c", b"greek"])).then_some(end)
+    (ok && label::near_own(text, at, end, &[b"afm", b"\xce\x91\xce\xa6\xce\x9c", b"greek"])).then_some(end)
 }
 
 #[cfg(test)]
@@ -38,7 +39,8 @@ mod tests {
     #[test]
     fn afm_check_and_label() {
         assert_eq!(afm(b"afm 982603151", 4), Some(13));
-        assert_eq!(afm(b"tax 982-603-151", 4), Some(15));
+        assert_eq!(afm("ΑΦΜ 982-603-151".as_bytes(), 7), Some(18), "the Greek label");
+        assert_eq!(afm(b"tax 982-603-151", 4), None, "a generic label says too little");
         assert_eq!(afm(b"afm 982603152", 4), None);
         assert_eq!(afm(b"port 982603151", 5), None, "no label");
     }

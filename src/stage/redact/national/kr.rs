@@ -9,7 +9,8 @@
 use super::{digits, epoch_like, label, shaped, bare, valid_date, weighted, Year};
 
 const WEIGHTS: [u32; 12] = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
-const LABELS: &[&[u8]] = &[b"rrn", b"frn", b"jumin", b"registration", b"foreign", b"korea"];
+/// `등록번호` ("registration number") ends both `주민등록번호` and `외국인등록번호`.
+const LABELS: &[&[u8]] = &[b"rrn", b"frn", b"jumin", b"registration", b"foreign", b"korea", "등록번호".as_bytes()];
 
 pub fn rrn(text: &[u8], at: usize) -> Option<usize> {
     if let Some(end) = shaped(text, at, b"dddddd-ddddddd") {
@@ -58,5 +59,7 @@ mod tests {
     fn bare_digits_need_a_label() {
         assert_eq!(rrn(b"frn 9111245678906", 4), Some(17));
         assert_eq!(rrn(b"ref 9111245678906", 4), None);
+        let t = "주민등록번호: 8001011234560".as_bytes();
+        assert_eq!(rrn(t, t.len() - 13), Some(t.len()), "a Korean label");
     }
 }

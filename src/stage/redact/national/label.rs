@@ -3,7 +3,8 @@
 //! or as the field name (`keyname` asks [`is_key_name`]).
 //!
 //! A label is a word (case ignored, not inside another word) starting with one of the generic
-//! terms or the ID's own, within [`BEFORE`] bytes before the number or [`AFTER`] bytes after it.
+//! terms or the ID's own (a term in another script, such as Thai `ประชาชน` or Korean `등록번호`,
+//! may start at any character: those scripts write no spaces or write the label glued on), within [`BEFORE`] bytes before the number or [`AFTER`] bytes after it.
 //! `id` alone is too common a word (`order_id`, `request id`) to count; `ID` in capitals as a
 //! word of its own does (`SA ID 8001015009087`).
 
@@ -20,12 +21,25 @@ pub const GENERIC: &[&[u8]] = &[
 
 /// Whether a label (a generic term or one of `own`) stands near `text[at..end]`.
 pub fn near(text: &[u8], at: usize, end: usize, own: &[&[u8]]) -> bool {
+    near_any(text, at, end, own, true)
+}
+
+/// Whether one of the ID's own labels (`own`, no generic term) stands near `text[at..end]`:
+/// for a plain nine-digit run with a one-in-eleven check, `tax` or `TIN` says too little
+/// (`Not a TIN 123456789` passes the Portuguese check).
+pub fn near_own(text: &[u8], at: usize, end: usize, own: &[&[u8]]) -> bool {
+    near_any(text, at, end, own, false)
+}
+
+fn near_any(text: &[u8], at: usize, end: usize, own: &[&[u8]], generic: bool) -> bool {
     let from = at.saturating_sub(BEFORE);
     let to = (end + AFTER).min(text.len());
     let mut i = from;
     while i < to {
-        let starts = text[i].is_ascii_alphabetic() && (i == 0 || !text[i - 1].is_ascii_alphanumeric());
-        if starts && (i < at || i >= end) && label_at(text, i, own) {
+        // A word starts at an ASCII letter after no letter or digit, or at any UTF-8 lead
+        // byte (`ประชาชน`, `등록번호`: scripts without ASCII word boundaries).
+        let starts = (text[i].is_ascii_alphabetic() && (i == 0 || !text[i - 1].is_ascii_alphanumeric())) || text[i] >= 0xC0;
+        if starts && (i < at || i >= end) && label_at(text, i, own, generic) {
             return true;
         }
         i += 1;
@@ -33,7 +47,10 @@ pub fn near(text: &[u8], at: usize, end: usize, own: &[&[u8]]) -> bool {
     false
 }
 
-fn label_at(text: &[u8], i: usize, own: &[&[u8]]) -> bool {
+fn label_at(text: &[u8], i: usize, own: &[&[u8]], generic: bool) -> bool {
+    if !generic {
+        return own.iter().any(|t| starts_ci(text, i, t));
+    }
     if text.get(i..i + 2) == Some(b"ID") && !text.get(i + 2).is_some_and(u8::is_ascii_alphanumeric) && (i == 0 || !matches!(text[i - 1], b'_' | b'-' | b'.')) {
         return true;
     }
@@ -81,6 +98,10 @@ mod tests {
         assert!(near(t, 2, 14, &[b"pnr"]));
         assert!(near(b"SA ID 8001015009087", 6, 19, &[]));
         assert!(near(b"pesel: 44051401458", 7, 18, &[b"pesel"]));
+        let t = "เลขประจำตัวประชาชน: 3456789012347".as_bytes();
+        assert!(near(t, t.len() - 13, t.len(), &["ประชาชน".as_bytes()]), "a Thai label");
+        let t = "주민등록번호 9601211021413".as_bytes();
+        assert!(near(t, t.len() - 13, t.len(), &["등록번호".as_bytes()]), "a Korean label");
     }
 
     #[test]

@@ -28,12 +28,16 @@ pub mod label;
 pub mod lt;
 pub mod lu;
 pub mod lv;
+pub mod nl;
+pub mod pan;
 pub mod ph;
 pub mod pl;
+pub mod pt;
 pub mod ro;
 pub mod se;
 pub mod sg;
 pub mod si;
+pub mod spaced;
 pub mod th;
 pub mod tr;
 pub mod us;
@@ -42,7 +46,8 @@ pub mod za;
 use super::text::word_end;
 
 /// Whether `text[at..]` has the shape `pattern` and ends a word there: `d` a digit, `L` an
-/// ASCII capital, `*` any ASCII alphanumeric, other bytes themselves. Returns the end.
+/// ASCII capital, `l` an ASCII lowercase letter, `*` any ASCII alphanumeric, other bytes
+/// themselves. Returns the end.
 /// A shape is refused when another digit group touches it (`1234 5678 9012 3456` holds no
 /// 12-digit ID): an ID is never part of a longer grouped number.
 pub(super) fn shaped(text: &[u8], at: usize, pattern: &[u8]) -> Option<usize> {
@@ -50,6 +55,7 @@ pub(super) fn shaped(text: &[u8], at: usize, pattern: &[u8]) -> Option<usize> {
     let fits = s.iter().zip(pattern).all(|(&c, &p)| match p {
         b'd' => c.is_ascii_digit(),
         b'L' => c.is_ascii_uppercase(),
+        b'l' => c.is_ascii_lowercase(),
         b'*' => c.is_ascii_alphanumeric(),
         _ => c == p,
     });
@@ -63,11 +69,13 @@ pub(super) fn shaped(text: &[u8], at: usize, pattern: &[u8]) -> Option<usize> {
 /// Separators between digit groups.
 const GROUP_SEPARATORS: &[u8] = b" -./";
 
-/// Whether a digit group touches `text[at..end]`: `d ` before it or ` d` after it (any of
-/// the group separators).
+/// Whether a digit group touches `text[at..end]` where it has a digit: `d ` before a leading
+/// digit or ` d` after a final one (any of the group separators). A letter ends a shape
+/// (`12345678Z 2024`, `ABCPD1234Z 12`): a number after it is no part of it.
 fn touches_a_group(text: &[u8], at: usize, end: usize) -> bool {
-    let before = at >= 2 && GROUP_SEPARATORS.contains(&text[at - 1]) && text[at - 2].is_ascii_digit();
-    let after = text.get(end).is_some_and(|b| GROUP_SEPARATORS.contains(b)) && text.get(end + 1).is_some_and(u8::is_ascii_digit);
+    let digit_at = |i: usize| text.get(i).is_some_and(u8::is_ascii_digit);
+    let before = at >= 2 && digit_at(at) && GROUP_SEPARATORS.contains(&text[at - 1]) && digit_at(at - 2);
+    let after = end > 0 && digit_at(end - 1) && text.get(end).is_some_and(|b| GROUP_SEPARATORS.contains(b)) && digit_at(end + 1);
     before || after
 }
 
@@ -202,9 +210,11 @@ pub fn find_digit_start(text: &[u8], at: usize) -> Option<usize> {
             .or_else(|| us::itin(text, at))
             .or_else(|| gr::afm(text, at))
             .or_else(|| au::tfn(text, at))
+            .or_else(|| nl::bsn(text, at))
+            .or_else(|| pt::nif(text, at))
             .or_else(|| hu::tax_number(text, at))
             .or_else(|| ph::tin(text, at)),
-        4 => aadhaar::find(text, at),
+        4 => aadhaar::find(text, at).or_else(|| nl::bsn(text, at)),
         6 => fi::hetu(text, at)
             .or_else(|| kr::rrn(text, at))
             .or_else(|| se::personnummer(text, at))
@@ -214,7 +224,11 @@ pub fn find_digit_start(text: &[u8], at: usize) -> Option<usize> {
             .or_else(|| fr::nir(text, at)),
         7 => ie::pps(text, at),
         8 => se::personnummer(text, at).or_else(|| de::svnr(text, at)).or_else(|| si::tax_number(text, at)).or_else(|| au::tfn(text, at)),
-        9 => gr::afm(text, at).or_else(|| au::tfn(text, at)),
+        9 => gr::afm(text, at)
+            .or_else(|| au::tfn(text, at))
+            .or_else(|| nl::bsn(text, at))
+            .or_else(|| pt::nif(text, at))
+            .or_else(|| us::itin(text, at)),
         10 => se::personnummer(text, at).or_else(|| cz::rodne_cislo(text, at)).or_else(|| bg::egn(text, at)).or_else(|| hu::tax_number(text, at)),
         11 => be::national_number(text, at)
             .or_else(|| de::tax_id(text, at))
@@ -223,7 +237,8 @@ pub fn find_digit_start(text: &[u8], at: usize) -> Option<usize> {
             .or_else(|| lv::personas_kods(text, at))
             .or_else(|| gr::amka(text, at))
             .or_else(|| pl::pesel(text, at))
-            .or_else(|| tr::tckn(text, at)),
+            .or_else(|| tr::tckn(text, at))
+            .or_else(|| br::cpf(text, at)),
         12 => se::personnummer(text, at).or_else(|| aadhaar::find(text, at)).or_else(|| es::nuss(text, at)),
         13 => kr::rrn(text, at)
             .or_else(|| lu::matricule(text, at))
@@ -245,13 +260,17 @@ fn one_repeated_digit(s: &[u8]) -> bool {
     digits.all(|d| Some(d) == first)
 }
 
-/// The national identifier starting at the capital letter `at`, if any: its end.
+/// The national identifier starting at the letter `at`, if any: its end (the NIE and the NRIC are
+/// also written in lower case).
 pub fn find_letter_start(text: &[u8], at: usize) -> Option<usize> {
     match text.get(at)? {
-        b'X' | b'Y' | b'Z' if text.get(at + 1).is_some_and(u8::is_ascii_digit) => es::nie(text, at),
+        b'X' | b'Y' | b'Z' | b'x' | b'y' | b'z' if text.get(at + 1).is_some_and(u8::is_ascii_digit) => es::nie(text, at),
+        b's' | b't' | b'f' | b'g' | b'm' => return sg::nric(text, at),
+        b'a'..=b'z' => return None,
         _ => None,
     }
     .or_else(|| sg::nric(text, at))
+    .or_else(|| pan::pan(text, at))
     .or_else(|| it::codice_fiscale(text, at))
     .or_else(|| de::id_card(text, at))
     .or_else(|| cz::tax_number(text, at))
@@ -283,6 +302,8 @@ mod tests {
         assert_eq!(shaped(b"12 1234 5678", 3, b"dddd dddd"), None);
         assert_eq!(shaped(b"1234 5678 9", 0, b"dddd dddd"), None);
         assert_eq!(shaped(b"1234 5678. 9", 0, b"dddd dddd"), Some(9));
+        assert_eq!(shaped(b"ABCPD1234Z 12", 0, b"LLLLLddddL"), Some(10), "a letter ends it");
+        assert_eq!(shaped(b"12 X1234567L", 3, b"LdddddddL"), Some(12));
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Swedish personnummer and samordningsnummer (coordination number, the day plus 60):
 //! `YYMMDD-NNNN` (`+` for people over 100), `YYYYMMDD-NNNN`, or bare as 10 or 12 digits. The
 //! last digit is the Luhn check over the ten digits YYMMDDNNN. `YYMMDD-NNNN` is taken
-//! anywhere, and so is `YYYYMMDD-NNNN` for a birth year before 2000; a later year
-//! (`20261201-1513` is more often a date and a time) and the bare forms only with a label
+//! anywhere, and so are `YYYYMMDD-NNNN` and twelve bare digits for a birth year before 2000
+//! (a date of the 1800s or 1900s and Luhn: ids and timestamps of today have no such dates);
+//! a later year (`20261201-1513` is more often a date and a time) and ten bare digits only with
+//! a label
 //! (`personnummer`, `pnr`, ...), since a bare 12-digit `YYYYMMDDhhmm` timestamp or a 10-digit
 //! Unix time also has a date and passes Luhn one time in ten.
 
@@ -15,8 +17,10 @@ pub fn personnummer(text: &[u8], at: usize) -> Option<usize> {
     let (end, labelled) = match dashed {
         Some(end) => (end, end - at == 11 || text[at..at + 2] != *b"20"),
         None => {
+            // Twelve digits born before 2000 (`198712202384`): a full date of the 1800s or
+            // 1900s and Luhn, a shape ids and timestamps of today do not have.
             let end = bare(text, at, 12).or_else(|| bare(text, at, 10))?;
-            (end, false)
+            (end, end - at == 12 && text[at..at + 2] != *b"20")
         }
     };
     let ok = match end - at {
@@ -64,10 +68,13 @@ mod tests {
     }
 
     #[test]
-    fn bare_digits_need_a_label() {
+    fn bare_digits_need_a_label_unless_twelve_born_before_2000() {
         assert_eq!(personnummer(b"personnummer 196709199530", 13), Some(25));
         assert_eq!(personnummer(b"pnr 6709199530", 4), Some(14));
-        assert_eq!(personnummer(b"build 196709199530", 6), None);
+        assert_eq!(personnummer(b"build 6709199530", 6), None);
+        assert_eq!(personnummer(b"build 196709199530", 6), Some(18), "twelve digits, born 1967");
+        assert_eq!(personnummer(b"build 196709199531", 6), None, "check digit");
+        assert_eq!(personnummer(b"build 200109022392", 6), None, "born 2001: a label is needed");
         assert_eq!(personnummer(b"at 202612011514 ok", 3), None, "a compact timestamp");
         // 2026-12-01 15:16 with a Luhn-valid last digit: a date and a time, not a person.
         assert_eq!(personnummer(b"build-20261201-1516", 6), None);
