@@ -20,7 +20,8 @@ replaced by .public.json): that file holds public keys only, is safe to hand out
 `logseal verify --public-key` reads.";
 
 pub const EXIT: &str = "\
-Exit: 0 written; 2 usage error, or FILE is not a keyring; 3 FILE could not be read or written.";
+Exit: 0 written; 2 usage error, or FILE is not a keyring; 3 FILE (or PUBFILE) could not be
+read or written.";
 
 /// The arguments of `logseal keygen`.
 #[derive(clap::Args)]

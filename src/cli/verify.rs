@@ -39,8 +39,9 @@ On a terminal, a long run shows progress on stderr; never on a pipe.";
 pub const EXIT: &str = "\
 Exit: 0 verified, no problems (with a warning when no sealed record was read); 1 problems
 found (or --compare: the copies differ); 2 usage error, or KEYRING is not a keyring holding
-seal keys, or the state file is not a verify state; 3 a FILE, KEYRING or state file could
-not be read (or the state written), or the input is not one record per line.";
+seal keys, or PUBFILE is not a public key file, or the state file is not a verify state; 3 a
+FILE, KEYRING, PUBFILE or state file could not be read (or the state written), or the input
+is not one record per line.";
 
 /// The arguments of `logseal verify`.
 #[derive(clap::Args)]

@@ -29,6 +29,9 @@ pub fn run(public_key: &str, other_modes: bool, files: &[String], json: bool) ->
             return exit::USAGE;
         }
     };
+    for id in keys.ids().filter(|id| id.starts_with("demo-")) {
+        eprintln!("logseal: warning: public key {id} belongs to a demo key from the logseal repository: anyone can sign with it");
+    }
     let mut verifier = PublicVerifier::new(keys);
     let files = or_stdin(files);
     let stdout = io::stdout();
