@@ -359,10 +359,11 @@ fn a_signed_stream_matches_the_cli_and_verifies_with_the_public_key_only() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::create_dir_all(&keydir).unwrap();
     let mut policy: serde_json::Value = serde_json::from_slice(&std::fs::read(root().join("host-examples/fluent-bit/logseal.json")).unwrap()).unwrap();
-    policy["keys"]["sign"] = "file:../keys/demo-keyring.json#demo-sign-1".into();
+    policy["keys"]["sign"] = "file:../keys/demo-sign.json#demo-sign-1".into();
     policy["seal"]["checkpoint_every"] = 40.into();
     std::fs::write(dir.join("logseal.json"), policy.to_string()).unwrap();
     std::fs::copy(root().join("host-examples/keys/demo-keyring.json"), keydir.join("demo-keyring.json")).unwrap();
+    std::fs::copy(root().join("host-examples/keys/demo-sign.json"), keydir.join("demo-sign.json")).unwrap();
     let mut fb = FluentBit::with_names(&[(&dir, "."), (&keydir, "../keys")], 4 << 20);
     let records: Vec<Vec<u8>> = corpus_records("pii-public.ndjson").into_iter().take(200).collect();
     let expected = cli(&records, Some(&dir.join("logseal.json")));

@@ -56,7 +56,7 @@ fn policy_with(mode: Mode, signed: bool, encrypt: bool) -> String {
         p["redact"]["actions"] = serde_json::json!({"default": "mask"});
     }
     if signed {
-        p["keys"]["sign"] = Value::String(format!("file:{keys}/demo-keyring.json#demo-sign-1"));
+        p["keys"]["sign"] = Value::String(format!("file:{keys}/demo-sign.json#demo-sign-1"));
     }
     p["seal"]["version"] = mode.version.into();
     p["seal"]["checkpoint_every"] = EVERY.into();
