@@ -88,6 +88,10 @@ impl PublicVerifier {
 
     /// Checks one line (`line_no` counted by the caller across files); findings go to `out`.
     pub fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Finding>) {
+        // Blank lines are no records (as with `--keys`).
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
         self.records += 1;
         let at = |kind: FindingKind, chain: Option<&str>, seq: Option<u64>, detail: String| Finding { kind, line: line_no, chain: chain.map(str::to_string), seq, detail };
         let s = match self.reader.read(line) {
