@@ -229,7 +229,11 @@ fn the_tamper_suite_is_caught_with_only_the_public_key() {
         let mut t = lines.clone();
         t.drain(20..30);
         let r = verify_public(&t);
-        assert_eq!(problems(&r), [("chain_break", 30), ("deleted", 21)], "{mode:?} segment cut: {}", r.text);
+        assert_eq!(problems(&r), [("deleted", 21)], "{mode:?} segment cut: {}", r.text);
+        // a checkpoint swapped with the record after it.
+        let mut t = lines.clone();
+        t.swap(9, 10);
+        assert_eq!(problems(&verify_public(&t)), [("reordered", 11)], "{mode:?} checkpoint reordered");
     }
 }
 
@@ -430,4 +434,56 @@ fn policies_refuse_signing_they_cannot_do() {
     let err = load(&format!(r#"{{"version":1,"keys":{{"seal":"{seal}","sign":"{long}"}},"seal":{{}}}}"#)).unwrap_or_default();
     assert!(err.starts_with("$.keys.sign: the key has 48 bytes; an Ed25519 signing key is exactly 32"), "{err}");
     assert_eq!(load(&format!(r#"{{"version":1,"keys":{{"seal":"{seal}","sign":"{seal}"}},"seal":{{}}}}"#)), None);
+}
+
+#[test]
+fn a_declared_gap_cannot_be_checked_with_the_public_key_and_says_so() {
+    let sign_seed = [5u8; 32];
+    let policy = format!(
+        r#"{{"version":1,"keys":{{"seal":"base64:{}","sign":"base64:{}"}},"seal":{{"checkpoint_every":5}}}}"#,
+        STANDARD.encode([3u8; 32]),
+        STANDARD.encode(sign_seed)
+    );
+    let mut f = logseal::Filter::new(logseal::Plan::load(&policy, &logseal::policy::NoEnvironment, None).expect("policy"));
+    f.start_chain(&[8; 16]);
+    let ctx = logseal::Context { time_ns: 1_764_237_600_000_000_000, ..logseal::Context::default() };
+    let mut lines: Vec<String> = Vec::new();
+    for i in 0..12 {
+        let mut out = Vec::new();
+        f.process(format!(r#"{{"msg":"event {i}"}}"#).as_bytes(), &ctx, &mut out);
+        lines.push(String::from_utf8(out).expect("UTF-8"));
+    }
+    // The host lost records 11 and 12 after sealing them and declared it (record 13); records
+    // 14 and 15 (a checkpoint) follow.
+    let mut gap = Vec::new();
+    f.declare_gap(2, ctx.time_ns, &mut gap);
+    lines.truncate(10);
+    lines.push(String::from_utf8(gap).expect("UTF-8"));
+    for i in 0..2 {
+        let mut out = Vec::new();
+        f.process(format!(r#"{{"msg":"after {i}"}}"#).as_bytes(), &ctx, &mut out);
+        lines.push(String::from_utf8(out).expect("UTF-8"));
+    }
+    assert!(lines[12].contains(r#""n":15"#) && lines[12].contains(r#""g":{"#), "{}", lines[12]);
+    let key = SignKey::from_key(&Key { id: "inline".into(), purpose: Purpose::Sign, secret: Secret::new(sign_seed.to_vec()), active: true }).expect("key");
+    let mut v = PublicVerifier::new(PublicKeys::new(&[("inline".into(), key.public())]).expect("public"));
+    let mut found = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        v.line(i as u64 + 1, l.as_bytes(), &mut found);
+    }
+    let summaries = v.finish(&mut found);
+    let kinds: Vec<(&str, Option<u64>)> = found.iter().map(|f| (f.kind.name(), f.seq)).collect();
+    // The segment holding the loss is not passed as checked; the gap itself is noted.
+    assert_eq!(kinds, [("declared_gap", Some(13)), ("segment_mismatch", Some(15))]);
+    assert!(found[1].detail.contains("declared gap"), "{}", found[1].detail);
+    assert_eq!(summaries[0].covered, 10);
+    // The seal key's verifier checks the gap record and passes the stream.
+    let keys = logseal::keys::KeySet::new(vec![Key { id: "inline".into(), purpose: Purpose::Seal, secret: Secret::new(vec![3; 32]), active: true }]);
+    let mut m = logseal::verify::Verifier::new(keys);
+    let mut found = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        m.line(i as u64 + 1, l.as_bytes(), &mut found);
+    }
+    m.finish(&mut found);
+    assert!(found.iter().all(|f| !f.kind.is_problem()), "{found:?}");
 }

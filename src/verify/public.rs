@@ -155,7 +155,9 @@ impl PublicVerifier {
                 chain.broken = true;
                 return out.push(at(FindingKind::Reordered, Some(id), Some(seq), "arrived after later records of its chain".into()));
             }
-            match chain.recent.iter().rev().find(|(n, _)| *n == seq) {
+            // `recent` holds rising sequence numbers (only records taken in order enter it).
+            let seen = chain.recent.binary_search_by_key(&seq, |(n, _)| *n).ok().and_then(|i| chain.recent.get(i));
+            match seen {
                 Some((_, f)) if *f == fp => {
                     chain.summary.duplicates += 1;
                     return out.push(at(FindingKind::Duplicate, Some(id), Some(seq), "an identical copy of an earlier record".into()));
@@ -271,16 +273,6 @@ fn checkpoint(keys: &PublicKeys, chain: &mut ChainState, s: &Sealed, message: &m
     }
     // The signature holds: the next checkpoint links to this one.
     chain.prev = Some(sign::checkpoint_hash(message));
-    if let Some(p) = prev {
-        if p != link {
-            return out.push(at(
-                FindingKind::ChainBreak,
-                id,
-                seq,
-                "the checkpoint does not follow the previous checkpoint of its chain: a checkpoint between them is gone, or two histories meet".into(),
-            ));
-        }
-    }
     if gap {
         return out.push(at(
             FindingKind::SegmentMismatch,
@@ -290,8 +282,19 @@ fn checkpoint(keys: &PublicKeys, chain: &mut ChainState, s: &Sealed, message: &m
         ));
     }
     if broken {
-        // The deletion, reordering or doubtful field inside was reported where it was seen.
+        // A deletion, reordering or doubtful field inside was reported where it was seen (a
+        // checkpoint among the missing records also leaves this one's link unmatched).
         return;
+    }
+    if let Some(p) = prev {
+        if p != link {
+            return out.push(at(
+                FindingKind::ChainBreak,
+                id,
+                seq,
+                "the checkpoint does not follow the previous checkpoint of its chain: a checkpoint between them is gone, or two histories meet".into(),
+            ));
+        }
     }
     if computed != segment {
         return out.push(at(
