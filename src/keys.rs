@@ -38,11 +38,13 @@ pub enum Purpose {
     Encrypt,
     /// The seed of consistent sampling.
     Sample,
+    /// An Ed25519 private key (its 32-byte seed) signing seal checkpoints.
+    Sign,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 4] = [Purpose::Seal, Purpose::Hash, Purpose::Encrypt, Purpose::Sample];
-    pub const NAMES: &'static [&'static str] = &["seal", "hash", "encrypt", "sample"];
+    pub const ALL: [Purpose; 5] = [Purpose::Seal, Purpose::Hash, Purpose::Encrypt, Purpose::Sample, Purpose::Sign];
+    pub const NAMES: &'static [&'static str] = &["seal", "hash", "encrypt", "sample", "sign"];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -50,6 +52,7 @@ impl Purpose {
             Purpose::Hash => "hash",
             Purpose::Encrypt => "encrypt",
             Purpose::Sample => "sample",
+            Purpose::Sign => "sign",
         }
     }
 
@@ -170,6 +173,7 @@ pub enum KeyError {
     WrongPurpose { kid: String, has: Purpose, wanted: Purpose },
     BadBase64,
     TooShort { bytes: usize },
+    WrongLength { bytes: usize, wanted: usize },
 }
 
 impl fmt::Display for KeyError {
@@ -196,6 +200,9 @@ impl fmt::Display for KeyError {
             KeyError::BadBase64 => write!(f, "the key is not valid base64"),
             KeyError::TooShort { bytes } => {
                 write!(f, "the key has {bytes} bytes; at least {MIN_KEY_BYTES} are required")
+            }
+            KeyError::WrongLength { bytes, wanted } => {
+                write!(f, "the key has {bytes} bytes; an Ed25519 signing key is exactly {wanted} (make one with logseal keygen --purpose sign)")
             }
         }
     }
@@ -362,9 +369,9 @@ mod tests {
         let text = format!(r#"{{"version":1,"keys":[{{"id":"x","purpose":"seal","secret":"{}"}}]}}"#, "QUJD");
         let err = parse_keyring(text.as_bytes(), "r.json").err().unwrap().to_string();
         assert_eq!(err, "keyring r.json is invalid: $.keys[0].secret: the key has 3 bytes; at least 32 are required");
-        let text = r#"{"version":1,"keys":[{"id":"x","purpose":"sign","secret":""}]}"#;
+        let text = r#"{"version":1,"keys":[{"id":"x","purpose":"signing","secret":""}]}"#;
         let err = parse_keyring(text.as_bytes(), "r.json").err().unwrap().to_string();
-        assert!(err.contains("$.keys[0].purpose: expected one of: seal, hash, encrypt, sample"), "{err}");
+        assert!(err.contains("$.keys[0].purpose: expected one of: seal, hash, encrypt, sample, sign"), "{err}");
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod predicate;
 pub mod record;
+pub mod sign;
 pub mod stage;
 pub mod swar;
 pub mod verify;

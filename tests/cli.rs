@@ -117,7 +117,7 @@ fn schema_names_exactly_the_keys_the_parser_accepts() {
         ["max_depth", "max_fields", "max_key_bytes", "max_record_bytes", "max_string_bytes"]
     );
     assert_eq!(props(&schema["properties"]["escape"]), ["multiline_fields"]);
-    assert_eq!(props(&schema["properties"]["keys"]), ["encrypt", "hash", "sample", "seal"]);
+    assert_eq!(props(&schema["properties"]["keys"]), ["encrypt", "hash", "sample", "seal", "sign"]);
     assert_eq!(props(&schema["properties"]["redact"]), ["actions", "allowlist", "deny", "disable", "drop_bodies", "encrypt", "encrypt_original", "phones_in_text", "rules"]);
     // Every documented key is accepted by the parser.
     let all = r#"{"version":1,"limits":{"max_record_bytes":4096,"max_depth":8,"max_fields":50,

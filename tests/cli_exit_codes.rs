@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 const KEYS: &str = "host-examples/keys/demo-keyring.json";
 const SEALED: &str = "host-examples/policies/sealed.json";
+const PUBLIC: &str = "host-examples/keys/demo-sign.public.json";
 
 /// A scratch directory for one test.
 fn scratch(name: &str) -> PathBuf {
@@ -198,6 +199,13 @@ fn verify_exit_codes() {
             case(&["verify", "--keys", KEYS, "/nonexistent/sealed.ndjson"], b"", 3),
             case(&["verify", "--keys", KEYS, "--state", "/tmp", &sealed], b"", 3),
             case(&["verify", "--keys", KEYS], b"{\n  \"a\": 1\n}\n", 3),
+            // --public-key: nothing covered yet is not a failure (a warning says so); an
+            // unsealed record is a problem.
+            case(&["verify", "--public-key", PUBLIC, &sealed], b"", 0),
+            case(&["verify", "--public-key", PUBLIC, "-"], b"{\"not\":\"sealed\"}\n", 1),
+            case(&["verify", "--public-key", PUBLIC, "--keys", KEYS, &sealed], b"", 2),
+            case(&["verify", "--public-key", KEYS, &sealed], b"", 2),
+            case(&["verify", "--public-key", "/nonexistent/public.json", &sealed], b"", 3),
         ],
     );
     agree("verify", tested);
@@ -240,6 +248,9 @@ fn keygen_exit_codes() {
             case(&["keygen", "--purpose", "seal", "host-examples/policies/default.json"], b"", 2),
             case(&["keygen", "--purpose", "seal"], b"", 2),
             case(&["keygen", "--purpose", "seal", &s(&dir.join("no/dir/ring.json"))], b"", 3),
+            case(&["keygen", "--purpose", "sign", "--public", &s(&dir.join("s.pub.json")), &s(&dir.join("s.json"))], b"", 0),
+            case(&["keygen", "--purpose", "seal", "--public", &s(&dir.join("p.json")), &ring], b"", 2),
+            case(&["keygen", "--purpose", "sign", "--public", &s(&dir.join("no/dir/p.json")), &s(&dir.join("s2.json"))], b"", 3),
         ],
     );
     agree("keygen", tested);

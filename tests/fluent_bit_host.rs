@@ -349,3 +349,31 @@ fn sealing_and_encrypting_leave_linear_memory_flat_too() {
     let stats = fb.stats();
     assert_eq!((stats["sealed"].as_u64(), stats["errors"].as_u64()), (Some(110_000), Some(0)));
 }
+
+#[test]
+fn a_signed_stream_matches_the_cli_and_verifies_with_the_public_key_only() {
+    // The example layout with keys.sign added: Ed25519 checkpoint signatures come out of the
+    // module byte for byte as the CLI writes them.
+    let base = tempdir("signed");
+    let (dir, keydir) = (base.join("fluent-bit"), base.join("keys"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&keydir).unwrap();
+    let mut policy: serde_json::Value = serde_json::from_slice(&std::fs::read(root().join("host-examples/fluent-bit/logseal.json")).unwrap()).unwrap();
+    policy["keys"]["sign"] = "file:../keys/demo-sign.json#demo-sign-1".into();
+    policy["seal"]["checkpoint_every"] = 40.into();
+    std::fs::write(dir.join("logseal.json"), policy.to_string()).unwrap();
+    std::fs::copy(root().join("host-examples/keys/demo-keyring.json"), keydir.join("demo-keyring.json")).unwrap();
+    std::fs::copy(root().join("host-examples/keys/demo-sign.json"), keydir.join("demo-sign.json")).unwrap();
+    let mut fb = FluentBit::with_names(&[(&dir, "."), (&keydir, "../keys")], 4 << 20);
+    let records: Vec<Vec<u8>> = corpus_records("pii-public.ndjson").into_iter().take(200).collect();
+    let expected = cli(&records, Some(&dir.join("logseal.json")));
+    let got: Vec<Vec<u8>> = records.iter().filter_map(|r| fb.record(r)).collect();
+    assert_eq!(got, expected);
+    let sealed = dir.join("out.ndjson");
+    std::fs::write(&sealed, got.iter().flat_map(|l| l.iter().copied().chain([b'\n'])).collect::<Vec<u8>>()).unwrap();
+    let public = root().join("host-examples/keys/demo-sign.public.json");
+    let (code, out, err) = logseal(&["verify", "--public-key", public.to_str().unwrap(), sealed.to_str().unwrap()], b"");
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("200 covered by signatures"), "{out}");
+}

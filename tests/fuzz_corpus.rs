@@ -70,10 +70,17 @@ fn verify_corpus_is_reported_never_a_panic() {
         let data = std::fs::read(&path).unwrap();
         let findings = invariants::verify_lines(&data);
         invariants::check_findings(&data, &findings);
+        let public = invariants::public_verify_lines(&data);
+        invariants::check_findings(&data, &public);
         invariants::check_seal_verifies(&data);
         // The first seed is the start of a genuine chain: it verifies clean.
         if path.file_name().is_some_and(|n| n == "seed00") {
             assert!(findings.iter().all(|f| !f.kind.is_problem()), "{findings:?}");
+        }
+        // seed-signed is a genuine signed chain: clean under the seal key and the public key.
+        if path.file_name().is_some_and(|n| n == "seed-signed") {
+            assert!(findings.iter().all(|f| !f.kind.is_problem()), "{findings:?}");
+            assert!(public.iter().all(|f| !f.kind.is_problem()) && public.iter().any(|f| f.kind.name() == "not_yet_covered"), "{public:?}");
         }
     }
 }

@@ -303,3 +303,48 @@ fn sealing_in_the_module_matches_the_cli_and_verifies() {
     let (code, out, err) = logseal(&["verify", "--keys", keyring.to_str().unwrap(), sealed.to_str().unwrap()], b"");
     assert_eq!(code, 0, "{}{err}", String::from_utf8_lossy(&out));
 }
+
+#[test]
+fn signed_sealing_in_the_module_matches_the_cli_and_verifies_with_the_public_key() {
+    // keys.sign inline (this module reads no files): the same seed and keys give the same
+    // bytes, Ed25519 checkpoint signatures included (Ed25519 signing is deterministic).
+    let secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    let sign = "HyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4=";
+    let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{secret}","sign":"base64:{sign}"}},"seal":{{"checkpoint_every":25}}}}"#);
+    let records: Vec<Vec<u8>> = corpus_records("pii-public.ndjson").into_iter().take(60).collect();
+    let dir = std::env::temp_dir().join(format!("logseal-sign-module-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("p.json");
+    std::fs::write(&path, &policy).unwrap();
+    let stdin: Vec<u8> = records.iter().flat_map(|r| r.iter().copied().chain([b'\n'])).collect();
+    let args = ["filter", "--policy", path.to_str().unwrap(), "--time-ns", &TIME_NS.to_string(), "--chain-seed", "0f0e0d0c0b0a09080706050403020100"];
+    let (code, stdout, stderr) = logseal(&args, &stdin);
+    assert_eq!(code, 0, "{stderr}");
+    let cli: Vec<&[u8]> = stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    assert_eq!(cli.iter().filter(|l| String::from_utf8_lossy(l).contains(r#""g":{"h":""#)).count(), 2);
+
+    let mut module = Generic::new();
+    assert_eq!(module.configure(&policy).0, 0);
+    let seed_fn: TypedFunc<(u32, u32), i32> = module.instance_func("logseal_seed");
+    let bytes: Vec<u8> = (0..16u8).rev().collect();
+    let (ptr, len) = module.put(&bytes);
+    assert_eq!(seed_fn.call(&mut module.store, (ptr, len)).unwrap(), 0);
+    for (r, c) in records.iter().zip(&cli) {
+        let (status, out) = module.filter(r);
+        assert_eq!(status, 0);
+        assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(c));
+    }
+    let key = logseal::keys::Key { id: "inline".into(), purpose: logseal::keys::Purpose::Sign, secret: logseal::keys::Secret::new(base64_decode(sign)), active: true };
+    let public = dir.join("public.json");
+    std::fs::write(&public, logseal::sign::PublicKeys::file_text(&[("inline".into(), logseal::sign::SignKey::from_key(&key).unwrap().public())])).unwrap();
+    let sealed = dir.join("signed.ndjson");
+    std::fs::write(&sealed, &stdout).unwrap();
+    let (code, out, err) = logseal(&["verify", "--public-key", public.to_str().unwrap(), sealed.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{}{err}", String::from_utf8_lossy(&out));
+    assert!(String::from_utf8_lossy(&out).contains("50 covered by signatures"), "{}", String::from_utf8_lossy(&out));
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).unwrap()
+}

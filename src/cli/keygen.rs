@@ -6,24 +6,34 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use logseal::keys::{parse_keyring, Purpose};
 
-pub const USAGE: &str = "logseal keygen --purpose seal|hash|encrypt|sample [--id ID] FILE";
+pub const USAGE: &str = "logseal keygen --purpose seal|hash|encrypt|sample [--id ID] FILE\n       logseal keygen --purpose sign [--id ID] [--public PUBFILE] FILE";
 
 pub const ABOUT: &str = "\
 Adds a new 32-byte key from the operating system's randomness to the keyring FILE (made
 when missing, with mode 0600) and makes it the active key of its purpose: new records use
 it, the older keys still verify or decrypt. Keep one keyring per purpose, so each can be
 handed only to those who need it (seal keys to verifiers, encryption keys to analysts).
-Prints the new key's id, never its secret.";
+Prints the new key's id, never its secret.
+With --purpose sign the key is an Ed25519 private key (its 32-byte seed) for keys.sign, and
+the public keys of every sign key in FILE are written to PUBFILE (default: FILE with .json
+replaced by .public.json): that file holds public keys only, is safe to hand out, and is what
+`logseal verify --public-key` reads.";
 
 pub const EXIT: &str = "\
-Exit: 0 written; 2 usage error, or FILE is not a keyring; 3 FILE could not be read or written.";
+Exit: 0 written; 2 usage error, or FILE is not a keyring; 3 FILE (or PUBFILE) could not be
+read or written.";
 
 /// The arguments of `logseal keygen`.
 #[derive(clap::Args)]
 pub struct KeygenArgs {
-    /// seal (hash chains), hash (pseudonyms), encrypt (AES-256-GCM), sample
+    /// seal (hash chains), hash (pseudonyms), encrypt (AES-256-GCM), sample, sign (Ed25519
+    /// checkpoint signatures)
     #[arg(long, value_name = "P")]
     purpose: Option<String>,
+    /// with --purpose sign: where the public key file goes (default FILE's name with
+    /// .public.json)
+    #[arg(long, value_name = "PUBFILE")]
+    public: Option<String>,
     /// the key id (default: PURPOSE-<8 random hex digits>); `demo-` is reserved
     #[arg(long, value_name = "ID")]
     id: Option<String>,
@@ -35,8 +45,19 @@ pub struct KeygenArgs {
 pub fn run(args: KeygenArgs) -> i32 {
     let file = &args.file;
     let Some(purpose) = args.purpose.as_deref().and_then(Purpose::from_name) else {
-        return usage_in("keygen", "--purpose must be one of: seal, hash, encrypt, sample");
+        return usage_in("keygen", "--purpose must be one of: seal, hash, encrypt, sample, sign");
     };
+    if args.public.is_some() && purpose != Purpose::Sign {
+        return usage_in("keygen", "--public is for --purpose sign");
+    }
+    let public_path = match (purpose, &args.public) {
+        (Purpose::Sign, Some(p)) => Some(p.clone()),
+        (Purpose::Sign, None) => Some(public_file_for(file)),
+        _ => None,
+    };
+    if public_path.as_deref() == Some(file.as_str()) {
+        return usage_in("keygen", "--public must name another file than the keyring");
+    }
     let mut random = [0u8; 36];
     if getrandom::fill(&mut random).is_err() {
         eprintln!("logseal: the operating system gave no randomness; no key written");
@@ -81,6 +102,44 @@ pub fn run(args: KeygenArgs) -> i32 {
         return exit::IO;
     }
     println!("added {} key {id} to {file} (active)", purpose.name());
+    if let Some(public) = public_path {
+        return write_public(file, &public, &text);
+    }
+    exit::OK
+}
+
+/// The default public key file beside a keyring: `ring.json` -> `ring.public.json`.
+fn public_file_for(file: &str) -> String {
+    match file.strip_suffix(".json") {
+        Some(stem) => format!("{stem}.public.json"),
+        None => format!("{file}.public.json"),
+    }
+}
+
+/// Writes the public keys of every sign key of the keyring `text` to `public`.
+fn write_public(file: &str, public: &str, text: &str) -> i32 {
+    let keys = match parse_keyring(text.as_bytes(), file) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("logseal: {e}");
+            return exit::USAGE;
+        }
+    };
+    let mut list = Vec::new();
+    for k in keys.iter().filter(|k| k.purpose == Purpose::Sign) {
+        match logseal::sign::SignKey::from_key(k) {
+            Ok(s) => list.push((k.id.clone(), s.public())),
+            Err(e) => {
+                eprintln!("logseal: {file}: key {}: {e}", k.id);
+                return exit::USAGE;
+            }
+        }
+    }
+    if let Err(e) = std::fs::write(public, logseal::sign::PublicKeys::file_text(&list)) {
+        eprintln!("logseal: cannot write {public}: {}", io_reason(&e));
+        return exit::IO;
+    }
+    println!("wrote the public keys of {file}'s sign keys to {public} (public keys only: safe to hand out)");
     exit::OK
 }
 

@@ -15,6 +15,7 @@ mod progress;
 #[cfg(feature = "serve")]
 mod serve;
 mod verify;
+mod verify_public;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use logseal::policy::builtin;

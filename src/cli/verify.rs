@@ -10,7 +10,7 @@ use logseal::verify::{ChainSummary, Finding, Head, Verifier};
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 
-pub const USAGE: &str = "logseal verify --keys KEYRING [--state FILE] [--json] [FILE...]\n       logseal verify --compare LOCAL REMOTE [--json]";
+pub const USAGE: &str = "logseal verify --keys KEYRING [--state FILE] [--json] [FILE...]\n       logseal verify --public-key PUBFILE [--json] [FILE...]\n       logseal verify --compare LOCAL REMOTE [--json]";
 
 pub const ABOUT: &str = "\
 Verifies sealed NDJSON records, one per line, from each FILE in order (stdin when no FILE is
@@ -28,13 +28,20 @@ is reported with its file and line:
   (with --state).
 Notes, which do not fail: duplicate (identical redelivery), declared_gap, after_checkpoint,
 chain_not_seen, and transport fields a shipper added (date, @timestamp, ...).
+--public-key PUBFILE checks chains sealed with keys.sign without any seal key: every
+checkpoint's Ed25519 signature (bad_signature, unknown_key), the records since the previous
+checkpoint against what it signed (segment_mismatch; deleted, reordered, replayed by number),
+its link to the previous checkpoint (chain_break), and checkpoints without a signature
+(unsigned). Records after a chain's last checkpoint are noted as not_yet_covered: nothing
+signed speaks for them yet.
 On a terminal, a long run shows progress on stderr; never on a pipe.";
 
 pub const EXIT: &str = "\
 Exit: 0 verified, no problems (with a warning when no sealed record was read); 1 problems
 found (or --compare: the copies differ); 2 usage error, or KEYRING is not a keyring holding
-seal keys, or the state file is not a verify state; 3 a FILE, KEYRING or state file could
-not be read (or the state written), or the input is not one record per line.";
+seal keys, or PUBFILE is not a public key file, or the state file is not a verify state; 3 a
+FILE, KEYRING, PUBFILE or state file could not be read (or the state written), or the input
+is not one record per line.";
 
 /// The arguments of `logseal verify`.
 #[derive(clap::Args)]
@@ -53,16 +60,23 @@ pub struct VerifyArgs {
     /// REMOTE; memory grows with LOCAL: about 100 bytes per record)
     #[arg(long)]
     compare: bool,
+    /// check checkpoint signatures with the Ed25519 public keys in PUBFILE (from `logseal
+    /// keygen --purpose sign`); no seal key needed
+    #[arg(long = "public-key", value_name = "PUBFILE")]
+    public_key: Option<String>,
     /// files of sealed records, `-` for stdin (default: stdin)
     #[arg(value_name = "FILE")]
     files: Vec<String>,
 }
 
 /// Longest line read whole; longer ones are reported unreadable.
-const MAX_LINE: usize = 1 << 28;
+pub(super) const MAX_LINE: usize = 1 << 28;
 
 pub fn run(args: VerifyArgs) -> i32 {
     let json = args.json;
+    if let Some(public_key) = args.public_key.as_deref() {
+        return super::verify_public::run(public_key, args.keys.is_some() || args.state.is_some() || args.compare, &args.files, json);
+    }
     if args.compare {
         return match args.files.as_slice() {
             [local, remote] if args.keys.is_none() && args.state.is_none() => compare(local, remote, json),
@@ -147,7 +161,7 @@ pub fn run(args: VerifyArgs) -> i32 {
 }
 
 /// Says why a pretty-printed document is not read as records.
-fn refuse_multiline(file: &str, n: u64) {
+pub(super) fn refuse_multiline(file: &str, n: u64) {
     let name = if file == input::STDIN { "stdin" } else { file };
     eprintln!(
         "logseal: {name}: line {n}: a JSON document spread over several lines; verify reads one record per line \
@@ -156,7 +170,7 @@ fn refuse_multiline(file: &str, n: u64) {
 }
 
 /// Writes findings; returns how many are problems.
-fn report(out: &mut impl Write, places: &[(String, u64)], findings: &[Finding], json: bool) -> u64 {
+pub(super) fn report(out: &mut impl Write, places: &[(String, u64)], findings: &[Finding], json: bool) -> u64 {
     let mut problems = 0;
     for f in findings {
         if f.kind.is_problem() {

@@ -745,7 +745,7 @@ mod tests {
         );
         assert_eq!(err(r#"{"version":1,"limits":{"max_fields":"9"}}"#), "$.limits.max_fields: expected an integer, found a string");
         assert_eq!(err(r#"{"version":1,"limits":{"max_record_bytes":1}}"#), "$.limits.max_record_bytes: expected an integer from 256 to 1073741824");
-        assert_eq!(err(r#"{"version":1,"keys":{"sign":"env:X"}}"#), "$.keys.sign: unknown key; expected one of: seal, hash, encrypt, sample");
+        assert_eq!(err(r#"{"version":1,"keys":{"signing":"env:X"}}"#), "$.keys.signing: unknown key; expected one of: seal, hash, encrypt, sample, sign");
         assert_eq!(
             err(r#"{"version":1,"keys":{"seal":"hunter2hunter2"}}"#),
             "$.keys.seal: expected a key reference: env:NAME, file:PATH#KEY_ID or base64:SECRET"

@@ -215,13 +215,25 @@ fn compile_normaliser(n: &super::Normalise) -> Normaliser {
 }
 
 fn compile_sealer(s: Option<&super::Seal>, keys: &[(Purpose, KeySet)]) -> Result<Option<Sealer>, PolicyError> {
-    let Some(s) = s else { return Ok(None) };
+    let sign = keys.iter().find(|(p, _)| *p == Purpose::Sign).and_then(|(_, k)| k.active());
+    let Some(s) = s else {
+        return match sign {
+            Some(_) => Err(PolicyError::new("$.keys.sign", Problem::Invalid("the signing key signs seal checkpoints: add a seal section (and keys.seal)".into()))),
+            None => Ok(None),
+        };
+    };
     let set = keys.iter().find(|(p, _)| *p == Purpose::Seal).map(|(_, k)| k);
     let evolve = crate::stage::seal::Evolve { every_records: s.evolve_records, every_ns: s.evolve_seconds.saturating_mul(1_000_000_000) };
-    match set.and_then(|k| Sealer::new(k, s.instance.clone(), s.checkpoint_every, s.cover_tag, s.version)).map(|x| x.with_evolve(evolve)) {
-        Some(sealer) => Ok(Some(sealer)),
-        None => Err(PolicyError::new(&s.path, Problem::Invalid("sealing needs a key: set keys.seal".into()))),
+    let sealer = match set.and_then(|k| Sealer::new(k, s.instance.clone(), s.checkpoint_every, s.cover_tag, s.version)).map(|x| x.with_evolve(evolve)) {
+        Some(sealer) => sealer,
+        None => return Err(PolicyError::new(&s.path, Problem::Invalid("sealing needs a key: set keys.seal".into()))),
+    };
+    let Some(key) = sign else { return Ok(Some(sealer)) };
+    if s.checkpoint_every == 0 {
+        return Err(PolicyError::new(&s.path, Problem::Invalid("keys.sign signs checkpoints: set checkpoint_every above 0".into())));
     }
+    let key = crate::sign::SignKey::from_key(key).map_err(|e| PolicyError::new("$.keys.sign", Problem::Key(e)))?;
+    Ok(Some(sealer.with_signer(key)))
 }
 
 fn compile_redactor(r: &Redact, keys: &[(Purpose, KeySet)]) -> Result<Redactor, PolicyError> {

@@ -27,6 +27,7 @@ use crate::json::canonical::{self, Canon};
 use crate::json::{scan, string, Kind, ScanLimits, Token};
 use crate::keys::{hmac_sha256, Key, KeySet};
 use crate::notes::push_u64;
+use crate::sign::{self, Segment, SignKey};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -95,6 +96,9 @@ pub struct Sealer {
     /// count) or once this many nanoseconds passed since the epoch's first record (0: not by
     /// time).
     evolve: Evolve,
+    /// `keys.sign`: every checkpoint carries an Ed25519 signature over the records since the
+    /// previous one ([`crate::sign`]).
+    signer: Option<SignKey>,
 }
 
 /// When the chain key moves on (policy `seal.evolve`); both zero: never.
@@ -122,6 +126,8 @@ pub struct Chain {
     epoch: u64,
     in_epoch: u64,
     epoch_start_ns: i64,
+    /// With `keys.sign`: the open segment and the hash of the previous checkpoint's message.
+    signing: Option<(Segment, [u8; 32])>,
 }
 
 impl Chain {
@@ -151,6 +157,9 @@ pub struct Buffers {
     seal: Vec<u8>,
     text: Vec<u8>,
     name: Vec<u8>,
+    /// A checkpoint's signed message and its signature field.
+    sign_msg: Vec<u8>,
+    sign_field: Vec<u8>,
 }
 
 /// Why a record could not be sealed.
@@ -176,7 +185,18 @@ impl Sealer {
     /// anything else is 2); None when the set has no active key.
     pub fn new(keys: &KeySet, instance: Option<String>, checkpoint_every: u64, cover_tag: bool, version: u32) -> Option<Sealer> {
         let version = if version == 1 { 1 } else { 2 };
-        Some(Sealer { key: keys.active()?.clone(), instance, checkpoint_every, cover_tag, version, evolve: Evolve::default() })
+        Some(Sealer { key: keys.active()?.clone(), instance, checkpoint_every, cover_tag, version, evolve: Evolve::default(), signer: None })
+    }
+
+    /// The same sealer signing every checkpoint with `key` (`keys.sign`).
+    pub fn with_signer(mut self, key: SignKey) -> Sealer {
+        self.signer = Some(key);
+        self
+    }
+
+    /// The Ed25519 public key checkpoints are signed with, when the sealer signs.
+    pub fn sign_public(&self) -> Option<(&str, [u8; sign::PUBLIC_BYTES])> {
+        self.signer.as_ref().map(|k| (k.id(), k.public()))
     }
 
     /// The same sealer with forward-secure key evolution (v2 seals only; ignored for v1).
@@ -201,7 +221,8 @@ impl Sealer {
             (0, t) => format!(", the key evolving every {t} s"),
             (r, t) => format!(", the key evolving every {r} records or {t} s"),
         };
-        format!("seal v{}, key {}, {ckpt}{instance}{tag}{evolve}", self.version, self.key.id)
+        let signed = self.signer.as_ref().map_or(String::new(), |k| format!(", checkpoints signed with Ed25519 key {}", k.id()));
+        format!("seal v{}, key {}, {ckpt}{instance}{tag}{evolve}{signed}", self.version, self.key.id)
     }
 
     /// Whether the key evolves (`seal.evolve`).
@@ -227,7 +248,7 @@ impl Sealer {
             id.push('.');
             id.push_str(label);
         }
-        Some(Chain { mac: chain_mac_v(self.version, self.key.secret.expose(), &id), id, seq: 0, prev: Vec::new(), epoch: 0, in_epoch: 0, epoch_start_ns: 0 })
+        Some(Chain { mac: chain_mac_v(self.version, self.key.secret.expose(), &id), id, seq: 0, prev: Vec::new(), epoch: 0, in_epoch: 0, epoch_start_ns: 0, signing: self.signer.as_ref().map(|_| (Segment::default(), [0; 32])) })
     }
 
     /// Seals `out`, which holds one record as logseal writes it (ending with the reserved
@@ -263,10 +284,23 @@ impl Sealer {
         let by_time = self.evolve.every_ns > 0 && time_ns.saturating_sub(start_ns) as u64 >= self.evolve.every_ns && time_ns > start_ns;
         let last = by_count || by_time;
         buf.seal.clear();
-        if self.version == 1 {
-            self.seal_object_v1(chain, buf, out, seq, checkpoint);
+        let sign_at = if self.version == 1 {
+            self.seal_object_v1(chain, buf, out, seq, checkpoint)
         } else {
-            self.seal_object_v2(chain, buf, out, seq, checkpoint, last);
+            self.seal_object_v2(chain, buf, out, seq, checkpoint, last)
+        };
+        if let (Some(key), Some((segment, prev))) = (&self.signer, &mut chain.signing) {
+            // The commitment binds the content (canonical body and seal, no MAC): a public
+            // verifier recomputes it. The signature goes into the seal, under the MAC.
+            segment.push(&sign::record_digest(&buf.body, &buf.seal));
+            if checkpoint {
+                let hash = segment.close();
+                sign::message(&chain.id, seq, key.id(), prev, &hash, &mut buf.sign_msg);
+                let signature = key.sign(&buf.sign_msg);
+                write_signature(self.version, key.id(), prev, &hash, &signature, &mut buf.sign_field);
+                *prev = sign::checkpoint_hash(&buf.sign_msg);
+                buf.seal.splice(sign_at..sign_at, buf.sign_field.iter().copied());
+            }
         }
         let full = record_mac_v(self.version, &chain.mac, &buf.body, &buf.seal);
         let tag = match self.version {
@@ -301,8 +335,8 @@ impl Sealer {
     }
 
     /// The v1 seal without its MAC, written directly in canonical form (sorted keys,
-    /// canonical strings).
-    fn seal_object_v1(&self, chain: &Chain, buf: &mut Buffers, out: &[u8], seq: u64, checkpoint: bool) {
+    /// canonical strings); returns where a checkpoint signature (`sig`) goes.
+    fn seal_object_v1(&self, chain: &Chain, buf: &mut Buffers, out: &[u8], seq: u64, checkpoint: bool) -> usize {
         let s = &mut buf.seal;
         s.extend_from_slice(b"{\"chain\":");
         string::encode(&chain.id, s);
@@ -322,14 +356,17 @@ impl Sealer {
         s.push(b'"');
         s.extend_from_slice(b",\"seq\":");
         push_u64(s, seq);
+        let sign_at = s.len();
         s.extend_from_slice(b",\"v\":1}");
+        sign_at
     }
 
     /// The v2 (compact) seal without its MAC, in canonical form: `c` the chain id, `cv` the
     /// coverage only when a root field has a transport field's name (otherwise every root
     /// field is covered), `i` the instance and `k` the key id on record 1 and checkpoints,
-    /// `n` the sequence number, `p` the checkpoint count.
-    fn seal_object_v2(&self, chain: &Chain, buf: &mut Buffers, out: &[u8], seq: u64, checkpoint: bool, last: bool) {
+    /// `n` the sequence number, `p` the checkpoint count; returns where a checkpoint
+    /// signature (`g`, after `e`) goes.
+    fn seal_object_v2(&self, chain: &Chain, buf: &mut Buffers, out: &[u8], seq: u64, checkpoint: bool, last: bool) -> usize {
         buf.seal.extend_from_slice(b"{\"c\":");
         string::encode(&chain.id, &mut buf.seal);
         if has_transport_name(buf, out) {
@@ -341,6 +378,7 @@ impl Sealer {
             s.extend_from_slice(b",\"e\":");
             push_u64(s, chain.epoch);
         }
+        let sign_at = s.len();
         let declare = seq == 1 || checkpoint;
         if let (true, Some(label)) = (declare, &self.instance) {
             s.extend_from_slice(b",\"i\":");
@@ -360,7 +398,48 @@ impl Sealer {
             s.extend_from_slice(b",\"x\":1");
         }
         s.push(b'}');
+        sign_at
     }
+}
+
+/// A checkpoint's signature field, in canonical form, with its leading comma: v2
+/// `,"g":{"h":prev,"k":kid,"r":segment,"s":signature}`, v1
+/// `,"sig":{"kid":kid,"prev":prev,"seg":segment,"sig":signature}` (hashes and signature in
+/// base64url without padding).
+fn write_signature(version: u32, kid: &str, prev: &[u8; 32], segment: &[u8; 32], signature: &[u8; sign::SIGNATURE_BYTES], out: &mut Vec<u8>) {
+    // Members in canonical (sorted) order: v2 h k r s, v1 kid prev seg sig.
+    let (open, id_name, names): (&[u8], &[u8], [&[u8]; 3]) = if version == 1 {
+        (b",\"sig\":{", b"\"kid\":", [b"\"prev\":", b"\"seg\":", b"\"sig\":"])
+    } else {
+        (b",\"g\":{", b"\"k\":", [b"\"h\":", b"\"r\":", b"\"s\":"])
+    };
+    out.clear();
+    out.extend_from_slice(open);
+    // 64 bytes are 86 base64url characters: encoded on the stack.
+    let mut text = [0u8; 86];
+    let mut field = |out: &mut Vec<u8>, name: &[u8], bytes: &[u8]| {
+        out.extend_from_slice(name);
+        out.push(b'"');
+        let n = URL_SAFE_NO_PAD.encode_slice(bytes, &mut text).unwrap_or(0);
+        out.extend_from_slice(&text[..n]);
+        out.push(b'"');
+    };
+    if version == 1 {
+        out.extend_from_slice(id_name);
+        string::encode(kid, out);
+        out.push(b',');
+        field(out, names[0], prev);
+    } else {
+        field(out, names[0], prev);
+        out.push(b',');
+        out.extend_from_slice(id_name);
+        string::encode(kid, out);
+    }
+    out.push(b',');
+    field(out, names[1], segment);
+    out.push(b',');
+    field(out, names[2], signature);
+    out.push(b'}');
 }
 
 /// Root members of the record in `buf.tape` other than the reserved object, as a canonical

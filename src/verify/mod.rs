@@ -16,6 +16,7 @@
 //! assert_eq!(findings[0].kind.name(), "unsealed");
 //! ```
 
+pub mod public;
 pub mod record;
 
 use crate::keys::KeySet;
@@ -84,6 +85,16 @@ pub enum FindingKind {
     /// A record's key epoch does not follow the record before it (the same epoch, or the
     /// next after a record marked last of its epoch): re-sealed with a later key.
     EpochBreak,
+    /// `--public-key`: a checkpoint's Ed25519 signature does not hold under the public key it
+    /// names: the checkpoint was changed or forged, or signed by another key.
+    BadSignature,
+    /// `--public-key`: the records since the previous checkpoint do not hash to what the
+    /// checkpoint signed (one was changed, added or replaced), or a declared gap among them
+    /// leaves them uncheckable without the seal key.
+    SegmentMismatch,
+    /// `--public-key`: a checkpoint without a signature (sealed without `keys.sign`, or its
+    /// signature stripped): nothing of the chain can be checked with a public key.
+    Unsigned,
     // Notes: reported, not problems.
     /// An identical copy of a record already verified (a shipper's retry).
     Duplicate,
@@ -94,6 +105,9 @@ pub enum FindingKind {
     AfterCheckpoint { records: u64 },
     /// A chain remembered in `--state` that this input does not hold.
     ChainNotSeen,
+    /// `--public-key`: records after the chain's last signed checkpoint, which no signature
+    /// covers yet (journald's unprotected tail).
+    NotYetCovered { records: u64 },
 }
 
 impl FindingKind {
@@ -118,10 +132,14 @@ impl FindingKind {
             FindingKind::ReplayedChain => "replayed_chain",
             FindingKind::TagMismatch => "tag_mismatch",
             FindingKind::EpochBreak => "epoch_break",
+            FindingKind::BadSignature => "bad_signature",
+            FindingKind::SegmentMismatch => "segment_mismatch",
+            FindingKind::Unsigned => "unsigned",
             FindingKind::Duplicate => "duplicate",
             FindingKind::DeclaredGap { .. } => "declared_gap",
             FindingKind::AfterCheckpoint { .. } => "after_checkpoint",
             FindingKind::ChainNotSeen => "chain_not_seen",
+            FindingKind::NotYetCovered { .. } => "not_yet_covered",
         }
     }
 
@@ -129,7 +147,7 @@ impl FindingKind {
     pub fn is_problem(&self) -> bool {
         !matches!(
             self,
-            FindingKind::Duplicate | FindingKind::DeclaredGap { .. } | FindingKind::AfterCheckpoint { .. } | FindingKind::ChainNotSeen
+            FindingKind::Duplicate | FindingKind::DeclaredGap { .. } | FindingKind::AfterCheckpoint { .. } | FindingKind::ChainNotSeen | FindingKind::NotYetCovered { .. }
         )
     }
 }

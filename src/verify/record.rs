@@ -49,6 +49,21 @@ pub struct Sealed {
     pub tag: Option<String>,
     /// The tag of the unsealed transport wrapper (`tag: [time, {...}]`), when the line has one.
     pub wrapper_tag: Option<String>,
+    /// A checkpoint's Ed25519 signature (`keys.sign`; v2 `g`, v1 `sig`).
+    pub signed: Option<Signed>,
+}
+
+/// A checkpoint signature as written (see [`crate::sign`]): base64url fields, decoded by the
+/// public verifier.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Signed {
+    /// The signing key's id.
+    pub kid: String,
+    /// The hash of the previous checkpoint's signed message.
+    pub prev: String,
+    /// The hash of the records since the previous checkpoint.
+    pub segment: String,
+    pub signature: String,
 }
 
 /// Why a line is not a sealed record.
@@ -85,6 +100,9 @@ pub struct Reader {
     look: Lookup,
     /// The seal format of the record last read.
     version: u32,
+    /// The seal without its MAC and signature, when the record last read is signed.
+    unsigned_seal: Vec<u8>,
+    signed: bool,
 }
 
 impl Reader {
@@ -131,9 +149,13 @@ impl Reader {
             s.gap = Some(self.look.uint_member(line, &self.tape, g + 1, b"dropped").ok_or(ReadError::Malformed("gap.dropped"))?);
         }
         let mac_key = self.look.member(line, &self.tape, seal_obj, b"mac");
+        let sig_key = self.look.member(line, &self.tape, seal_obj, b"sig");
+        if let Some(k) = sig_key {
+            s.signed = Some(self.read_signed(line, k, [b"kid", b"prev", b"seg", b"sig"], s.checkpoint.is_some())?);
+        }
         let cov = self.look.member(line, &self.tape, seal_obj, b"cov").ok_or(ReadError::Malformed("cov"))?;
         self.read_cov(line, cov)?;
-        self.finish_read(line, seal_key, mac_key, &mut s);
+        self.finish_read(line, seal_key, mac_key, sig_key, &mut s);
         Ok(s)
     }
 
@@ -184,12 +206,28 @@ impl Reader {
             s.gap = Some(look.uint_member(line, tape, g + 1, b"dropped").ok_or(ReadError::Malformed("gap.dropped"))?);
         }
         let mac_key = look.member(line, tape, seal_obj, b"m");
+        let sig_key = look.member(line, tape, seal_obj, b"g");
+        if let Some(k) = sig_key {
+            s.signed = Some(self.read_signed(line, k, [b"k", b"h", b"r", b"s"], s.checkpoint.is_some())?);
+        }
         match self.look.member(line, &self.tape, seal_obj, b"cv") {
             Some(cov) => self.read_cov(line, cov)?,
             None => self.implicit_cov(line),
         }
-        self.finish_read(line, seal_key, mac_key, &mut s);
+        self.finish_read(line, seal_key, mac_key, sig_key, &mut s);
         Ok(s)
+    }
+
+    /// A checkpoint signature: the object after the key at `key`, members named `names` (key
+    /// id, previous checkpoint, segment, signature). Only checkpoints are signed.
+    fn read_signed(&mut self, line: &[u8], key: usize, names: [&[u8]; 4], checkpoint: bool) -> Result<Signed, ReadError> {
+        let obj = key + 1;
+        if !checkpoint || self.tape.get(obj).map(|t| t.kind) != Some(Kind::Object) {
+            return Err(ReadError::Malformed("a signature outside a checkpoint, or not an object"));
+        }
+        let (look, tape) = (&mut self.look, &self.tape);
+        let mut field = |name: &[u8]| look.str_member(line, tape, obj, name).ok_or(ReadError::Malformed("signature field"));
+        Ok(Signed { kid: field(names[0])?, prev: field(names[1])?, segment: field(names[2])?, signature: field(names[3])? })
     }
 
     /// Coverage as listed: the names of the array after the key at `cov`.
@@ -231,7 +269,7 @@ impl Reader {
 
     /// Sorts root members into covered, transport and uncovered, notes covered ones that are
     /// gone, and writes the canonical forms the MAC covers.
-    fn finish_read(&mut self, line: &[u8], seal_key: usize, mac_key: Option<usize>, s: &mut Sealed) {
+    fn finish_read(&mut self, line: &[u8], seal_key: usize, mac_key: Option<usize>, sig_key: Option<usize>, s: &mut Sealed) {
         let seal_obj = seal_key + 1;
         // Root members: covered, transport, or uncovered; covered ones that are gone.
         let mut seen: Vec<Vec<u8>> = Vec::new();
@@ -274,6 +312,12 @@ impl Reader {
         );
         self.seal.clear();
         canonical::write_object(line, tape, seal_obj, &mut self.canon, |i, _| Some(i) != mac_key, &mut self.seal);
+        // A signed checkpoint's digest leaves out its own signature too (checkpoints only).
+        self.signed = sig_key.is_some();
+        if sig_key.is_some() {
+            self.unsigned_seal.clear();
+            canonical::write_object(line, tape, seal_obj, &mut self.canon, |i, _| Some(i) != mac_key && Some(i) != sig_key, &mut self.unsigned_seal);
+        }
     }
 
     /// The root field (its name) holding the first string or name that is not Unicode.
@@ -300,6 +344,12 @@ impl Reader {
     pub fn mac_holds(&self, key: &HmacSha256, mac_b64: &str) -> bool {
         let Ok(tag) = URL_SAFE_NO_PAD.decode(mac_b64) else { return false };
         seal::mac_holds_v(self.version, key, &self.body, &self.seal, &tag)
+    }
+
+    /// The digest of the record last read that checkpoint signatures commit to
+    /// ([`crate::sign::record_digest`]): computable without any key.
+    pub fn sign_digest(&self) -> [u8; 32] {
+        crate::sign::record_digest(&self.body, if self.signed { &self.unsigned_seal } else { &self.seal })
     }
 
     /// The full HMAC output the record last read would carry under `key` (v2 writes its first

@@ -119,6 +119,27 @@ pub fn verify_lines(data: &[u8]) -> Vec<logseal::verify::Finding> {
     findings
 }
 
+/// The Ed25519 seed the invariants sign checkpoints with (`keys.sign`): bytes 32 to 63.
+pub fn sign_seed() -> Vec<u8> {
+    (32..64).collect()
+}
+
+/// Runs `data`'s lines through the public-key verifier (`verify --public-key`), holding the
+/// public half of [`sign_seed`] under the id `inline`.
+pub fn public_verify_lines(data: &[u8]) -> Vec<logseal::verify::Finding> {
+    use logseal::keys::{Key, Purpose, Secret};
+    let key = Key { id: "inline".into(), purpose: Purpose::Sign, secret: Secret::new(sign_seed()), active: true };
+    let Ok(signer) = logseal::sign::SignKey::from_key(&key) else { panic!("a 32-byte seed") };
+    let Some(keys) = logseal::sign::PublicKeys::new(&[("inline".into(), signer.public())]) else { panic!("a valid public key") };
+    let mut v = logseal::verify::public::PublicVerifier::new(keys);
+    let mut findings = Vec::new();
+    for (i, line) in data.split(|&b| b == b'\n').enumerate() {
+        v.line(i as u64 + 1, line, &mut findings);
+    }
+    v.finish(&mut findings);
+    findings
+}
+
 /// True when a JSON text holds a lone surrogate escape (`\ud800` without its pair); written
 /// apart from logseal's own check, as the oracle.
 fn lone_surrogate(text: &[u8]) -> bool {
@@ -206,18 +227,27 @@ fn fluent_bit_print(v: &Value, out: &mut String) {
 /// format ([`logseal::stage::seal::SEAL_VERSIONS`]) is checked.
 pub fn check_seal_verifies(data: &[u8]) {
     for version in logseal::stage::seal::SEAL_VERSIONS {
-        check_seal_verifies_v(data, version);
+        check_seal_verifies_v(data, version, false);
+        check_seal_verifies_v(data, version, true);
     }
 }
 
-fn check_seal_verifies_v(data: &[u8], version: u32) {
+/// With `signed`, checkpoints carry Ed25519 signatures (`keys.sign`), and the public-key
+/// verifier finds no problem either, however the stream was re-printed.
+fn check_seal_verifies_v(data: &[u8], version: u32, signed: bool) {
     use logseal::{Context, Filter, Plan};
     let secret: Vec<u8> = (0..32).collect();
     let b64 = {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(&secret)
     };
-    let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{b64}"}},"seal":{{"cover_tag":true,"checkpoint_every":3,"version":{version}}}}}"#);
+    let sign = if signed {
+        use base64::Engine;
+        format!(r#","sign":"base64:{}""#, base64::engine::general_purpose::STANDARD.encode(sign_seed()))
+    } else {
+        String::new()
+    };
+    let policy = format!(r#"{{"version":1,"keys":{{"seal":"base64:{b64}"{sign}}},"seal":{{"cover_tag":true,"checkpoint_every":3,"version":{version}}}}}"#);
     let Ok(plan) = Plan::load(&policy, &logseal::policy::NoEnvironment, None) else { panic!("the test policy loads") };
     let mut filter = Filter::new(plan);
     filter.start_chain(&[7; 16]);
@@ -234,6 +264,10 @@ fn check_seal_verifies_v(data: &[u8], version: u32) {
         let joined = stream.join(&b'\n');
         let found: Vec<_> = verify_lines(&joined).into_iter().filter(|f| f.kind.is_problem()).collect();
         assert!(found.is_empty(), "{what}: {found:?}\n{}", String::from_utf8_lossy(&joined));
+        if signed {
+            let found: Vec<_> = public_verify_lines(&joined).into_iter().filter(|f| f.kind.is_problem()).collect();
+            assert!(found.is_empty(), "{what}, public key: {found:?}\n{}", String::from_utf8_lossy(&joined));
+        }
     };
     problems(&sealed, "as sealed");
     let values: Vec<Value> = sealed.iter().map(|l| serde_json::from_slice(l).expect("sealed output is JSON")).collect();

@@ -1,0 +1,117 @@
+//! `logseal verify --public-key`: check signed chains with Ed25519 public keys only.
+
+use super::env::io_reason;
+use super::input::{self, for_each_line, opens_multiline_json, or_stdin};
+use super::progress::Progress;
+use super::verify::{refuse_multiline, report, MAX_LINE};
+use super::{exit, usage_in};
+use logseal::sign::PublicKeys;
+use logseal::verify::public::{PublicSummary, PublicVerifier};
+use std::io::{self, IsTerminal, Write};
+
+/// Runs the public-key verifier over `files`; `other_modes` is true when --keys, --state or
+/// --compare were given too (refused: those need the seal key or another mode).
+pub fn run(public_key: &str, other_modes: bool, files: &[String], json: bool) -> i32 {
+    if other_modes {
+        return usage_in("verify", "--public-key takes no --keys, --state or --compare");
+    }
+    let text = match std::fs::read(public_key) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("logseal: cannot read public key file {public_key}: {}", io_reason(&e));
+            return exit::IO;
+        }
+    };
+    let keys = match PublicKeys::parse(&text, public_key) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("logseal: {e}");
+            return exit::USAGE;
+        }
+    };
+    for id in keys.ids().filter(|id| id.starts_with("demo-")) {
+        eprintln!("logseal: warning: public key {id} belongs to a demo key from the logseal repository: anyone can sign with it");
+    }
+    let mut verifier = PublicVerifier::new(keys);
+    let files = or_stdin(files);
+    let stdout = io::stdout();
+    let to_terminal = stdout.is_terminal();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut places: Vec<(String, u64)> = Vec::new();
+    let mut findings = Vec::new();
+    let mut problems = 0u64;
+    let mut global = 0u64;
+    let mut progress = Progress::new("verify", input::total_size(&files), true);
+    let walked = for_each_line(&files, MAX_LINE, &mut progress, |progress, file, n, line| {
+        global += 1;
+        if n == 1 {
+            places.push((file.to_string(), global));
+        }
+        if opens_multiline_json(line) {
+            let _ = out.flush();
+            progress.suspend(|| refuse_multiline(file, n));
+            return Err(exit::IO);
+        }
+        verifier.line(global, line, &mut findings);
+        if !findings.is_empty() {
+            problems += progress.suspend(|| {
+                let p = report(&mut out, &places, &findings, json);
+                if to_terminal {
+                    let _ = out.flush();
+                }
+                p
+            });
+            findings.clear();
+        }
+        Ok(())
+    });
+    drop(progress);
+    if let Err(code) = walked {
+        let _ = out.flush();
+        return code;
+    }
+    let summaries = verifier.finish(&mut findings);
+    problems += report(&mut out, &places, &findings, json);
+    let covered: u64 = summaries.iter().map(|c| c.covered).sum();
+    summary(&mut out, &summaries, verifier.records, problems, covered, json);
+    if out.flush().is_err() {
+        return exit::IO;
+    }
+    if covered == 0 {
+        eprintln!("logseal: warning: no record is covered by a valid checkpoint signature: nothing was verified");
+    }
+    if problems > 0 {
+        1
+    } else {
+        exit::OK
+    }
+}
+
+fn summary(out: &mut impl Write, chains: &[PublicSummary], records: u64, problems: u64, covered: u64, json: bool) {
+    if json {
+        let list: Vec<_> = chains.iter().map(PublicSummary::to_json).collect();
+        let not_yet: u64 = chains.iter().map(|c| c.not_yet_covered).sum();
+        let mut s = serde_json::json!({"ok": problems == 0, "records": records, "covered": covered, "not_yet_covered": not_yet,
+            "problems": problems, "chains": list});
+        if covered == 0 {
+            s["warning"] = "no record is covered by a valid checkpoint signature: nothing was verified".into();
+        }
+        let _ = writeln!(out, "{}", serde_json::json!({"summary": s}));
+        return;
+    }
+    for c in chains {
+        let ckpt = c.last_checkpoint.map_or(String::from("none"), |s| s.to_string());
+        let kid = if c.sign_kid.is_empty() { "none" } else { c.sign_kid.as_str() };
+        let _ = writeln!(
+            out,
+            "chain {} (signing key {kid}): {} records, {} covered by signatures, {} not yet covered, seq {}..{}, last signed checkpoint {ckpt}",
+            c.chain, c.records, c.covered, c.not_yet_covered, c.first_seq, c.last_seq
+        );
+    }
+    let verdict = match (problems, covered) {
+        (0, 0) => "nothing verified (no record covered by a valid signature)".to_string(),
+        (0, _) => "OK".to_string(),
+        _ => format!("FAILED: {problems} problems"),
+    };
+    let _ = writeln!(out, "{records} records read, {} chains, {covered} covered by signatures: {verdict}", chains.len());
+}
