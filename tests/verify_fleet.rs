@@ -404,10 +404,22 @@ fn the_lines_in_flight_are_capped_whatever_the_input_size() {
         assert!(stats.max_lines_in_flight <= (batch_lines * in_flight) as u64, "{stats:?}");
         assert!(stats.max_lines_in_flight >= batch_lines as u64);
     }
-    // A batch goes out once it holds batch_bytes, however few lines.
+    // A batch goes out once it holds batch_bytes, however few lines; each of these is over
+    // the byte cap (in_flight * batch_bytes = 2) alone, so one is out at a time.
     let o = Options { jobs: 2, batch_lines: 1000, batch_bytes: 1, in_flight: 2 };
-    let (_, stats) = parallel(&[chain], &[], o);
-    assert_eq!((stats.batches, stats.max_lines_in_flight), (400, 2));
+    let (_, stats) = parallel(&[chain.clone()], &[], o);
+    assert_eq!((stats.batches, stats.max_lines_in_flight, stats.max_batches_in_flight), (400, 1, 1));
+    // Long lines: the bytes out are capped at in_flight full batches, or one batch alone.
+    let longest = chain.iter().map(Vec::len).max().unwrap_or(0) as u64;
+    let o = Options { jobs: 3, batch_lines: 1000, batch_bytes: 600, in_flight: 8 };
+    let (got, stats) = parallel(&[chain.clone()], &[], o);
+    assert_eq!(got, sequential(&[chain.clone()], &[]));
+    assert!(stats.max_bytes_in_flight <= (8 * 600).max(600 + longest), "{stats:?}");
+    let huge: Vec<Vec<u8>> = chain.iter().take(50).map(|l| [l.as_slice(), &b" ".repeat(5000)].concat()).collect();
+    let (got, stats) = parallel(&[huge.clone()], &[], Options { jobs: 2, batch_lines: 10, batch_bytes: 1000, in_flight: 4 });
+    assert_eq!(got, sequential(&[huge.clone()], &[]));
+    let biggest = huge.iter().map(Vec::len).max().unwrap_or(0) as u64;
+    assert!(stats.max_bytes_in_flight <= 4000 + biggest && stats.max_batches_in_flight <= 4, "{stats:?}");
 }
 
 // --- the command line ---

@@ -4,8 +4,9 @@
 //! exactly the sequence a single-threaded run sees, whatever the files and chains.
 //!
 //! Memory is bounded: at most [`Options::in_flight`] batches are out at once, each of at most
-//! [`Options::batch_lines`] lines and about [`Options::batch_bytes`] bytes (a longer single
-//! line makes a batch of its own). The caller reads only when a batch may go out.
+//! [`Options::batch_lines`] lines and about [`Options::batch_bytes`] bytes, and at most
+//! `in_flight * batch_bytes` bytes in all unless a single batch is larger (one long line);
+//! then it goes out alone. The caller reads only when a batch may go out.
 //!
 //! Command line only (threads): the wasm modules verify with [`Verifier::line`].
 
@@ -46,6 +47,8 @@ pub struct Stats {
     pub max_lines_in_flight: u64,
     /// The most batches handed out and not yet taken at any moment.
     pub max_batches_in_flight: u64,
+    /// The most line bytes handed out and not yet taken at any moment.
+    pub max_bytes_in_flight: u64,
     /// Batches the calling thread verified itself because no worker answered.
     pub taken_without_workers: u64,
 }
@@ -90,6 +93,7 @@ pub struct Pipeline {
     early: BTreeMap<u64, Vec<Option<Prepared>>>,
     next_id: u64,
     lines_out: u64,
+    bytes_out: usize,
     findings: Vec<Finding>,
     stats: Stats,
 }
@@ -133,6 +137,7 @@ impl Pipeline {
             early: BTreeMap::new(),
             next_id: 0,
             lines_out: 0,
+            bytes_out: 0,
             findings: Vec::new(),
             stats: Stats::default(),
         }
@@ -168,9 +173,15 @@ impl Pipeline {
     /// Hands the filling batch out, first waiting for the oldest to be taken when
     /// `in_flight` are out.
     fn send(&mut self, v: &mut Verifier, sink: &mut dyn FnMut(&[Finding])) {
-        while self.out.len() >= self.options.in_flight {
+        // Bytes are capped too (long lines make big batches): at most in_flight full batches'
+        // worth, or one batch alone.
+        let max_bytes = self.options.in_flight.saturating_mul(self.options.batch_bytes);
+        let bytes = self.filling.bytes.len();
+        while self.out.len() >= self.options.in_flight || (!self.out.is_empty() && self.bytes_out.saturating_add(bytes) > max_bytes) {
             self.take_ready(v, sink, true);
         }
+        self.bytes_out += bytes;
+        self.stats.max_bytes_in_flight = self.stats.max_bytes_in_flight.max(self.bytes_out as u64);
         let batch = Arc::new(std::mem::take(&mut self.filling));
         let id = self.next_id;
         self.next_id += 1;
@@ -214,6 +225,7 @@ impl Pipeline {
             };
             let Some((_, batch)) = self.out.pop_front() else { return };
             self.lines_out -= batch.lines.len() as u64;
+            self.bytes_out -= batch.bytes.len();
             match prepared {
                 Some(prepared) => {
                     for (at, p) in batch.lines.iter().zip(prepared) {
