@@ -5,12 +5,13 @@ use super::input::{self, for_each_line, opens_multiline_json, or_stdin};
 use super::progress::Progress;
 use super::{exit, usage_in};
 use logseal::keys::Purpose;
+use logseal::verify::parallel::{Options, Pipeline};
 use logseal::verify::record::Reader;
-use logseal::verify::{ChainSummary, Finding, Head, Verifier};
+use logseal::verify::{state, ChainSummary, Finding, Head, Verifier};
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 
-pub const USAGE: &str = "logseal verify --keys KEYRING [--state FILE] [--json] [FILE...]\n       logseal verify --public-key PUBFILE [--json] [FILE...]\n       logseal verify --compare LOCAL REMOTE [--json]";
+pub const USAGE: &str = "logseal verify --keys KEYRING [--state FILE] [--json] [--jobs N] [FILE...]\n       logseal verify --public-key PUBFILE [--json] [FILE...]\n       logseal verify --compare LOCAL REMOTE [--json]";
 
 pub const ABOUT: &str = "\
 Verifies sealed NDJSON records, one per line, from each FILE in order (stdin when no FILE is
@@ -64,6 +65,10 @@ pub struct VerifyArgs {
     /// keygen --purpose sign`); no seal key needed
     #[arg(long = "public-key", value_name = "PUBFILE")]
     public_key: Option<String>,
+    /// worker threads reading records and checking MACs (default: the available cores); the
+    /// findings and summaries are the same for every N
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: Option<u32>,
     /// files of sealed records, `-` for stdin (default: stdin)
     #[arg(value_name = "FILE")]
     files: Vec<String>,
@@ -107,41 +112,63 @@ pub fn run(args: VerifyArgs) -> i32 {
     let mut places: Vec<(String, u64)> = Vec::new(); // (file, first global line)
     let mut findings = Vec::new();
     let mut problems = 0u64;
+    let mut chain_problems: HashMap<String, u64> = HashMap::new();
     let mut global = 0u64;
+    let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
+    // One job: every line read and checked here, in order. More: workers read and check
+    // MACs ahead, this thread takes their results in order (the same findings).
+    let mut pipeline = (jobs > 1).then(|| Pipeline::new(verifier.keys(), Options::with_jobs(jobs)));
     let mut progress = Progress::new("verify", input::total_size(&files), true);
     let walked = for_each_line(&files, MAX_LINE, &mut progress, |progress, file, n, line| {
         global += 1;
         if n == 1 {
             places.push((file.to_string(), global));
-            verifier.next_input();
         }
-        if opens_multiline_json(line) {
-            let _ = out.flush();
-            progress.suspend(|| refuse_multiline(file, n));
-            return Err(exit::IO);
-        }
-        verifier.line(global, line, &mut findings);
-        if !findings.is_empty() {
+        let mut sink = |found: &[Finding]| {
             problems += progress.suspend(|| {
-                let p = report(&mut out, &places, &findings, json);
+                let p = report(&mut out, &places, found, json, &mut chain_problems);
                 if to_terminal {
                     let _ = out.flush();
                 }
                 p
             });
-            findings.clear();
+        };
+        if opens_multiline_json(line) {
+            if let Some(p) = pipeline.as_mut() {
+                p.flush(&mut verifier, &mut sink);
+            }
+            let _ = out.flush();
+            progress.suspend(|| refuse_multiline(file, n));
+            return Err(exit::IO);
+        }
+        match pipeline.as_mut() {
+            Some(p) => p.push(&mut verifier, global, n == 1, line, &mut sink),
+            None => {
+                if n == 1 {
+                    verifier.next_input();
+                }
+                verifier.line(global, line, &mut findings);
+                if !findings.is_empty() {
+                    sink(&findings);
+                    findings.clear();
+                }
+            }
         }
         Ok(())
     });
+    // Lines read before a failure are reported as a single-threaded run reports them.
+    if let Some(mut p) = pipeline.take() {
+        p.flush(&mut verifier, &mut |found: &[Finding]| problems += report(&mut out, &places, found, json, &mut chain_problems));
+    }
     drop(progress);
     if let Err(code) = walked {
         let _ = out.flush();
         return code;
     }
     let summaries = verifier.finish(&mut findings);
-    problems += report(&mut out, &places, &findings, json);
+    problems += report(&mut out, &places, &findings, json, &mut chain_problems);
     let verified: u64 = summaries.iter().map(|c| c.verified).sum();
-    summary(&mut out, &summaries, &verifier, problems, verified, json);
+    summary(&mut out, &summaries, &verifier, problems, verified, json, &chain_problems);
     if out.flush().is_err() {
         return exit::IO;
     }
@@ -169,12 +196,20 @@ pub(super) fn refuse_multiline(file: &str, n: u64) {
     );
 }
 
-/// Writes findings; returns how many are problems.
-pub(super) fn report(out: &mut impl Write, places: &[(String, u64)], findings: &[Finding], json: bool) -> u64 {
+/// Writes findings; returns how many are problems (also counted per chain).
+pub(super) fn report(out: &mut impl Write, places: &[(String, u64)], findings: &[Finding], json: bool, per_chain: &mut HashMap<String, u64>) -> u64 {
     let mut problems = 0;
     for f in findings {
         if f.kind.is_problem() {
             problems += 1;
+            if let Some(c) = &f.chain {
+                match per_chain.get_mut(c) {
+                    Some(n) => *n += 1,
+                    None => {
+                        per_chain.insert(c.clone(), 1);
+                    }
+                }
+            }
         }
         let (file, line) = place(places, f.line);
         if json {
@@ -211,11 +246,15 @@ fn place(places: &[(String, u64)], global: u64) -> (&str, u64) {
     places.get(i).map_or(("-", global), |(f, first)| (f.as_str(), global - first + 1))
 }
 
-fn summary(out: &mut impl Write, chains: &[ChainSummary], v: &Verifier, problems: u64, verified: u64, json: bool) {
+fn summary(out: &mut impl Write, chains: &[ChainSummary], v: &Verifier, problems: u64, verified: u64, json: bool, per_chain: &HashMap<String, u64>) {
     if json {
         let list: Vec<_> = chains
             .iter()
-            .map(ChainSummary::to_json)
+            .map(|c| {
+                let mut j = c.to_json();
+                j["problems"] = per_chain.get(&c.chain).copied().unwrap_or(0).into();
+                j
+            })
             .collect();
         let mut s = serde_json::json!({"ok": problems == 0, "records": v.records, "verified": verified,
             "problems": problems, "chains": list, "transport_fields": v.transport});
@@ -256,35 +295,16 @@ fn read_state(path: &str) -> Result<Vec<(String, Head)>, i32> {
             return Err(exit::IO);
         }
     };
-    let bad = || {
+    state::parse(&text).ok_or_else(|| {
         eprintln!("logseal: state file {path} is not a logseal verify state");
         exit::USAGE
-    };
-    let doc: serde_json::Value = serde_json::from_slice(&text).map_err(|_| bad())?;
-    let chains = doc.get("chains").and_then(|c| c.as_object()).ok_or_else(bad)?;
-    let mut heads = Vec::new();
-    for (id, h) in chains {
-        let seq = h.get("seq").and_then(|s| s.as_u64()).ok_or_else(bad)?;
-        let mac = h.get("mac").and_then(|m| m.as_str()).ok_or_else(bad)?;
-        heads.push((id.clone(), Head { seq, mac: mac.to_string() }));
-    }
-    Ok(heads)
+    })
 }
 
 /// Writes the new heads: the furthest verified record of each chain, never moving a head
 /// back (a truncated file must not make the next run forget what was there).
 fn write_state(path: &str, chains: &[ChainSummary], old: &[(String, Head)]) -> Result<(), i32> {
-    let mut map = serde_json::Map::new();
-    for (id, h) in old {
-        map.insert(id.clone(), serde_json::json!({"seq": h.seq, "mac": h.mac}));
-    }
-    for c in chains.iter().filter(|c| c.verified > 0) {
-        let older = old.iter().find(|(id, _)| *id == c.chain).map(|(_, h)| h.seq);
-        if older.is_none_or(|s| c.last_seq >= s) {
-            map.insert(c.chain.clone(), serde_json::json!({"seq": c.last_seq, "mac": c.head_mac}));
-        }
-    }
-    let text = serde_json::json!({"version": 1, "chains": map}).to_string();
+    let text = state::advance(chains, old).to_string();
     let tmp = format!("{path}.tmp");
     let written = std::fs::write(&tmp, text + "\n").and_then(|()| std::fs::rename(&tmp, path));
     written.map_err(|e| {

@@ -40,6 +40,8 @@ pub fn run(public_key: &str, other_modes: bool, files: &[String], json: bool) ->
     let mut places: Vec<(String, u64)> = Vec::new();
     let mut findings = Vec::new();
     let mut problems = 0u64;
+    // Counted per chain by `report`; the public summary gives totals only.
+    let mut chain_problems = std::collections::HashMap::new();
     let mut global = 0u64;
     let mut progress = Progress::new("verify", input::total_size(&files), true);
     let walked = for_each_line(&files, MAX_LINE, &mut progress, |progress, file, n, line| {
@@ -55,7 +57,7 @@ pub fn run(public_key: &str, other_modes: bool, files: &[String], json: bool) ->
         verifier.line(global, line, &mut findings);
         if !findings.is_empty() {
             problems += progress.suspend(|| {
-                let p = report(&mut out, &places, &findings, json);
+                let p = report(&mut out, &places, &findings, json, &mut chain_problems);
                 if to_terminal {
                     let _ = out.flush();
                 }
@@ -71,7 +73,7 @@ pub fn run(public_key: &str, other_modes: bool, files: &[String], json: bool) ->
         return code;
     }
     let summaries = verifier.finish(&mut findings);
-    problems += report(&mut out, &places, &findings, json);
+    problems += report(&mut out, &places, &findings, json, &mut chain_problems);
     let covered: u64 = summaries.iter().map(|c| c.covered).sum();
     summary(&mut out, &summaries, verifier.records, problems, covered, json);
     if out.flush().is_err() {

@@ -27,8 +27,9 @@ const NOT_CANONICAL: u8 = flag::ESCAPED | flag::CONTROL | flag::BAD_UTF8 | flag:
 #[derive(Default)]
 pub struct Canon {
     /// Included members of the objects being written, innermost last:
-    /// (key token, start and end of the decoded key in `keys`).
-    members: Vec<(u32, u32, u32)>,
+    /// (key token, start and end of the decoded key in `keys`, the key's first 8 bytes
+    /// big-endian, zero-padded: most names are ordered by it without a byte comparison).
+    members: Vec<(u32, u32, u32, u64)>,
     /// Decoded key text of the objects being written.
     keys: Vec<u8>,
     frames: Vec<Frame>,
@@ -95,7 +96,7 @@ pub fn write_object(
                     first = false;
                     continue;
                 }
-                let (key, s, e) = canon.members[*at];
+                let (key, s, e, _) = canon.members[*at];
                 *at += 1;
                 if !first {
                     out.push(b',');
@@ -161,7 +162,11 @@ fn open_object(input: &[u8], tape: &[Token], obj: usize, canon: &mut Canon, incl
         let start = canon.keys.len();
         decode_exact(k.raw(input), k.flags, &mut canon.keys);
         if include(i, &canon.keys[start..]) {
-            canon.members.push((i as u32, start as u32, canon.keys.len() as u32));
+            let mut prefix = [0u8; 8];
+            for (p, b) in prefix.iter_mut().zip(&canon.keys[start..]) {
+                *p = *b;
+            }
+            canon.members.push((i as u32, start as u32, canon.keys.len() as u32, u64::from_be_bytes(prefix)));
         } else {
             canon.keys.truncate(start);
         }
@@ -169,8 +174,10 @@ fn open_object(input: &[u8], tape: &[Token], obj: usize, canon: &mut Canon, incl
     }
     let Canon { members, keys, .. } = canon;
     // Ties (duplicate names, which logseal never writes) fall back to input order.
+    // Byte order of names: a differing zero-padded 8-byte prefix decides it (a shorter name
+    // pads with zeros below any byte it lacks, or ties and the full names decide).
     members[first..].sort_unstable_by(|a, b| {
-        keys[a.1 as usize..a.2 as usize].cmp(&keys[b.1 as usize..b.2 as usize]).then(a.0.cmp(&b.0))
+        a.3.cmp(&b.3).then_with(|| keys[a.1 as usize..a.2 as usize].cmp(&keys[b.1 as usize..b.2 as usize])).then(a.0.cmp(&b.0))
     });
     canon.frames.push(Frame::Object { first, at: first, end: canon.members.len(), keys_len });
 }

@@ -2,7 +2,7 @@
 //! output back (`verify`, `decrypt`): by decoded name, so any re-serialisation is understood.
 
 use super::string::decode;
-use super::tape::{Kind, Token};
+use super::tape::{flag, Kind, Token};
 
 /// Reusable decoding buffers.
 #[derive(Default)]
@@ -32,9 +32,15 @@ impl Lookup {
         let mut i = obj + 1;
         while i < o.next as usize {
             let k = *tape.get(i)?;
-            self.text.clear();
-            decode(k.raw(input), k.flags, &mut self.text, &mut self.scratch);
-            if self.text == name {
+            // Without escapes or invalid UTF-8 the raw name is its decoded text.
+            let same = if k.flags & (flag::ESCAPED | flag::BAD_UTF8) == 0 {
+                k.raw(input) == name
+            } else {
+                self.text.clear();
+                decode(k.raw(input), k.flags, &mut self.text, &mut self.scratch);
+                self.text == name
+            };
+            if same {
                 return Some(i);
             }
             i = tape.get(i + 1)?.next as usize;
@@ -60,7 +66,12 @@ impl Lookup {
         if t.kind != Kind::Num {
             return None;
         }
-        let n: f64 = std::str::from_utf8(t.raw(input)).ok()?.parse().ok()?;
+        let raw = t.raw(input);
+        // Plain digits (what logseal writes) need no float parse; 15 digits stay below 2^53.
+        if (1..=15).contains(&raw.len()) && raw.iter().all(u8::is_ascii_digit) {
+            return Some(raw.iter().fold(0u64, |n, &d| n * 10 + (d - b'0') as u64));
+        }
+        let n: f64 = std::str::from_utf8(raw).ok()?.parse().ok()?;
         (n >= 0.0 && n == n.trunc() && n < 9_007_199_254_740_992.0).then_some(n as u64)
     }
 

@@ -406,7 +406,23 @@ pub fn canonical(raw: &[u8], out: &mut Vec<u8>) {
         out.push(b'.');
         out.extend(d);
     }
-    let _ = write!(out, "e{}", x.exp);
+    out.push(b'e');
+    // The exponent in decimal, without the formatting machinery (this runs per number).
+    if x.exp < 0 {
+        out.push(b'-');
+    }
+    let mut digits = [0u8; 20];
+    let mut n = digits.len();
+    let mut e = x.exp.unsigned_abs();
+    loop {
+        n -= 1;
+        digits[n] = b'0' + (e % 10) as u8;
+        e /= 10;
+        if e == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[n..]);
 }
 
 #[cfg(test)]

@@ -17,7 +17,13 @@
 //! ```
 
 pub mod public;
+pub mod ahead;
+#[cfg(feature = "cli")]
+pub mod parallel;
 pub mod record;
+pub mod state;
+
+pub use ahead::{Ahead, Prepared, Verdicts};
 
 use crate::keys::KeySet;
 use crate::stage::seal::{chain_mac_v, epoch_key, HmacSha256};
@@ -281,6 +287,11 @@ impl Verifier {
         }
     }
 
+    /// The keyring the verifier checks against ([`Ahead`] readers need the same one).
+    pub fn keys(&self) -> &KeySet {
+        &self.keys
+    }
+
     /// Heads from an earlier run, so truncation and rollback are found.
     pub fn remember(&mut self, heads: impl IntoIterator<Item = (String, Head)>) {
         self.remembered.extend(heads);
@@ -294,12 +305,26 @@ impl Verifier {
 
     /// Verifies one line; findings are appended to `out`.
     pub fn line(&mut self, line_no: u64, line: &[u8], out: &mut Vec<Finding>) {
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
+        if is_blank(line) {
             return;
         }
+        let read = self.reader.read(line);
+        self.take(line_no, read, MacCheck { verdicts: &Verdicts::default(), line, read_here: true }, out);
+    }
+
+    /// Verifies one line that [`Ahead::prepare`] read (on another thread, with the same
+    /// keyring): the same findings as [`Verifier::line`] on `line`, in the same order; lines
+    /// must come in input order. `prepared` is None for a blank line.
+    pub fn line_prepared(&mut self, line_no: u64, line: &[u8], prepared: Option<Prepared>, out: &mut Vec<Finding>) {
+        let Some(p) = prepared else { return };
+        self.take(line_no, p.read, MacCheck { verdicts: &p.verdicts, line, read_here: false }, out);
+    }
+
+    /// The ordered part of verifying a line: everything but reading it and checking its MAC.
+    fn take(&mut self, line_no: u64, read: Result<Sealed, ReadError>, mut macs: MacCheck<'_>, out: &mut Vec<Finding>) {
         self.records += 1;
         let finding = |kind, detail: String| Finding { kind, line: line_no, chain: None, seq: None, detail };
-        let s = match self.reader.read(line) {
+        let s = match read {
             Ok(s) => s,
             Err(ReadError::NotJson) => return out.push(finding(FindingKind::Unreadable, "not a JSON object".into())),
             Err(ReadError::Unsealed) => return out.push(finding(FindingKind::Unsealed, "the record has no logseal.seal".into())),
@@ -350,8 +375,11 @@ impl Verifier {
             if epoch > MAX_EPOCH_STEPS || (spent && epoch > CHEAP_STEPS) {
                 return out.push(at(FindingKind::Malformed, "key epoch too far ahead to derive".into()));
             }
-            let reader = &self.reader;
-            let proved = self.keys.iter().find(|k| reader.mac_holds(&epoch_key(&chain_mac_v(2, k.secret.expose(), &s.chain), 0, epoch), &s.mac));
+            let reader = &mut self.reader;
+            let proved = self.keys.iter().enumerate().find(|(i, k)| {
+                macs.holds(reader, *i, || epoch_key(&chain_mac_v(2, k.secret.expose(), &s.chain), 0, epoch), &s.mac)
+            });
+            let proved = proved.map(|(_, k)| k);
             if proved.is_none() {
                 self.wasted_steps = self.wasted_steps.saturating_add(epoch.saturating_mul(self.keys.iter().count() as u64));
             }
@@ -407,7 +435,8 @@ impl Verifier {
         let Some((key, steps)) = chain.key_for(epoch, if spent { CHEAP_STEPS } else { MAX_EPOCH_STEPS }) else {
             return out.push(at(FindingKind::Malformed, "key epoch too far ahead of the chain to derive".into()));
         };
-        let valid = self.reader.mac_holds(&key, &s.mac);
+        let index = self.keys.iter().position(|k| k.id == chain.kid).unwrap_or(usize::MAX);
+        let valid = macs.holds(&mut self.reader, index, || key.clone(), &s.mac);
         if !valid {
             self.wasted_steps = self.wasted_steps.saturating_add(steps);
         }
@@ -663,6 +692,36 @@ fn settle_pending(chain: &mut ChainState, next_seq: Option<u64>, out: &mut Vec<F
     }
     out.push(finding(FindingKind::Modified, "bad MAC: the record was changed after sealing"));
     chain.take_position(seq, line);
+}
+
+/// A blank or white-space-only line: not a record.
+pub fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// How the verifier checks the MAC of the line it takes: with its own reader, or from the
+/// verdicts [`Ahead`] computed, reading the line itself only for a check it lacks.
+struct MacCheck<'a> {
+    verdicts: &'a Verdicts,
+    line: &'a [u8],
+    /// The verifier's reader holds this line.
+    read_here: bool,
+}
+
+impl MacCheck<'_> {
+    /// Whether the line's MAC holds under `key` (the key at `index` in the keyring, at the
+    /// record's epoch); `key` is derived only when no verdict answers.
+    fn holds(&mut self, reader: &mut Reader, index: usize, key: impl FnOnce() -> HmacSha256, mac: &str) -> bool {
+        if let Some(v) = self.verdicts.get(index) {
+            return v;
+        }
+        if !self.read_here {
+            // The same line reads the same; its result was already taken from the worker.
+            let _ = reader.read(self.line);
+            self.read_here = true;
+        }
+        reader.mac_holds(&key(), mac)
+    }
 }
 
 fn fingerprint(mac: &str) -> u64 {

@@ -96,7 +96,17 @@ pub struct Reader {
     body: Vec<u8>,
     seal: Vec<u8>,
     scratch: Vec<u8>,
-    cov: Vec<Vec<u8>>,
+    /// Covered names as listed (`cov`, `cv`): ranges into `cov_text`, with their hashes.
+    cov: Vec<Name>,
+    cov_text: Vec<u8>,
+    /// The listed coverage applies (v1, or v2 with `cv`); else every root field but the
+    /// reserved object and the transport fields is covered.
+    listed: bool,
+    /// The root members in input order: decoded names in `names_text`.
+    names: Vec<Name>,
+    names_text: Vec<u8>,
+    /// Root key tokens the canonical form includes (covered, or the reserved object), ascending.
+    included: Vec<u32>,
     look: Lookup,
     /// The seal format of the record last read.
     version: u32,
@@ -237,15 +247,15 @@ impl Reader {
             return Err(ReadError::Malformed("cov is not an array"));
         }
         self.cov.clear();
+        self.cov_text.clear();
+        self.listed = true;
         let mut i = cov + 2;
         while i < arr.next as usize {
             let Some(&t) = self.tape.get(i) else { break };
             if t.kind != Kind::Str {
                 return Err(ReadError::Malformed("cov holds a non-string"));
             }
-            let mut name = Vec::new();
-            string::decode_exact(t.raw(line), t.flags, &mut name);
-            self.cov.push(name);
+            self.cov.push(Name::decoded(line, &t, i, &mut self.cov_text));
             i = t.next as usize;
         }
         Ok(())
@@ -253,16 +263,19 @@ impl Reader {
 
     /// A v2 seal without `cv` covers every root field except the reserved object (covered on
     /// its own) and the transport fields.
-    fn implicit_cov(&mut self, line: &[u8]) {
+    fn implicit_cov(&mut self, _line: &[u8]) {
         self.cov.clear();
+        self.cov_text.clear();
+        self.listed = false;
+    }
+
+    /// The root members' decoded names, in input order.
+    fn read_names(&mut self, line: &[u8]) {
+        self.names.clear();
+        self.names_text.clear();
         let mut i = 1;
         while let Some(k) = self.tape.get(i).copied() {
-            let mut name = Vec::new();
-            string::decode_exact(k.raw(line), k.flags, &mut name);
-            let transport = TRANSPORT_FIELDS.iter().any(|t| t.as_bytes() == name.as_slice());
-            if name != RESERVED_KEY.as_bytes() && !transport && !self.cov.contains(&name) {
-                self.cov.push(name);
-            }
+            self.names.push(Name::decoded(line, &k, i, &mut self.names_text));
             i = self.tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
         }
     }
@@ -271,41 +284,49 @@ impl Reader {
     /// gone, and writes the canonical forms the MAC covers.
     fn finish_read(&mut self, line: &[u8], seal_key: usize, mac_key: Option<usize>, sig_key: Option<usize>, s: &mut Sealed) {
         let seal_obj = seal_key + 1;
+        self.read_names(line);
         // Root members: covered, transport, or uncovered; covered ones that are gone.
-        let mut seen: Vec<Vec<u8>> = Vec::new();
-        let mut i = 1;
-        while let Some(k) = self.tape.get(i).copied() {
-            let mut name = Vec::new();
-            string::decode_exact(k.raw(line), k.flags, &mut name);
-            if seen.contains(&name) {
+        self.included.clear();
+        let (names, text) = (&self.names, &self.names_text);
+        for (j, n) in names.iter().enumerate() {
+            let name = n.text(text);
+            if names[..j].iter().any(|m| m.hash == n.hash && m.text(text) == name) {
                 s.duplicate_fields = true;
             }
-            if name != RESERVED_KEY.as_bytes() && !self.cov.contains(&name) {
-                let text = String::from_utf8_lossy(&name).into_owned();
-                if TRANSPORT_FIELDS.contains(&text.as_str()) {
+            let reserved = name == RESERVED_KEY.as_bytes();
+            let transport = !reserved && TRANSPORT_FIELDS.iter().any(|t| t.as_bytes() == name);
+            let covered = match self.listed {
+                true => self.cov.iter().any(|c| c.hash == n.hash && c.text(&self.cov_text) == name),
+                false => !reserved && !transport,
+            };
+            if reserved || covered {
+                self.included.push(n.token);
+            }
+            if !reserved && !covered {
+                let text = String::from_utf8_lossy(name).into_owned();
+                if transport {
                     s.transport.push(text);
                 } else {
                     s.uncovered.push(text);
                 }
             }
-            seen.push(name);
-            i = self.tape.get(i + 1).map_or(usize::MAX, |v| v.next as usize);
         }
-        for name in &self.cov {
-            if !seen.contains(name) {
+        for c in &self.cov {
+            let name = c.text(&self.cov_text);
+            if !names.iter().any(|n| n.hash == c.hash && n.text(text) == name) {
                 s.missing.push(String::from_utf8_lossy(name).into_owned());
             }
         }
 
         // The canonical forms: the record without the seal, and the seal without its MAC.
-        let (tape, cov_names) = (&self.tape, &self.cov);
+        let (tape, included) = (&self.tape, &self.included);
         self.body.clear();
         canonical::write(
             line,
             tape,
             &mut self.canon,
-            |i, name| match tape[i].depth {
-                1 => name == RESERVED_KEY.as_bytes() || cov_names.iter().any(|c| c == name),
+            |i, _| match tape.get(i).map_or(0, |t| t.depth) {
+                1 => included.binary_search(&(i as u32)).is_ok(),
                 _ => i != seal_key,
             },
             &mut self.body,
@@ -367,6 +388,31 @@ impl Reader {
         h.update(b"\n");
         h.update(&self.seal);
         h.finalize().into()
+    }
+}
+
+/// A decoded name: its range in a text buffer, its key token and a hash to compare by first.
+#[derive(Clone, Copy, Debug, Default)]
+struct Name {
+    token: u32,
+    start: u32,
+    end: u32,
+    hash: u64,
+}
+
+impl Name {
+    /// Decodes the name at token `tok` (index `token`) onto the end of `text`.
+    fn decoded(line: &[u8], tok: &Token, token: usize, text: &mut Vec<u8>) -> Name {
+        let start = text.len();
+        string::decode_exact(tok.raw(line), tok.flags, text);
+        let name = text.get(start..).unwrap_or_default();
+        // FNV-1a: not a security check, a cheap way to tell most different names apart.
+        let hash = name.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        Name { token: token as u32, start: start as u32, end: text.len() as u32, hash }
+    }
+
+    fn text<'a>(&self, buf: &'a [u8]) -> &'a [u8] {
+        buf.get(self.start as usize..self.end as usize).unwrap_or_default()
     }
 }
 

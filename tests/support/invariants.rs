@@ -110,12 +110,22 @@ pub fn duplicate_key(json: &str) -> Option<String> {
 pub fn verify_lines(data: &[u8]) -> Vec<logseal::verify::Finding> {
     use logseal::keys::{Key, KeySet, Purpose, Secret};
     let keys = KeySet::new(vec![Key { id: "inline".into(), purpose: Purpose::Seal, secret: Secret::new((0..32).collect()), active: true }]);
-    let mut v = logseal::verify::Verifier::new(keys);
+    let mut v = logseal::verify::Verifier::new(keys.clone());
     let mut findings = Vec::new();
     for (i, line) in data.split(|&b| b == b'\n').enumerate() {
         v.line(i as u64 + 1, line, &mut findings);
     }
-    v.finish(&mut findings);
+    let chains = v.finish(&mut findings);
+    // Read ahead (as `verify --jobs N` workers do), then taken in order: the same report.
+    let mut ahead = logseal::verify::Ahead::new(keys.clone());
+    let mut w = logseal::verify::Verifier::new(keys);
+    let mut found = Vec::new();
+    for (i, line) in data.split(|&b| b == b'\n').enumerate() {
+        let prepared = ahead.prepare(line);
+        w.line_prepared(i as u64 + 1, line, prepared, &mut found);
+    }
+    assert_eq!(w.finish(&mut found), chains, "read ahead: other chain summaries");
+    assert_eq!(found, findings, "read ahead: other findings");
     findings
 }
 
