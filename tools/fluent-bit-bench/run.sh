@@ -2,12 +2,21 @@
 # Measures logseal in a real Fluent Bit, as the README's Fluent Bit table reports:
 # 300,000 records of the public PII corpus, tail -> filter -> null, user CPU seconds per run.
 #
-#   FLUENT_BIT=/path/to/fluent-bit [FLB_WAMRC=/path/to/flb-wamrc] [ONLY=aot] tools/fluent-bit-bench/run.sh
+#   FLUENT_BIT=/path/to/fluent-bit [FLB_WAMRC=/path/to/flb-wamrc] [ONLY=aot|lua|wasm]
+#     [SHARED_LUA=/path/to/redact.lua] [LOGSEAL_WASM=/path/to/logseal_fluentbit.wasm]
+#     tools/fluent-bit-bench/run.sh
 #
 # It does not build Fluent Bit: bring your own binary (built with the wasm and lua filters).
 # With FLB_WAMRC set, each module is also compiled ahead of time and measured as .aot;
-# ONLY=aot skips the no-filter, Lua and interpreter runs; ONLY=lua runs only those three.
+# ONLY=aot skips the no-filter, Lua and interpreter runs; ONLY=lua runs only the no-filter and
+# Lua rows; ONLY=wasm only the wasm rows. SHARED_LUA adds a Lua row for another baseline
+# script (any filter with `function redact(tag, ts, record)`), read where it lies.
+# LOGSEAL_WASM measures a module built elsewhere (another checkout) instead of building this
+# one, so two builds can be measured with the same script and policies.
 set -euo pipefail
+# Paths given relative to the caller's directory, resolved before moving to the repository root.
+[ -n "${SHARED_LUA:-}" ] && SHARED_LUA=$(realpath "$SHARED_LUA")
+[ -n "${LOGSEAL_WASM:-}" ] && LOGSEAL_WASM=$(realpath "$LOGSEAL_WASM")
 cd "$(dirname "$0")/../.."
 : "${FLUENT_BIT:?set FLUENT_BIT to a fluent-bit binary}"
 corpus=${CORPUS:-tests/corpus/pii-public.ndjson}
@@ -24,9 +33,15 @@ for _ in range(int(sys.argv[2])):
 PY
 echo "input: $(wc -l < "$work/input.ndjson") records, $(du -m "$work/input.ndjson" | cut -f1) MB" >&2
 
-scripts/build-wasm.sh > /dev/null
+if [ -n "${LOGSEAL_WASM:-}" ]; then
+  cp "$LOGSEAL_WASM" "$work/logseal.wasm"
+else
+  # Only the Fluent Bit module (scripts/build-wasm.sh builds every host's, and the npm package).
+  cargo build --locked -q -p logseal-fluent-bit --target wasm32-wasip1 --profile wasm
+  cp target/wasm32-wasip1/wasm/logseal_fluent_bit.wasm "$work/logseal.wasm"
+fi
+echo "module: $(sha256sum < "$work/logseal.wasm" | cut -c1-16), $(wc -c < "$work/logseal.wasm") bytes" >&2
 rustc -O --target wasm32-wasip1 --crate-type cdylib -o "$work/identity.wasm" tools/fluent-bit-bench/identity.rs
-cp target/wasm-out/logseal_fluentbit.wasm "$work/logseal.wasm"
 mkdir -p "$work/default" "$work/sealed/keys" "$work/encrypted/keys"
 cp host-examples/keys/demo-keyring.json "$work/sealed/keys/"
 cp host-examples/keys/demo-keyring.json "$work/encrypted/keys/"
@@ -50,6 +65,7 @@ filter() { # kind module function policy_dir
     none) ;;
     lua) printf '[FILTER]\n    name lua\n    match *\n    script %s\n    call redact\n' "$work/redact.lua" ;;
     lua-message) printf '[FILTER]\n    name lua\n    match *\n    script %s\n    call redact\n' "$work/redact-message.lua" ;;
+    lua-shared) printf '[FILTER]\n    name lua\n    match *\n    script %s\n    call redact\n' "$SHARED_LUA" ;;
     *) printf '[FILTER]\n    name wasm\n    match *\n    wasm_path %s\n    function_name %s\n    event_format json\n    accessible_paths %s\n    wasm_heap_size 8M\n    wasm_stack_size 1M\n' "$2" "$3" "$4" ;;
   esac
 }
@@ -64,13 +80,21 @@ run() { # label kind [module function policy_dir]
   } > "$conf"
   /usr/bin/time -f "%U %S %e" -o "$work/time" "$FLUENT_BIT" -c "$conf" > "$work/$label.log" 2>&1 || true
   read -r user sys wall < "$work/time"
-  printf '%-28s user %6.2f s   sys %5.2f s   wall %6.2f s\n' "$label" "$user" "$sys" "$wall"
+  printf '%-28s user %6.2f s   sys %5.2f s   wall %6.2f s' "$label" "$user" "$sys" "$wall"
+  # A filter that failed to load runs fast and wrongly: say so beside its time.
+  local errors
+  errors=$(grep -c '\[error\]' "$work/$label.log" || true)
+  [ "$errors" -gt 0 ] && printf '   (%s error lines in its log)' "$errors"
+  printf '\n'
 }
 
-if [ "${ONLY:-}" != aot ]; then
+if [ "${ONLY:-}" != aot ] && [ "${ONLY:-}" != wasm ]; then
   run none none
   run "lua (all fields)" lua
   run "lua (message only)" lua-message
+  if [ -n "${SHARED_LUA:-}" ]; then
+    run "lua ($(basename "$SHARED_LUA"), shared)" lua-shared
+  fi
 fi
 [ "${ONLY:-}" = lua ] && exit 0
 modes="wasm ${FLB_WAMRC:+aot}"
