@@ -206,7 +206,7 @@ fn digit_detectors(text: &[u8], i: usize, card: bool, n: usize, memo: &mut Memo)
         return Some((i, e, Kind::NationalId));
     }
     // Groups spaced by `%20` or `+` in a query string (`?q=078%2005%201120`).
-    if national::spaced::follows(text, run(text, i, |b| b.is_ascii_digit())) {
+    if national::spaced::follows(text, run(text, i, |b| b.is_ascii_digit())) && !national::spaced::continues_group(text, i) {
         if let Some((e, kind)) = national::spaced::decoded(text, i, spaced_ids) {
             return Some((i, e, kind));
         }

@@ -23,9 +23,22 @@ pub fn follows(text: &[u8], word_end: usize) -> bool {
 }
 
 /// Whether the digit word at `i` is `20` of an encoded space glued to a number's first digit
-/// (`tfn%20876`): the number starts at `i + 2`.
+/// (`tfn%20876`): the number starts at `i + 2`. Not when a digit group comes before the `%`:
+/// that number is a later group of a run whose first group was already read.
 pub fn after_encoded_space(text: &[u8], i: usize) -> bool {
-    i > 0 && text[i - 1] == b'%' && text.get(i..i + 2) == Some(b"20") && text.get(i + 2).is_some_and(u8::is_ascii_digit)
+    i > 0
+        && text[i - 1] == b'%'
+        && (i < 2 || !text[i - 2].is_ascii_digit())
+        && text.get(i..i + 2) == Some(b"20")
+        && text.get(i + 2).is_some_and(u8::is_ascii_digit)
+}
+
+/// Whether the digit word at `i` is a later group of an encoded-space run (`...078+05`,
+/// `...078%2005`): the copy around the run's first group already held it. Without this, every
+/// group of a long run (`123+123+123+...`) would copy and re-read its own window.
+pub fn continues_group(text: &[u8], i: usize) -> bool {
+    (i >= 2 && text[i - 1] == b'+' && text[i - 2].is_ascii_digit())
+        || (i >= 4 && &text[i - 3..i] == b"%20" && text[i - 4].is_ascii_digit())
 }
 
 /// Runs `find` (a detector taking text and a start, returning an end and a value) on the
@@ -80,6 +93,16 @@ mod tests {
         assert!(!follows(b"q=078%2Cx", 5));
         assert!(after_encoded_space(b"q=tfn%20876", 6));
         assert!(!after_encoded_space(b"q=tfn%2C876", 6));
+        assert!(!after_encoded_space(b"q=876%20543", 6));
+    }
+
+    #[test]
+    fn later_groups_of_a_run_are_not_read_again() {
+        assert!(!continues_group(b"q=078+05+1120", 2));
+        assert!(continues_group(b"q=078+05+1120", 6));
+        assert!(continues_group(b"q=078%2005", 8));
+        assert!(!continues_group(b"q=ab+05", 5));
+        assert!(!continues_group(b"5", 0));
     }
 
     #[test]
