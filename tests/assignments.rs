@@ -2,35 +2,17 @@
 //! the secret is gone and that what an investigator needs (and benign look-alikes) stays.
 
 use logseal::{Context, Filter, Plan};
+use messages::{check, filtered as msg, kept};
 use serde_json::Value;
+
+#[path = "support/messages.rs"]
+mod messages;
 
 fn filter(line: &str) -> (Value, String) {
     let mut out = Vec::new();
     Filter::new(Plan::default_policy()).process(line.as_bytes(), &Context::default(), &mut out);
     let text = String::from_utf8(out).unwrap();
     (serde_json::from_str(&text).unwrap(), text)
-}
-
-/// `msg` after filtering the record `{"msg": <msg>}`.
-fn msg(m: &str) -> String {
-    let (v, _) = filter(&serde_json::json!({ "msg": m }).to_string());
-    v["msg"].as_str().unwrap().to_string()
-}
-
-/// Asserts that each secret is gone from `m` and each kept part stays.
-fn check(m: &str, secrets: &[&str], kept: &[&str]) {
-    let out = msg(m);
-    for s in secrets {
-        assert!(!out.contains(s), "secret {s:?} survived: {out}");
-    }
-    for k in kept {
-        assert!(out.contains(k), "{k:?} was lost: {out}");
-    }
-}
-
-/// Asserts the message goes through unchanged.
-fn kept(m: &str) {
-    assert_eq!(msg(m), m);
 }
 
 #[test]

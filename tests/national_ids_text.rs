@@ -5,26 +5,15 @@
 //! are full of (epoch times, order and request ids, versions, ports, durations, UUIDs, commit
 //! ids, hex digests) surviving beside them.
 
-use logseal::{Context, Filter, Plan};
-use serde_json::Value;
+use logseal::{Filter, Plan};
+use messages::{record as msg, redacted_as, run};
 
-fn run(filter: &mut Filter, line: &str) -> Value {
-    let mut out = Vec::new();
-    filter.process(line.as_bytes(), &Context::default(), &mut out);
-    serde_json::from_slice(&out).unwrap()
-}
-
-fn msg(text: &str) -> String {
-    serde_json::json!({ "msg": text }).to_string()
-}
+#[path = "support/messages.rs"]
+mod messages;
 
 /// Asserts `secret` is gone from `text` and `kept` survives.
 fn redacted(filter: &mut Filter, text: &str, secret: &str, kept: &str) {
-    let v = run(filter, &msg(text));
-    let out = v["msg"].as_str().unwrap();
-    assert!(!out.contains(secret), "{secret:?} survived: {out}");
-    assert!(out.contains(kept), "{kept:?} lost: {out}");
-    assert!(out.contains("[REDACTED:"), "{out}");
+    redacted_as(filter, text, secret, kept, "[REDACTED:");
 }
 
 fn kept(filter: &mut Filter, text: &str) {

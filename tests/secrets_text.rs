@@ -5,34 +5,16 @@
 //! tokens. Each case checks that the secret is gone and what an investigator needs stays.
 
 use logseal::{Context, Filter, Plan};
+use messages::{check, filtered as msg, kept};
 use serde_json::Value;
+
+#[path = "support/messages.rs"]
+mod messages;
 
 fn filter(line: &str) -> Value {
     let mut out = Vec::new();
     Filter::new(Plan::default_policy()).process(line.as_bytes(), &Context::default(), &mut out);
     serde_json::from_slice(&out).unwrap()
-}
-
-/// `msg` after filtering the record `{"msg": <msg>}`.
-fn msg(m: &str) -> String {
-    let v = filter(&serde_json::json!({ "msg": m }).to_string());
-    v["msg"].as_str().unwrap().to_string()
-}
-
-/// Asserts that each secret is gone from `m` and each kept part stays.
-fn check(m: &str, secrets: &[&str], kept: &[&str]) {
-    let out = msg(m);
-    for s in secrets {
-        assert!(!out.contains(s), "secret {s:?} survived: {out}");
-    }
-    for k in kept {
-        assert!(out.contains(k), "{k:?} was lost: {out}");
-    }
-}
-
-/// Asserts the message goes through unchanged.
-fn kept(m: &str) {
-    assert_eq!(msg(m), m);
 }
 
 /// Asserts nothing in the message is masked (the escaping stage may still neutralise `${`,

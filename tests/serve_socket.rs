@@ -4,7 +4,7 @@
 
 mod serve_support;
 
-use serve_support::{filter, http_get, root, wait_until, Server, BIN};
+use serve_support::{filter, http_get, records, root, wait_until, Server, BIN};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -98,23 +98,6 @@ fn config(forward: u16, extra: &str) -> String {
     format!(r#"{{"version":1,"forward":"127.0.0.1:{forward}"{extra}}}"#)
 }
 
-/// The records of connection `c`: secrets, invalid JSON, plain text, spoofed reserved keys.
-fn records(c: usize, n: usize) -> Vec<u8> {
-    let mut out = Vec::new();
-    for i in 0..n {
-        let line = match i % 5 {
-            0 => format!(r#"{{"level":"info","conn":{c},"i":{i},"msg":"paid with 4111 1111 1111 1111"}}"#),
-            1 => format!(r#"{{"conn":{c},"i":{i},"password":"hunter2","user":"a{i}@example.com"}}"#),
-            2 => format!("{{broken json {c} {i}"),
-            3 => format!("plain text line {c} {i} token=ghp_{}", "a".repeat(36)),
-            _ => format!(r#"{{"conn":{c},"i":{i},"logseal":"spoof","nested":{{"k":[1,2,{{"x":"\u001b[31m"}}]}}}}"#),
-        };
-        out.extend_from_slice(line.as_bytes());
-        out.push(b'\n');
-    }
-    out
-}
-
 fn counts(lines: &[String]) -> HashMap<String, usize> {
     let mut m = HashMap::new();
     for l in lines {
@@ -160,7 +143,7 @@ fn many_connections_and_a_burst_larger_than_the_queue_arrive_filtered_as_logseal
     assert!(counts(&got) == counts(&want), "serve's output differs from logseal filter's");
     // Each connection's records keep their order.
     for c in 0..conns {
-        let tag = format!(r#""conn":{c},"i":"#);
+        let tag = format!(r#""batch":{c},"i":"#);
         let seq: Vec<u64> = got
             .iter()
             .filter(|l| l.contains(&tag))
