@@ -6,7 +6,7 @@ use super::progress::Progress;
 use super::{exit, usage_in};
 use logseal::keys::Purpose;
 use logseal::verify::parallel::{Options, Pipeline};
-use logseal::verify::record::Reader;
+use logseal::verify::compare::{Comparison, Difference};
 use logseal::verify::{state, ChainSummary, Finding, Head, Verifier};
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
@@ -315,14 +315,14 @@ fn write_state(path: &str, chains: &[ChainSummary], old: &[(String, Head)]) -> R
 
 /// `--compare LOCAL REMOTE`: sealed records missing from or different in either copy.
 fn compare(local: &str, remote: &str, json: bool) -> i32 {
-    let mut reader = Reader::default();
-    // (chain, seq) -> (content digest, line in LOCAL, seen in REMOTE)
-    let mut seen: HashMap<(String, u64), ([u8; 32], u64, bool)> = HashMap::new();
+    let mut comparison = Comparison::default();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut differences = 0u64;
-    let mut say = |out: &mut io::BufWriter<io::StdoutLock>, kind: &str, file: &str, line_no: u64, chain: &str, seq: u64| {
+    let mut say = |out: &mut io::BufWriter<io::StdoutLock>, d: &Difference| {
         differences += 1;
+        let file = if d.kind.in_remote() { remote } else { local };
+        let (kind, line_no, chain, seq) = (d.kind.name(), d.line, &d.chain, d.seq);
         if json {
             let v = serde_json::json!({"finding": kind, "problem": true, "file": file, "line": line_no, "chain": chain, "seq": seq});
             let _ = writeln!(out, "{v}");
@@ -337,20 +337,10 @@ fn compare(local: &str, remote: &str, json: bool) -> i32 {
                 refuse_multiline(path, n);
                 return Err(exit::IO);
             }
-            let Ok(s) = reader.read(line) else { return Ok(()) };
-            let key = (s.chain, s.seq);
-            let digest = reader.digest();
             if which == 0 {
-                seen.entry(key).or_insert((digest, n, false));
-            } else {
-                match seen.get_mut(&key) {
-                    Some(entry) if entry.0 == digest => entry.2 = true,
-                    Some(entry) => {
-                        entry.2 = true;
-                        say(&mut out, "different", path, n, &key.0, key.1);
-                    }
-                    None => say(&mut out, "only_in_remote", path, n, &key.0, key.1),
-                }
+                comparison.local(n, line);
+            } else if let Some(d) = comparison.remote(n, line) {
+                say(&mut out, &d);
             }
             Ok(())
         });
@@ -358,16 +348,15 @@ fn compare(local: &str, remote: &str, json: bool) -> i32 {
             return code;
         }
     }
-    let mut missing: Vec<_> = seen.iter().filter(|(_, v)| !v.2).map(|(k, v)| (v.1, k.0.clone(), k.1)).collect();
-    missing.sort();
-    for (line_no, chain, seq) in missing {
-        say(&mut out, "missing_from_remote", local, line_no, &chain, seq);
+    for d in comparison.finish() {
+        say(&mut out, &d);
     }
+    let records = comparison.local_records();
     let verdict = if differences == 0 { "the copies hold the same sealed records" } else { "the copies differ" };
     if json {
-        let _ = writeln!(out, "{}", serde_json::json!({"summary": {"ok": differences == 0, "differences": differences, "local_records": seen.len()}}));
+        let _ = writeln!(out, "{}", serde_json::json!({"summary": {"ok": differences == 0, "differences": differences, "local_records": records}}));
     } else {
-        let _ = writeln!(out, "{} sealed records in {local}: {verdict} ({differences} differences)", seen.len());
+        let _ = writeln!(out, "{records} sealed records in {local}: {verdict} ({differences} differences)");
     }
     if out.flush().is_err() {
         return exit::IO;

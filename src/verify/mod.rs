@@ -18,6 +18,7 @@
 
 pub mod public;
 pub mod ahead;
+pub mod compare;
 #[cfg(feature = "cli")]
 pub mod parallel;
 pub mod record;

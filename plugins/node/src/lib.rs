@@ -376,14 +376,12 @@ fn read_state(text: &str) -> Option<Vec<(String, logseal::verify::Head)>> {
 /// Lines that are not sealed records are skipped, as the CLI skips them.
 #[wasm_bindgen]
 pub fn compare(local: &str, remote: &str) -> String {
-    use logseal::verify::record::Reader;
-    use std::collections::HashMap;
-    let mut reader = Reader::default();
-    // (chain, seq) -> (content digest, line in LOCAL, seen in REMOTE)
-    let mut seen: HashMap<(String, u64), ([u8; 32], u64, bool)> = HashMap::new();
+    use logseal::verify::compare::{Comparison, Difference};
+    let mut comparison = Comparison::default();
     let mut findings = Vec::new();
-    let finding = |kind: &str, input: &str, line: u64, chain: &str, seq: u64| {
-        serde_json::json!({"kind": kind, "problem": true, "input": input, "line": line, "chain": chain, "seq": seq})
+    let finding = |d: &Difference| {
+        let input = if d.kind.in_remote() { "remote" } else { "local" };
+        serde_json::json!({"kind": d.kind.name(), "problem": true, "input": input, "line": d.line, "chain": d.chain, "seq": d.seq})
     };
     for (which, text) in [(0, local), (1, remote)] {
         if text.is_empty() {
@@ -392,29 +390,15 @@ pub fn compare(local: &str, remote: &str) -> String {
         let body = text.strip_suffix('\n').unwrap_or(text);
         for (i, line) in body.split('\n').enumerate() {
             let n = i as u64 + 1;
-            let Ok(s) = reader.read(line.as_bytes()) else { continue };
-            let key = (s.chain, s.seq);
-            let digest = reader.digest();
             if which == 0 {
-                seen.entry(key).or_insert((digest, n, false));
-            } else {
-                match seen.get_mut(&key) {
-                    Some(entry) if entry.0 == digest => entry.2 = true,
-                    Some(entry) => {
-                        entry.2 = true;
-                        findings.push(finding("different", "remote", n, &key.0, key.1));
-                    }
-                    None => findings.push(finding("only_in_remote", "remote", n, &key.0, key.1)),
-                }
+                comparison.local(n, line.as_bytes());
+            } else if let Some(d) = comparison.remote(n, line.as_bytes()) {
+                findings.push(finding(&d));
             }
         }
     }
-    let mut missing: Vec<_> = seen.iter().filter(|(_, v)| !v.2).map(|(k, v)| (v.1, k.0.clone(), k.1)).collect();
-    missing.sort();
-    for (line, chain, seq) in missing {
-        findings.push(finding("missing_from_remote", "local", line, &chain, seq));
-    }
-    serde_json::json!({"ok": findings.is_empty(), "differences": findings.len(), "local_records": seen.len(),
+    findings.extend(comparison.finish().iter().map(finding));
+    serde_json::json!({"ok": findings.is_empty(), "differences": findings.len(), "local_records": comparison.local_records(),
         "findings": findings})
     .to_string()
 }
