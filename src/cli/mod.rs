@@ -16,6 +16,7 @@ mod progress;
 mod serve;
 mod verify;
 mod verify_public;
+mod verify_walk;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use logseal::policy::builtin;

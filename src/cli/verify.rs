@@ -3,13 +3,14 @@
 use super::env::{io_reason, load_keyring};
 use super::input::{self, for_each_line, opens_multiline_json, or_stdin};
 use super::progress::Progress;
+use super::verify_walk::{walk, Reporter, Step};
 use super::{exit, usage_in};
 use logseal::keys::Purpose;
 use logseal::verify::parallel::{Options, Pipeline};
 use logseal::verify::compare::{Comparison, Difference};
 use logseal::verify::{state, ChainSummary, Finding, Head, Verifier};
 use std::collections::HashMap;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 pub const USAGE: &str = "logseal verify --keys KEYRING [--state FILE] [--json] [--jobs N] [FILE...]\n       logseal verify --public-key PUBFILE [--json] [FILE...]\n       logseal verify --compare LOCAL REMOTE [--json]";
 
@@ -106,70 +107,40 @@ pub fn run(args: VerifyArgs) -> i32 {
     verifier.remember(old_heads.clone());
     let files = or_stdin(&args.files);
 
-    let stdout = io::stdout();
-    let to_terminal = stdout.is_terminal();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut places: Vec<(String, u64)> = Vec::new(); // (file, first global line)
+    let mut rep = Reporter::stdout(json);
     let mut findings = Vec::new();
-    let mut problems = 0u64;
-    let mut chain_problems: HashMap<String, u64> = HashMap::new();
-    let mut global = 0u64;
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
     // One job: every line read and checked here, in order. More: workers read and check
     // MACs ahead, this thread takes their results in order (the same findings).
     let mut pipeline = (jobs > 1).then(|| Pipeline::new(verifier.keys(), Options::with_jobs(jobs)));
-    let mut progress = Progress::new("verify", input::total_size(&files), true);
-    let walked = for_each_line(&files, MAX_LINE, &mut progress, |progress, file, n, line| {
-        global += 1;
-        if n == 1 {
-            places.push((file.to_string(), global));
-        }
-        let mut sink = |found: &[Finding]| {
-            problems += progress.suspend(|| {
-                let p = report(&mut out, &places, found, json, &mut chain_problems);
-                if to_terminal {
-                    let _ = out.flush();
-                }
-                p
-            });
-        };
-        if opens_multiline_json(line) {
-            if let Some(p) = pipeline.as_mut() {
-                p.flush(&mut verifier, &mut sink);
+    let walked = walk(&files, &mut rep, |sink, step| match (step, pipeline.as_mut()) {
+        (Step::Line { global, first, line }, Some(p)) => p.push(&mut verifier, global, first, line, &mut |found: &[Finding]| sink.report(found)),
+        (Step::Line { global, first, line }, None) => {
+            if first {
+                verifier.next_input();
             }
-            let _ = out.flush();
-            progress.suspend(|| refuse_multiline(file, n));
-            return Err(exit::IO);
-        }
-        match pipeline.as_mut() {
-            Some(p) => p.push(&mut verifier, global, n == 1, line, &mut sink),
-            None => {
-                if n == 1 {
-                    verifier.next_input();
-                }
-                verifier.line(global, line, &mut findings);
-                if !findings.is_empty() {
-                    sink(&findings);
-                    findings.clear();
-                }
+            verifier.line(global, line, &mut findings);
+            if !findings.is_empty() {
+                sink.report(&findings);
+                findings.clear();
             }
         }
-        Ok(())
+        (Step::Stopping, Some(p)) => p.flush(&mut verifier, &mut |found: &[Finding]| sink.report(found)),
+        (Step::Stopping, None) => {}
     });
     // Lines read before a failure are reported as a single-threaded run reports them.
     if let Some(mut p) = pipeline.take() {
-        p.flush(&mut verifier, &mut |found: &[Finding]| problems += report(&mut out, &places, found, json, &mut chain_problems));
+        p.flush(&mut verifier, &mut |found: &[Finding]| rep.report(found));
     }
-    drop(progress);
     if let Err(code) = walked {
-        let _ = out.flush();
+        let _ = rep.flush();
         return code;
     }
     let summaries = verifier.finish(&mut findings);
-    problems += report(&mut out, &places, &findings, json, &mut chain_problems);
+    rep.report(&findings);
     let verified: u64 = summaries.iter().map(|c| c.verified).sum();
-    summary(&mut out, &summaries, &verifier, problems, verified, json, &chain_problems);
-    if out.flush().is_err() {
+    summary(&mut rep.out, &summaries, &verifier, rep.problems, verified, json, &rep.per_chain);
+    if !rep.flush() {
         return exit::IO;
     }
     if verified == 0 {
@@ -180,7 +151,7 @@ pub fn run(args: VerifyArgs) -> i32 {
             return code;
         }
     }
-    if problems > 0 {
+    if rep.problems > 0 {
         1
     } else {
         exit::OK

@@ -1,13 +1,12 @@
 //! `logseal verify --public-key`: check signed chains with Ed25519 public keys only.
 
 use super::env::io_reason;
-use super::input::{self, for_each_line, opens_multiline_json, or_stdin};
-use super::progress::Progress;
-use super::verify::{refuse_multiline, report, MAX_LINE};
+use super::input::or_stdin;
+use super::verify_walk::{walk, Reporter, Step};
 use super::{exit, usage_in};
 use logseal::sign::PublicKeys;
 use logseal::verify::public::{PublicSummary, PublicVerifier};
-use std::io::{self, IsTerminal, Write};
+use std::io::Write;
 
 /// Runs the public-key verifier over `files`; `other_modes` is true when --keys, --state or
 /// --compare were given too (refused: those need the seal key or another mode).
@@ -34,55 +33,31 @@ pub fn run(public_key: &str, other_modes: bool, files: &[String], json: bool) ->
     }
     let mut verifier = PublicVerifier::new(keys);
     let files = or_stdin(files);
-    let stdout = io::stdout();
-    let to_terminal = stdout.is_terminal();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut places: Vec<(String, u64)> = Vec::new();
+    let mut rep = Reporter::stdout(json);
     let mut findings = Vec::new();
-    let mut problems = 0u64;
-    // Counted per chain by `report`; the public summary gives totals only.
-    let mut chain_problems = std::collections::HashMap::new();
-    let mut global = 0u64;
-    let mut progress = Progress::new("verify", input::total_size(&files), true);
-    let walked = for_each_line(&files, MAX_LINE, &mut progress, |progress, file, n, line| {
-        global += 1;
-        if n == 1 {
-            places.push((file.to_string(), global));
+    let walked = walk(&files, &mut rep, |sink, step| {
+        if let Step::Line { global, line, .. } = step {
+            verifier.line(global, line, &mut findings);
+            if !findings.is_empty() {
+                sink.report(&findings);
+                findings.clear();
+            }
         }
-        if opens_multiline_json(line) {
-            let _ = out.flush();
-            progress.suspend(|| refuse_multiline(file, n));
-            return Err(exit::IO);
-        }
-        verifier.line(global, line, &mut findings);
-        if !findings.is_empty() {
-            problems += progress.suspend(|| {
-                let p = report(&mut out, &places, &findings, json, &mut chain_problems);
-                if to_terminal {
-                    let _ = out.flush();
-                }
-                p
-            });
-            findings.clear();
-        }
-        Ok(())
     });
-    drop(progress);
     if let Err(code) = walked {
-        let _ = out.flush();
         return code;
     }
     let summaries = verifier.finish(&mut findings);
-    problems += report(&mut out, &places, &findings, json, &mut chain_problems);
+    rep.report(&findings);
     let covered: u64 = summaries.iter().map(|c| c.covered).sum();
-    summary(&mut out, &summaries, verifier.records, problems, covered, json);
-    if out.flush().is_err() {
+    summary(&mut rep.out, &summaries, verifier.records, rep.problems, covered, json);
+    if !rep.flush() {
         return exit::IO;
     }
     if covered == 0 {
         eprintln!("logseal: warning: no record is covered by a valid checkpoint signature: nothing was verified");
     }
-    if problems > 0 {
+    if rep.problems > 0 {
         1
     } else {
         exit::OK
