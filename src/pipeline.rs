@@ -12,21 +12,13 @@ use crate::stage::fields::Fields;
 use crate::stage::sample::{self, Decision};
 use crate::stage::encrypt::{Crypt, Place};
 use crate::stage::seal::{self, Chain, SealError, CHAIN_RANDOM_BYTES};
+use crate::stage::context::Pass;
 use crate::stage::{parse, write};
+
+pub use crate::stage::context::Context;
 
 /// The host's randomness: fills the buffer, or returns false when it cannot.
 pub type RandomFill = Box<dyn FnMut(&mut [u8]) -> bool>;
-
-/// What the host knows about a record besides its bytes.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Context<'a> {
-    /// Host time in nanoseconds since the Unix epoch (ingest time).
-    pub time_ns: i64,
-    /// The host's tag for the record (Fluent Bit), empty elsewhere.
-    pub tag: &'a [u8],
-    /// The record's full length when the host had to cut it before handing it over.
-    pub declared_len: Option<u64>,
-}
 
 /// What became of a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -235,10 +227,11 @@ impl Filter {
         self.edits.reset(self.tape.len());
 
         let fields = Fields::find(&rec, &mut self.scratch);
-        self.plan.normaliser.apply(&rec, &fields, ctx.time_ns, &mut self.edits, &mut self.notes, &mut self.scratch, &mut self.buf);
-        self.plan.classifier.apply(&rec, &fields, ctx.tag, &mut self.notes, &mut self.scratch);
+        let mut cx = Pass { rec, fields: &fields, host: ctx, edits: &mut self.edits, notes: &mut self.notes, scratch: &mut self.scratch };
+        self.plan.normaliser.apply(&mut cx, &mut self.buf);
+        self.plan.classifier.apply(&mut cx);
         if self.plan.sampler.active() {
-            let decision = self.plan.sampler.decide(&rec, &fields, input, ctx, &mut self.notes, &mut self.sample, &mut self.scratch);
+            let decision = self.plan.sampler.decide(&mut cx, &mut self.sample);
             self.counters.evictions = self.sample.evictions;
             if decision != Decision::Keep {
                 self.counters.records += 1;
@@ -252,7 +245,7 @@ impl Filter {
             }
         }
         if let Some(list) = &self.plan.allowlist {
-            list.apply(&rec, &mut self.edits, &mut self.notes, &mut self.scratch, &mut self.walk);
+            list.apply(&mut cx, &mut self.walk);
         }
         let mut no_random = |_: &mut [u8]| false;
         let random: &mut dyn FnMut(&mut [u8]) -> bool = match &mut self.random {
@@ -260,14 +253,14 @@ impl Filter {
             None => &mut no_random,
         };
         let place = Place { chain: self.chain.as_ref().map(|c| (c.id(), c.next_seq())) };
-        self.plan.redactor.apply(&rec, &mut self.edits, &mut self.notes, &mut self.redact, &mut Crypt { random, place });
+        self.plan.redactor.apply(&mut cx, &mut self.redact, &mut Crypt { random, place });
 
         let rules = write::Rules {
             max_string_bytes: self.plan.limits.max_string_bytes as usize,
             max_key_bytes: self.plan.limits.max_key_bytes as usize,
             multiline: &self.plan.multiline_fields,
         };
-        let any = write::write_members(&rec, &self.edits, rules, &mut self.notes, &mut self.scratch, &mut self.writer, out);
+        let any = write::write_members(&mut cx, rules, &mut self.writer, out);
         self.finish(any, ctx.time_ns, Some(ctx.tag), out)
     }
 

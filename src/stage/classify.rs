@@ -8,11 +8,10 @@
 //! `statusCode`, `http.status`, `http.response.status_code`, ...), as numbers or numeric
 //! strings, whether or not normalisation is on. Custom rules are predicates with a tag.
 
-use crate::notes::{tag, Notes};
+use crate::notes::tag;
 use crate::predicate::{Facts, Predicate};
-use crate::record::{Record, Scratch};
+use crate::stage::context::Pass;
 
-use crate::stage::fields::Fields;
 /// Phrases that mark an authentication failure (ASCII case-insensitive).
 pub const AUTH_FAILURE_PHRASES: &[&str] = &[
     "failed login", "login failed", "login failure", "failed to log in", "invalid password", "wrong password",
@@ -53,8 +52,10 @@ impl Classifier {
         Classifier { builtin, rules, tag_names }
     }
 
-    /// Tags `rec` in `notes`. `host_tag` is the host's tag for the record.
-    pub fn apply(&self, rec: &Record, fields: &Fields, host_tag: &[u8], notes: &mut Notes, scratch: &mut Scratch) {
+    /// Tags the record in its notes, by its fields, its text and the host's tag for it.
+    pub fn apply(&self, cx: &mut Pass) {
+        let Pass { rec, fields, host, notes, scratch, .. } = cx;
+        let (rec, fields, host_tag) = (&*rec, &**fields, host.tag);
         if self.builtin {
             if let Some(status) = fields.status(rec, scratch) {
                 notes.tags |= match status as i64 {
@@ -141,6 +142,9 @@ fn contains_phrase(text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::notes::Notes;
+    use crate::record::{Record, Scratch};
+    use crate::stage::fields::Fields;
     use crate::json::{scan, ScanLimits};
 
     fn tags(c: &Classifier, input: &str) -> (u32, u64) {
@@ -149,7 +153,8 @@ mod tests {
         let mut notes = Notes::default();
         let rec = Record { input: input.as_bytes(), tape: &tape };
         let fields = Fields::find(&rec, &mut Scratch::default());
-        c.apply(&rec, &fields, b"app.web", &mut notes, &mut Scratch::default());
+        let (host, mut edits, mut scratch) = (crate::stage::context::Context { tag: b"app.web", ..Default::default() }, crate::edits::Edits::default(), Scratch::default());
+        c.apply(&mut crate::stage::context::Pass { rec, fields: &fields, host: &host, edits: &mut edits, notes: &mut notes, scratch: &mut scratch });
         (notes.tags, notes.custom_tags)
     }
 

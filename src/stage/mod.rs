@@ -4,6 +4,7 @@
 //! records decisions ([`crate::edits::Edits`], [`crate::notes::Notes`]) rather than bytes.
 
 pub mod classify;
+pub mod context;
 pub mod encrypt;
 pub mod escape;
 pub mod fields;

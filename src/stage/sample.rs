@@ -15,7 +15,7 @@
 //! Per-key state is bounded (`max_keys`, oldest evicted first, evictions counted).
 
 use crate::json::Kind;
-use crate::pipeline::Context;
+use crate::stage::context::Pass;
 use crate::keys::Secret;
 use crate::notes::{tag, Notes};
 use crate::predicate::{Facts, Predicate};
@@ -126,11 +126,11 @@ impl Sampler {
         self.default_rate < 1.0 || self.levels.iter().any(|l| l.is_some_and(|r| r < 1.0)) || !self.rules.is_empty() || self.limit.is_some() || self.dedup.is_some()
     }
 
-    /// Decides the fate of `rec`; `line` is its raw bytes (for content hashing), `ctx` what the
-    /// host knows (its time drives the limiter and dedup windows).
-    #[allow(clippy::too_many_arguments)]
-    pub fn decide(&self, rec: &Record, fields: &Fields, line: &[u8], ctx: &Context, notes: &mut Notes, st: &mut State, scratch: &mut Scratch) -> Decision {
-        let (host_tag, host_ns) = (ctx.tag, ctx.time_ns);
+    /// Decides the fate of the record: its bytes are hashed when content decides, the host's
+    /// time drives the limiter and dedup windows.
+    pub fn decide(&self, cx: &mut Pass, st: &mut State) -> Decision {
+        let Pass { rec, fields, host, notes, scratch, .. } = cx;
+        let (rec, fields, line, host_tag, host_ns) = (&*rec, &**fields, rec.input, host.tag, host.time_ns);
         if self.always_keep(rec, fields, notes, scratch) {
             return Decision::Keep;
         }

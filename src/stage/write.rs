@@ -15,6 +15,7 @@
 //! written `logseal_original` first (numbered the same way when that is taken), so nobody can
 //! spoof logseal's own annotations. See [`super::names`] for the cost.
 
+use super::context::Pass;
 use super::escape::encode_visible;
 use super::names::{Claim, Loc, Names};
 use super::redact::keyname::normalize_into;
@@ -66,15 +67,8 @@ impl Buffers {
 
 /// Writes `{` and the record's members to `out`, without the closing brace, so the reserved
 /// key can follow. Returns true when at least one member was written.
-pub fn write_members(
-    rec: &Record,
-    edits: &Edits,
-    rules: Rules,
-    notes: &mut Notes,
-    scratch: &mut Scratch,
-    bufs: &mut Buffers,
-    out: &mut Vec<u8>,
-) -> bool {
+pub fn write_members(cx: &mut Pass, rules: Rules, bufs: &mut Buffers, out: &mut Vec<u8>) -> bool {
+    let (rec, edits, notes, scratch) = (&cx.rec, &*cx.edits, &mut *cx.notes, &mut *cx.scratch);
     let Buffers { frames, names } = bufs;
     frames.clear();
     names.reset();
@@ -382,6 +376,8 @@ fn is_multiline(rec: &Record, key: u32, rules: Rules, scratch: &mut Scratch) -> 
 mod tests {
     use super::*;
     use crate::json::{scan, ScanLimits};
+    use crate::stage::context::Context;
+    use crate::stage::fields::Fields;
     use crate::stage::names::SMALL;
 
     const MULTI: &[&[u8]] = &[b"stacktrace"];
@@ -397,7 +393,9 @@ mod tests {
         let mut notes = Notes::default();
         notes.cut.depth = report.cut_depth;
         let mut out = Vec::new();
-        write_members(&rec, &edits, rules, &mut notes, &mut Scratch::default(), &mut Buffers::default(), &mut out);
+        let (fields, host, mut scratch) = (Fields::default(), Context::default(), Scratch::default());
+        let mut cx = Pass { rec, fields: &fields, host: &host, edits: &mut edits, notes: &mut notes, scratch: &mut scratch };
+        write_members(&mut cx, rules, &mut Buffers::default(), &mut out);
         out.push(b'}');
         (String::from_utf8(out).expect("UTF-8"), notes)
     }
@@ -491,7 +489,9 @@ mod tests {
         edits.reset(tape.len());
         let rules = Rules { max_string_bytes: 100, max_key_bytes: 16, multiline: &[] };
         let (mut walk, mut out) = (Buffers::default(), Vec::new());
-        write_members(&rec, &edits, rules, &mut Notes::default(), &mut Scratch::default(), &mut walk, &mut out);
+        let (fields, host, mut scratch, mut notes) = (Fields::default(), Context::default(), Scratch::default(), Notes::default());
+        let mut cx = Pass { rec, fields: &fields, host: &host, edits: &mut edits, notes: &mut notes, scratch: &mut scratch };
+        write_members(&mut cx, rules, &mut walk, &mut out);
         out.push(b'}');
         let text = String::from_utf8(out).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -9,11 +9,10 @@
 pub mod level;
 pub mod time;
 
-use crate::edits::Edits;
-use crate::notes::{tag, Notes};
+use crate::notes::tag;
 use crate::record::{Record, Scratch};
 
-use crate::stage::fields::Fields;
+use crate::stage::context::Pass;
 
 /// Mapping presets: (source, schema name). Sources are top-level names, flat dotted ones
 /// included (`log.level` as ECS loggers write it).
@@ -132,9 +131,10 @@ fn top_member(rec: &Record, name: &[u8], scratch: &mut Scratch) -> Option<(usize
 
 impl Normaliser {
     /// Normalises `rec`: mappings, rewrites and enrichment as edits, checks and the clock as
-    /// notes. `host_ns` is the host's time for the record.
-    #[allow(clippy::too_many_arguments)]
-    pub fn apply(&self, rec: &Record, fields: &Fields, host_ns: i64, edits: &mut Edits, notes: &mut Notes, scratch: &mut Scratch, buf: &mut Vec<u8>) {
+    /// notes, against the host's time for the record. `buf` is scratch for composed timestamps.
+    pub fn apply(&self, cx: &mut Pass, buf: &mut Vec<u8>) {
+        let Pass { rec, fields, host, edits, notes, scratch } = cx;
+        let (rec, fields, host_ns) = (&*rec, &**fields, host.time_ns);
         for (source, target) in &self.map {
             if let Some((k, _)) = top_member(rec, source, scratch) {
                 // Never overwrite: a record that already has the target keeps both as they are.

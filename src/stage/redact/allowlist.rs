@@ -3,10 +3,8 @@
 
 use super::keyname::{normalize, normalize_into};
 use super::kind::Kind;
-use crate::edits::Edits;
 use crate::json::Kind as Tok;
-use crate::notes::{tag, Notes};
-use crate::record::{Record, Scratch};
+use crate::notes::tag;
 
 /// What a masked value becomes.
 pub const MASK: &str = "[REDACTED:allowlist]"; // Kind::Allowlist.mask(), tested in kind.rs
@@ -82,7 +80,9 @@ impl Allowlist {
     /// Masks every value of `rec` whose path is not allowed. Keys are kept; `null` stays `null`.
     /// Each mask is counted under `allowlist` and tags the record `secret_exposed`, as any
     /// redaction does: a count that left them out would under-report what was removed.
-    pub fn apply(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, scratch: &mut Scratch, walk: &mut Walk) {
+    pub fn apply(&self, cx: &mut crate::stage::context::Pass, walk: &mut Walk) {
+        let crate::stage::context::Pass { rec, edits, notes, scratch, .. } = cx;
+        let rec = &*rec;
         let Some(root) = rec.tape.first() else { return };
         walk.start(root.next);
         let mut i = 1usize;
@@ -129,6 +129,9 @@ fn below(path: &[u8], ancestor: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edits::Edits;
+    use crate::notes::Notes;
+    use crate::record::{Record, Scratch};
     use crate::json::{scan, ScanLimits};
 
     fn masked(allow: &[&str], input: &str) -> Vec<String> {
@@ -138,7 +141,9 @@ mod tests {
         let mut edits = Edits::default();
         edits.reset(tape.len());
         let mut notes = Notes::default();
-        Allowlist::new(allow).apply(&rec, &mut edits, &mut notes, &mut Scratch::default(), &mut Walk::default());
+        let (fields, host, mut scratch) = (crate::stage::fields::Fields::default(), crate::stage::context::Context::default(), Scratch::default());
+        let mut cx = crate::stage::context::Pass { rec, fields: &fields, host: &host, edits: &mut edits, notes: &mut notes, scratch: &mut scratch };
+        Allowlist::new(allow).apply(&mut cx, &mut Walk::default());
         let masks = notes.redacted[Kind::Allowlist.index()] as usize;
         assert_eq!(masks > 0, notes.tags & tag::SECRET_EXPOSED != 0, "a mask tags the record, nothing else does");
         let out: Vec<String> = (0..tape.len())

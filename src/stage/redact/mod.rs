@@ -172,8 +172,9 @@ impl Redactor {
         self.rules.len()
     }
 
-    /// Redacts `rec`, recording replacements in `edits` and counts in `notes`.
-    pub fn apply(&self, rec: &Record, edits: &mut Edits, notes: &mut Notes, st: &mut State, crypt: &mut Crypt) {
+    /// Redacts the record, recording replacements in its edits and counts in its notes.
+    pub fn apply(&self, cx: &mut crate::stage::context::Pass, st: &mut State, crypt: &mut Crypt) {
+        let (rec, edits, notes) = (&cx.rec, &mut *cx.edits, &mut *cx.notes);
         st.enc.next_record();
         st.pending = None;
         self.walk(rec, edits, notes, st, crypt);
@@ -747,10 +748,12 @@ mod tests {
         notes.rules.resize(r.rule_count(), 0);
         let mut no_random = |_: &mut [u8]| false;
         let mut crypt = Crypt { random: &mut no_random, place: crate::stage::encrypt::Place::default() };
-        r.apply(&rec, &mut edits, &mut notes, &mut State::default(), &mut crypt);
+        let (fields, host, mut scratch) = (crate::stage::fields::Fields::default(), crate::stage::context::Context::default(), crate::record::Scratch::default());
+        let mut cx = crate::stage::context::Pass { rec, fields: &fields, host: &host, edits: &mut edits, notes: &mut notes, scratch: &mut scratch };
+        r.apply(&mut cx, &mut State::default(), &mut crypt);
         let mut out = Vec::new();
         let rules = crate::stage::write::Rules { max_string_bytes: 1 << 20, max_key_bytes: 256, multiline: &[] };
-        crate::stage::write::write_members(&rec, &edits, rules, &mut notes, &mut Default::default(), &mut Default::default(), &mut out);
+        crate::stage::write::write_members(&mut cx, rules, &mut Default::default(), &mut out);
         out.push(b'}');
         (serde_json::from_slice(&out).unwrap(), notes)
     }
