@@ -110,6 +110,20 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
     if end <= start {
         return None;
     }
+    // A whole header in quotes (`curl -H "X-Custom-Auth: abc123" https://x`): the header's
+    // closing quote ends its value, which otherwise runs to the end of the line.
+    let (end, limit) = match before {
+        Some(q @ (b'"' | b'\'')) if !quoted && limit.is_none() && matches!(kind, Some(Kind::Authorization | Kind::Cookie)) => {
+            match text.get(start..end).and_then(|v| v.iter().position(|&b| b == q)) {
+                Some(p) => (start + p, Some(start + p)),
+                None => (end, None),
+            }
+        }
+        _ => (end, limit),
+    };
+    if end <= start {
+        return None;
+    }
     // A credential after its scheme: only the credential goes (`X-Auth-Token: Bearer x`,
     // `Authorization: Basic x via edge`).
     let (start, end) = match kind {
