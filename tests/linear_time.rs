@@ -188,6 +188,16 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("1234567890123456|", b"1234567890123456|".to_vec()),
         ("curl -u \"a\":\"", b"curl -u \"a\":\"".to_vec()),
         ("-ghp_", b"-ghp_".to_vec()),
+        // Peers' secret formats: mid-line Redis AUTH, quoted curl headers, Sidekiq's userinfo,
+        // base64 of user:password, UUID-bodied and long-prefixed vendor shapes.
+        ("x AUTH a1 ", b"x AUTH a1 ".to_vec()),
+        ("\"X-Auth: a", b"\"X-Auth: a".to_vec()),
+        ("a://u:p@contribsys.com", b"a://u:p@contribsys.com".to_vec()),
+        ("MzUzOmE1", b"MzUzOmE1".to_vec()),
+        ("access-sandbox-", b"access-sandbox-".to_vec()),
+        ("pat-na1-", b"pat-na1-".to_vec()),
+        ("bedrock-api-key-", b"bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t".to_vec()),
+        ("cloudflare: ", b"cloudflare: ".to_vec()),
         // National IDs in text: encoded spaces (a decoded copy per start), a glued `%20`,
         // `+` groups, Unicode digits, labels in other scripts, PAN and lowercase NIE shapes.
         ("12%20", b"12%20".to_vec()),

@@ -368,6 +368,12 @@ pub fn at_word(text: &[u8], at: usize, word_end: usize) -> Option<(usize, usize,
     let word = text.get(at..word_end)?;
     match word {
         b"AUTH" | b"PASS" | b"LOGIN" if text.get(word_end) == Some(&b' ') && command_start(text, at) => protocol(text, word, word_end + 1),
+        // Redis `AUTH pw` quoted in the middle of a line (`client 10.0.0.7 sent AUTH s3cr3t`):
+        // the command and its one or two arguments end the line, and a lowercase word there is
+        // prose (`using AUTH tokens`), not a password.
+        b"AUTH" if text.get(word_end) == Some(&b' ') && at > 0 && text[at - 1] == b' ' => {
+            protocol(text, word, word_end + 1).filter(|&(s, e, _)| !text.get(s..e).is_some_and(|a| a.iter().all(u8::is_ascii_lowercase)))
+        }
         // IMAP: `a1 LOGIN user pw`, `C: A001 login user pw` (commands are case-insensitive).
         _ if word.eq_ignore_ascii_case(b"login") && text.get(word_end) == Some(&b' ') && imap_tag_before(text, at) => protocol(text, b"LOGIN", word_end + 1),
         _ if word.eq_ignore_ascii_case(b"by") => identified_by(text, at, word_end),

@@ -5,6 +5,11 @@
 //! when a pair in it has a secret name (judged as field names are, [`super::keyname`]) and a
 //! value that is no placeholder, the whole run is masked: it cannot be cut at a byte that
 //! ends the secret. Base64 of other text (a sentence, a JSON object of plain fields) stays.
+//!
+//! Base64 of `user:password` alone (what HTTP Basic carries, and what `curl -u` sends) is a
+//! credential too, wherever it stands: `YXBpOmtleS1hN2Mz...` is `api:key-a7c3...`. Ids
+//! encoded the same way (GraphQL's `User:123`, `arrayconnection:0`) have a number, a UUID or a
+//! word after the colon, and stay.
 
 use super::keyname::{classify, KeyClass};
 use super::kind::Kind;
@@ -52,7 +57,7 @@ pub fn find(text: &[u8], at: usize, end: usize) -> Option<(usize, usize, Kind)> 
     let first = value(*body.first()?)?;
     let second = value(*body.get(1)?)?;
     let lead = (first << 2) | (second >> 4);
-    if lead != b'{' && !lead.is_ascii_alphabetic() {
+    if lead != b'{' && !lead.is_ascii_alphanumeric() {
         return None;
     }
     let mut out = Vec::with_capacity((body.len() / 4 * 3).min(MAX_DECODED));
@@ -65,7 +70,7 @@ pub fn find(text: &[u8], at: usize, end: usize) -> Option<(usize, usize, Kind)> 
             bits -= 8;
             let byte = (acc >> bits) as u8;
             acc &= (1 << bits) - 1;
-            if !texty(byte) {
+            if !texty(byte) || (lead != b'{' && out.len() == MAX_BASIC && !out.contains(&b'=')) {
                 return None;
             }
             out.push(byte);
@@ -74,8 +79,32 @@ pub fn find(text: &[u8], at: usize, end: usize) -> Option<(usize, usize, Kind)> 
             }
         }
     }
-    let kind = if lead == b'{' { in_json(&out) } else { in_form(&out) }?;
+    let kind = if lead == b'{' { in_json(&out) } else { in_form(&out).or_else(|| in_basic(&out)) }?;
     Some((at, e, kind))
+}
+
+/// The longest `user:password` looked at (a longer text without a `=` is no form either).
+const MAX_BASIC: usize = 512;
+
+/// Decoded text that is `user:password` and nothing else: a user of 1-64 name characters
+/// (`A-Z a-z 0-9 . _ @ + -`), a colon, then a password of 6+ printable characters without
+/// blanks that holds a digit or a symbol. Refused: no password (`browser:`), a number
+/// (`User:123`, `arrayconnection:0`), a UUID (an id), a word (`service:checkout`), a
+/// placeholder (`user:password`, `$USER:$PASS`).
+fn in_basic(s: &[u8]) -> Option<Kind> {
+    if s.len() > MAX_BASIC {
+        return None;
+    }
+    let colon = s.iter().position(|&b| b == b':')?;
+    let (user, pw) = (&s[..colon], &s[colon + 1..]);
+    let name = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'@' | b'+' | b'-');
+    if !(1..=64).contains(&user.len()) || !user.iter().all(name) || !user[0].is_ascii_alphanumeric() {
+        return None;
+    }
+    let printable = pw.iter().all(|&b| b.is_ascii_graphic());
+    let marked = pw.iter().any(|b| b.is_ascii_digit()) && !pw.iter().all(u8::is_ascii_digit) || pw.iter().any(|b| b.is_ascii_punctuation());
+    let uuid = pw.len() == 36 && pw.iter().enumerate().all(|(i, &b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() });
+    (pw.len() >= 6 && printable && marked && !uuid && !super::assign::placeholder(pw, user)).then_some(Kind::Password)
 }
 
 /// The kind of the value named `name`, when it is a secret under that name.
@@ -209,6 +238,16 @@ mod tests {
         // Not base64 of text at all: a digest, random bytes, a UUID.
         for s in ["9f86d081884c7d659a2feaa0c55ad015", "jC+6TUUjCNHcVtAXpcqBCgxnA8r+qD6M", "c196c5c2-ff2e-dc17-9d4c-712e801b43bf"] {
             assert_eq!(found(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn base64_of_user_and_password_is_a_credential() {
+        assert_eq!(found(&b64("api:key-a7c342w33a5d1-563e729p-6ab27c637346")), Some(Kind::Password));
+        assert_eq!(found(&b64("353b302c44574f56504568:286924697e615a672a64")), Some(Kind::Password), "a digit first");
+        assert_eq!(found(&b64("j.smith@corp.io:dB2yF6@qL9")), Some(Kind::Password));
+        for s in ["browser:", "User:1234567", "arrayconnection:41", "Order:c196c5c2-ff2e-dc17-9d4c-712e801b43bf", "service:checkout", "admin:password", "a sentence: with words", "$USER:$PASSWORD"] {
+            assert_eq!(found(&b64(s)), None, "{s}");
         }
     }
 

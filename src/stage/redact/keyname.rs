@@ -242,6 +242,10 @@ const SECRET_PAIRS: &[(&str, &str, Kind)] = &[
     ("personal", "code", Kind::NationalId),
     // SonarQube's `sonar.login` holds a user token, not a user name.
     ("sonar", "login", Kind::Token),
+    // A webhook URL is a bearer credential: whoever holds it can post (Slack, Teams, Discord
+    // carry the secret in the path).
+    ("webhook", "url", Kind::Token),
+    ("webhook", "uri", Kind::Token),
 ];
 
 /// Heads long and distinct enough to name a secret at the end of a run-together word
@@ -254,6 +258,15 @@ const SUFFIX_HEADS: &[&str] = &[
 
 /// Short names that are secrets only as the whole name (`sid`, but not `account_sid`).
 const SOLO_HEADS: &[(&str, Kind)] = &[("sid", Kind::Session), ("sin", Kind::NationalId)];
+
+/// Vendors whose credentials are often stored under the vendor's name alone, with no word
+/// saying which credential (`cloudflare: "<37 hex>"`, `heroku: <uuid>`): as a whole name the
+/// value is a secret if it looks random (a UUID or hex key does; `enabled`, `my-app` do not).
+const VENDOR_NAMES: &[&str] = &[
+    "cloudflare", "heroku", "hubspot", "sumologic", "sonarqube", "sendgrid", "mailgun", "mailchimp", "twilio", "algolia",
+    "launchdarkly", "sendbird", "finicity", "kucoin", "plaid", "snyk", "squarespace", "messagebird", "anthropic", "openai",
+    "pagerduty", "datadog", "newrelic", "okta", "contentful", "netlify", "vercel", "doppler", "pulumi",
+];
 
 /// Words before `token`/`tokens` that make it a count (LLM usage: `prompt_tokens`,
 /// `max_tokens`, `totalTokens`), not a credential.
@@ -350,6 +363,9 @@ pub fn classify(name: &[u8]) -> KeyClass {
     if w.count == 1 {
         if let Some((_, kind)) = SOLO_HEADS.iter().find(|(h, _)| head == h.as_bytes()) {
             return KeyClass::Secret(*kind);
+        }
+        if VENDOR_NAMES.iter().any(|v| head == v.as_bytes()) {
+            return KeyClass::MaybeSecret;
         }
     }
     if MAYBE_HEADS.iter().any(|h| head == h.as_bytes()) {

@@ -102,10 +102,22 @@ pub fn find(text: &[u8], at: usize, floor: usize, names: &mut ClassCache, memo: 
             v = q;
         }
     }
-    let (start, end, limit) = match quoted_value(text, v) {
-        Some((s, e)) => (s, e, Some(e)),
-        None if weak => (v, value_end(text, v, Some(Kind::Token), in_query, memo), None),
-        None => (v, value_end(text, v, kind, in_query, memo), None),
+    // A whole header in quotes (`curl -H "X-Custom-Auth: abc123" https://x`): the header's
+    // closing quote ends its value, which otherwise runs to the end of the line. Read up to
+    // that quote only, so the pass resumes there and no later header reads the line again.
+    let header_quote = match before {
+        Some(q @ (b'"' | b'\'')) if !quoted && matches!(kind, Some(Kind::Authorization | Kind::Cookie)) && text.get(v) != Some(&q) => Some(q),
+        _ => None,
+    };
+    let (start, end, limit) = if let Some(q) = header_quote {
+        let e = super::text::run(text, v, |b| b != q && b != b'\n' && b != b'\r');
+        (v, e, Some(e))
+    } else {
+        match quoted_value(text, v) {
+            Some((s, e)) => (s, e, Some(e)),
+            None if weak => (v, value_end(text, v, Some(Kind::Token), in_query, memo), None),
+            None => (v, value_end(text, v, kind, in_query, memo), None),
+        }
     };
     if end <= start {
         return None;

@@ -63,6 +63,8 @@ enum Check {
     Digit,
     /// Both cases of letters (an all-lowercase body is an identifier: `hf_serving...`).
     MixedCase,
+    /// A UUID, 8-4-4-4-12 hex digits (HubSpot's `pat-na1-`, Plaid's `access-sandbox-`).
+    Uuid,
 }
 
 /// One vendor's token shape.
@@ -123,6 +125,12 @@ const SHAPES: &[Shape] = &[
     s("sendgrid_key", b"SG.", Wide, 60, 80),
     s("twilio_api_key", b"SK", Hex, 32, 32),
     c("huggingface_org_token", b"api_org_", Alnum, 34, 34, Check::MixedCase),
+    c("plaid_access_token", b"access-sandbox-", Url, 36, 36, Check::Uuid),
+    c("plaid_access_token", b"access-development-", Url, 36, 36, Check::Uuid),
+    c("plaid_access_token", b"access-production-", Url, 36, 36, Check::Uuid),
+    // A short-lived Bedrock key: the prefix, base64 of `bedrock.amazonaws.com`, then the rest
+    // of a presigned URL in base64.
+    s("aws_bedrock_key", b"bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t", Base64, 0, 8192),
     s("artifactory_reference_token", b"cmVmd", Alnum, 59, 59),
     s("digitalocean_token", b"dop_v1_", Hex, 64, 64),
     s("digitalocean_oauth", b"doo_v1_", Hex, 64, 64),
@@ -169,6 +177,8 @@ const SHAPES: &[Shape] = &[
     s("npm_token", b"npm_", Alnum, 36, 36),
     s("notion_token", b"ntn_", Alnum, 40, 50),
     s("1password_service_token", b"ops_eyJ", Base64, 250, 8192),
+    c("hubspot_token", b"pat-na1-", Url, 36, 36, Check::Uuid),
+    c("hubspot_token", b"pat-eu1-", Url, 36, 36, Check::Uuid),
     s("airtable_token", b"pat", Dotted, 79, 79),
     s("prefect_token", b"pnu_", Alnum, 36, 36),
     s("perplexity_key", b"pplx-", Alnum, 48, 48),
@@ -286,7 +296,7 @@ pub fn find_in(text: &[u8], at: usize, memo: &mut Memo) -> Option<(usize, &'stat
             continue;
         }
         let Some(body) = text.get(body..end) else { continue };
-        if passes(shape.check, body) && !placeholder(body) {
+        if passes(shape.check, body) && !vendor_placeholder(body) {
             return Some((end, shape.vendor));
         }
     }
@@ -344,6 +354,9 @@ fn passes(check: Check, body: &[u8]) -> bool {
         Check::EndsAa => body.ends_with(b"AA"),
         Check::Digit => body.iter().any(u8::is_ascii_digit),
         Check::MixedCase => body.iter().any(u8::is_ascii_lowercase) && body.iter().any(u8::is_ascii_uppercase),
+        Check::Uuid => {
+            body.len() == 36 && body.iter().enumerate().all(|(i, &b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() })
+        }
         Check::SentryTail => {
             // `..._` + 43 base64 characters, and the JSON names its `region_url`.
             let tail = body.len().checked_sub(44).and_then(|k| body.get(k..));
@@ -359,28 +372,58 @@ fn passes(check: Check, body: &[u8]) -> bool {
 /// than seven distinct characters in 16 or more (`xxxx-xxxx_AAAA...`). A random body of a
 /// vendor alphabet has any of these by chance far less than once in a thousand.
 pub fn placeholder(body: &[u8]) -> bool {
-    let (mut same, mut up, mut seen) = (1, 1, [false; 128]);
-    let mut distinct = 0;
-    let mut prev = 0u8;
-    for &b in body {
-        if !b.is_ascii_alphanumeric() {
-            prev = 0;
-            (same, up) = (1, 1);
-            continue;
+    let f = Filler::of(body);
+    f.repeat || f.counted > 0 || f.few_distinct
+}
+
+/// [`placeholder`] for the body of a vendor shape. A long body (64+) with a counting run in it
+/// is still a key when the runs cover less than a third of it: a long prefixed shape with its
+/// exact length and tail (`sk-ant-api03-` + 93 + `AA`) is a key whoever typed part of it, and
+/// masking a hand-made example costs nothing. Runs of one character and few distinct
+/// characters stay placeholders at any length.
+fn vendor_placeholder(body: &[u8]) -> bool {
+    let f = Filler::of(body);
+    let counted = if body.len() >= 64 { f.counted * 3 >= body.len() } else { f.counted > 0 };
+    f.repeat || counted || f.few_distinct
+}
+
+/// What of a body is filler: a run of five of one character, how many characters lie in
+/// counting runs of six or more (`abcdef`, `123456`), and whether it has fewer than seven
+/// distinct characters in 16 or more.
+struct Filler {
+    repeat: bool,
+    counted: usize,
+    few_distinct: bool,
+}
+
+impl Filler {
+    fn of(body: &[u8]) -> Filler {
+        let (mut same, mut up, mut seen) = (1, 1, [false; 128]);
+        let (mut distinct, mut counted, mut repeat) = (0, 0, false);
+        let mut prev = 0u8;
+        for &b in body {
+            if !b.is_ascii_alphanumeric() {
+                prev = 0;
+                (same, up) = (1, 1);
+                continue;
+            }
+            let l = b.to_ascii_lowercase();
+            same = if l == prev { same + 1 } else { 1 };
+            up = if prev != 0 && l == prev.wrapping_add(1) { up + 1 } else { 1 };
+            repeat |= same >= 5;
+            counted += match up {
+                6 => 6,
+                u if u > 6 => 1,
+                _ => 0,
+            };
+            if !seen[l as usize & 127] {
+                seen[l as usize & 127] = true;
+                distinct += 1;
+            }
+            prev = l;
         }
-        let l = b.to_ascii_lowercase();
-        same = if l == prev { same + 1 } else { 1 };
-        up = if prev != 0 && l == prev.wrapping_add(1) { up + 1 } else { 1 };
-        if same >= 5 || up >= 6 {
-            return true;
-        }
-        if !seen[l as usize & 127] {
-            seen[l as usize & 127] = true;
-            distinct += 1;
-        }
-        prev = l;
+        Filler { repeat, counted, few_distinct: body.len() >= 16 && distinct < 7 }
     }
-    body.len() >= 16 && distinct < 7
 }
 
 /// An Azure AD client secret, `xxx8Q~` then 31-34 characters: the alphanumeric word from

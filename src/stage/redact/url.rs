@@ -31,7 +31,24 @@ pub fn find(text: &[u8], at: usize, memo: &mut Memo) -> Option<(usize, usize)> {
     if (1..=5).contains(&port) && after.get(port) == Some(&b'/') {
         return None;
     }
+    // Sidekiq Enterprise's gem servers take the whole `user:password` as the licence
+    // credential (`https://cafebabe:deadbeef@gems.contribsys.com/`): the user part goes too.
+    if whole_userinfo_host(text.get(userinfo_end + 1..url_end.min(userinfo_end + 1 + 256)).unwrap_or(b"")) {
+        return Some((start, userinfo_end));
+    }
     Some((start + colon + 1, userinfo_end))
+}
+
+/// True when the host at the start of `rest` (what follows the userinfo's `@`) is one whose
+/// user name is itself part of the credential: `contribsys.com` and its subdomains. The
+/// caller hands at most 256 bytes (a host name is at most 253), so the read is bounded.
+fn whole_userinfo_host(rest: &[u8]) -> bool {
+    const HOST: &[u8] = b"contribsys.com";
+    let host_end = rest.iter().position(|&b| matches!(b, b'/' | b':' | b'?' | b'#')).unwrap_or(rest.len());
+    let host = &rest[..host_end];
+    host.len() >= HOST.len()
+        && host[host.len() - HOST.len()..].eq_ignore_ascii_case(HOST)
+        && (host.len() == HOST.len() || host[host.len() - HOST.len() - 1] == b'.')
 }
 
 /// At the `:` after `thin` at `at`: the password of an Oracle JDBC thin URL,
@@ -62,6 +79,13 @@ mod tests {
         assert_eq!(pw("postgres://app:BQNOwqixN?9125@db.internal:5432/x"), Some("BQNOwqixN?9125"));
         assert_eq!(pw("redis://:s3cret@cache:6379"), Some("s3cret"), "a password without a user");
         assert_eq!(pw("amqp://guest:p@ss@rabbit/"), Some("p@ss"));
+    }
+
+    #[test]
+    fn sidekiq_gem_servers_lose_the_whole_userinfo() {
+        assert_eq!(pw("https://cafeb4b3:d3adb33f@enterprise.contribsys.com:80/path"), Some("cafeb4b3:d3adb33f"));
+        assert_eq!(pw("http://cafebabe:deadbeef@gems.contribsys.com"), Some("cafebabe:deadbeef"));
+        assert_eq!(pw("https://app:pw9@notcontribsys.com/"), Some("pw9"), "another host keeps its user");
     }
 
     #[test]
