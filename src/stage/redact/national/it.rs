@@ -6,9 +6,11 @@
 //! that pattern with a 1-in-26 check: taken anywhere. Writers also split it into its three
 //! groups (name 6, birth 5, place and check 5) with a space, a dash or a slash
 //! (`MRTMTT 91D08 F205J`, `LKJLDJ/00E20/D635F`, `MLLSNT82P65-Z404U`): one separator kind,
-//! between either group or both, and the same checks on the sixteen characters.
+//! between either group or both (in a query string also `%20`, `+`, `%2F`), and the same
+//! checks on the sixteen characters.
 
 use super::shaped;
+use crate::stage::redact::text::word_end;
 
 const ODD: [u32; 26] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
 const MONTHS: &[u8; 12] = b"ABCDEHLMPRST";
@@ -22,36 +24,45 @@ fn digit(c: u8) -> Option<u32> {
     }
 }
 
-/// The grouped shapes (see the module doc), tried only where a separator stands after the
-/// first or the second group.
-const GROUPED: [&[u8]; 9] = [
-    b"LLLLLL **L** L***L",
-    b"LLLLLL **L**L***L",
-    b"LLLLLL**L** L***L",
-    b"LLLLLL-**L**-L***L",
-    b"LLLLLL-**L**L***L",
-    b"LLLLLL**L**-L***L",
-    b"LLLLLL/**L**/L***L",
-    b"LLLLLL/**L**L***L",
-    b"LLLLLL**L**/L***L",
-];
+/// What may stand between the groups: a space, a dash, a slash, or in a query string their
+/// encodings (`%20`, `+`, `%2F`).
+const SEPARATORS: [&[u8]; 7] = [b" ", b"-", b"/", b"%20", b"+", b"%2F", b"%2f"];
+
+/// The separator at `text[i..]`, if any.
+fn separator(text: &[u8], i: usize) -> Option<&'static [u8]> {
+    let rest = text.get(i..)?;
+    SEPARATORS.iter().copied().find(|s| rest.starts_with(s))
+}
 
 pub fn codice_fiscale(text: &[u8], at: usize) -> Option<usize> {
     if let Some(end) = shaped(text, at, b"LLLLLL**L**L***L") {
         return valid(text.get(at..end)?).then_some(end);
     }
-    let sep = |k: usize| text.get(at + k).is_some_and(|b| matches!(b, b' ' | b'-' | b'/'));
-    if !sep(6) && !sep(11) {
-        return None;
-    }
-    let end = super::first_shape(text, at, &GROUPED)?;
+    grouped(text, at)
+}
+
+/// A codice fiscale in its three groups (6, 5, 5) with one kind of separator after the first,
+/// the second or both: its end.
+fn grouped(text: &[u8], at: usize) -> Option<usize> {
     let mut s = [0u8; 16];
-    let mut n = 0;
-    for &c in text.get(at..end)?.iter().filter(|c| c.is_ascii_alphanumeric()) {
-        *s.get_mut(n)? = c;
-        n += 1;
+    let mut kind: Option<&[u8]> = None;
+    let mut i = at;
+    for (k, (from, len)) in [(0, 6), (6, 5), (11, 5)].into_iter().enumerate() {
+        if k > 0 {
+            if let Some(sep) = separator(text, i) {
+                if kind.is_some_and(|seen| seen != sep) {
+                    return None;
+                }
+                kind = Some(sep);
+                i += sep.len();
+            }
+        }
+        s.get_mut(from..from + len)?.copy_from_slice(text.get(i..i + len)?);
+        i += len;
     }
-    (n == 16 && valid(&s)).then_some(end)
+    kind?;
+    let fits = shaped(&s, 0, b"LLLLLL**L**L***L").is_some();
+    (fits && word_end(text, i) && !super::continues_a_number(text, at) && valid(&s)).then_some(i)
 }
 
 /// The month letter, the date and the check letter of the sixteen characters `s`.
@@ -105,5 +116,10 @@ mod tests {
         assert_eq!(codice_fiscale(b"MRTMTT 91D08 F205V", 0), None, "check letter");
         assert_eq!(codice_fiscale(b"MRTMTT  91D08F205J", 0), None, "two spaces");
         assert_eq!(codice_fiscale(b"MRTMTT 91D08 F205JX", 0), None, "a longer word");
+        assert_eq!(codice_fiscale(b"XMRTMTT 91D08 F205J", 1), None, "inside a word");
+        assert_eq!(codice_fiscale(b"q=MRTMTT91D08%20F205J&", 2), Some(21), "encoded space");
+        assert_eq!(codice_fiscale(b"q=LKJLDJ%2F00E20%2FD635F&", 2), Some(24), "encoded slashes");
+        assert_eq!(codice_fiscale(b"q=MRTMTT+91D08+F205J&", 2), Some(20), "plus signs");
+        assert_eq!(codice_fiscale(b"MRTMTT 91D08 F205", 0), None, "cut short");
     }
 }
