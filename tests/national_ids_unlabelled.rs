@@ -164,3 +164,21 @@ fn a_grouped_id_is_not_the_tail_of_a_longer_number() {
         assert_eq!(v["msg"].as_str(), Some(text), "{text}");
     }
 }
+
+#[test]
+fn an_italian_identity_card_needs_a_label_of_its_own() {
+    let mut f = Filter::new(Plan::default_policy());
+    for (text, secret) in [
+        ("verified carta d'identità AA1234567 ok", "AA1234567"),
+        ("verified CIE CA12345AB ok", "CA12345AB"),
+        ("identity card no. CB00000AA ok", "CB00000AA"),
+    ] {
+        let v = run(&mut f, &msg(text));
+        let out = v["msg"].as_str().unwrap();
+        assert!(!out.contains(secret) && out.contains("[REDACTED:national_id]") && out.ends_with(" ok"), "{text}: {out}");
+    }
+    for text in ["order ID AA1234567 ok", "sku AA1234567 ok", "batch CA12345AB ok"] {
+        let v = run(&mut f, &msg(text));
+        assert_eq!(v["msg"].as_str(), Some(text));
+    }
+}
