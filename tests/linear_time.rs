@@ -207,6 +207,7 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("1-2345-", b"1-2345-".to_vec()),
         ("000-123-456-", b"000-123-456-".to_vec()),
         ("201015-3", b"201015-3".to_vec()),
+        ("AA1234567 ", b"AA1234567 ".to_vec()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));
