@@ -44,6 +44,10 @@ pub fn codice_fiscale(text: &[u8], at: usize) -> Option<usize> {
 /// A codice fiscale in its three groups (6, 5, 5) with one kind of separator after the first,
 /// the second or both: its end.
 fn grouped(text: &[u8], at: usize) -> Option<usize> {
+    // Most capital words end before six letters: no copy for them.
+    if !text.get(at..at + 6)?.iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
     let mut s = [0u8; 16];
     let mut kind: Option<&[u8]> = None;
     let mut i = at;
