@@ -210,6 +210,14 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("ABCPD1234Z ", b"ABCPD1234Z ".to_vec()),
         ("x1234567l ", b"x1234567l ".to_vec()),
         ("BSN 123456782 ", b"BSN 123456782 ".to_vec()),
+        // National IDs without a label: grouped codice fiscale (plain and encoded separators),
+        // Thai and Philippine groups, Korean numbers without a check digit.
+        ("MRTMTT ", b"MRTMTT ".to_vec()),
+        ("MRTMTT%2F91D08%2F", b"MRTMTT%2F91D08%2F".to_vec()),
+        ("1-2345-", b"1-2345-".to_vec()),
+        ("000-123-456-", b"000-123-456-".to_vec()),
+        ("201015-3", b"201015-3".to_vec()),
+        ("AA1234567 ", b"AA1234567 ".to_vec()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));

@@ -23,6 +23,7 @@ pub mod gr;
 pub mod hu;
 pub mod ie;
 pub mod it;
+pub mod it_card;
 pub mod kr;
 pub mod label;
 pub mod lt;
@@ -274,6 +275,7 @@ pub fn find_letter_start(text: &[u8], at: usize) -> Option<usize> {
     .or_else(|| it::codice_fiscale(text, at))
     .or_else(|| de::id_card(text, at))
     .or_else(|| cz::tax_number(text, at))
+    .or_else(|| it_card::identity_card(text, at))
 }
 
 #[cfg(test)]
