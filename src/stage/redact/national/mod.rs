@@ -8,6 +8,7 @@
 //! `docs/detectors/national-ids.md` has the table of shapes, checks and labels.
 
 pub mod aadhaar;
+pub mod at;
 pub mod au;
 pub mod be;
 pub mod bg;
@@ -40,6 +41,7 @@ pub mod si;
 pub mod spaced;
 pub mod th;
 pub mod tr;
+pub mod unlabelled;
 pub mod us;
 pub mod za;
 
