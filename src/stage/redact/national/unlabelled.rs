@@ -1,6 +1,6 @@
 //! Unlabelled numbers, opt-in (`redact.national_ids_in_text`): a run of 8 to 13 digits,
-//! bare or in groups with one kind of separator (`44051401458`, `2345 6789 0124`,
-//! `756-9217-0769`, `85.07.30.033.28`), that passes the published check of a national ID (or of a
+//! bare or in groups with one kind of separator (`44051401458`, `4405 1401 458`,
+//! `1112.22.333`), that passes the published check of a national ID (or of a
 //! US ABA routing number) chosen by the policy, wherever it stands, with no label needed.
 //!
 //! Off by default, on purpose: a bare 9-13 digit run is as likely an order id, a counter or a
