@@ -9,11 +9,11 @@
 //! Deployments whose logs carry no long numeric ids turn it on, for all IDs (`true`) or for a
 //! list of them (`["pl_pesel", "tr_tckn"]`, names in [`NAMES`]).
 //!
-//! Even when on, what reads as a timestamp stays: ten digits in the Unix seconds of 1996-2033,
-//! thirteen in its milliseconds, eight that are a date `YYYYMMDD` or `DDMMYYYY` of 1900-2099,
-//! twelve that are `YYYYMMDDhhmm` of 1970-2099. So do runs of one repeated digit, dotted
-//! quads (`10.120.33.201`), and numbers that are part of a longer one (`1.44051401458`,
-//! `44051401458-7`, `x44051401458`). A run of space-separated groups that is no ID as a whole is
+//! Even when on, what reads as a timestamp stays: ten digits in the Unix seconds of September
+//! 2001 to 2033, thirteen in its milliseconds, eight that are a date `YYYYMMDD` or `DDMMYYYY` of 1900-2099,
+//! twelve that are `YYYYMMDDhhmm` of 1970-2099. So do placeholders (one repeated digit,
+//! `123456789`), dotted quads (`10.120.33.201`), and numbers that are part of a longer one
+//! (`1.44051401458`, `44051401458-7`, `x44051401458`). A run of space-separated groups that is no ID as a whole is
 //! tried group by group (`count 3 44051401458`).
 //!
 //! Linear: each run is read once, and once more group by group; scanning resumes past it.
@@ -253,10 +253,17 @@ fn check(text: &[u8], at: usize, end: usize, set: IdSet) -> Option<Kind> {
         }
     }
     let d = &d[..n];
-    if n < FEWEST || d.iter().all(|&x| x == d[0]) || timestamp(text, at, end, d) {
+    if n < FEWEST || placeholder(d) || timestamp(text, at, end, d) {
         return None;
     }
     IDS.iter().enumerate().find(|(i, id)| set.contains(*i) && (id.check)(d)).map(|(_, id)| id.kind)
+}
+
+/// Whether the digits `d` are a placeholder, never an issued number: one repeated digit
+/// (`00000000000`), or counting up or down (`123456789`, `9876543210`, `12345678901`).
+fn placeholder(d: &[u32]) -> bool {
+    let step = |k: u32| d.windows(2).all(|w| (w[0] + k) % 10 == w[1]);
+    step(0) || step(1) || step(9)
 }
 
 /// Whether the digits `d` of `text[at..end]` read as a time: Unix seconds or milliseconds
@@ -309,7 +316,7 @@ mod tests {
     fn grouped_numbers_whole_or_by_group() {
         assert_eq!(all("uid 2345 6789 0124 ok"), ["2345 6789 0124"]);
         assert_eq!(all("count 3 44051401458 done"), ["44051401458"]);
-        assert_eq!(all("tfn 876-543-210 ok"), ["876-543-210"]);
+        assert_eq!(all("ref 123-456-782 ok"), ["123-456-782"]);
     }
 
     #[test]
@@ -350,6 +357,7 @@ mod tests {
             "ns 1721625608312000000 us 1721625608312000",
             "ip 10.120.33.201 v 1.2.3.4567",
             "zero 00000000000 ones 11111111111",
+            "test 123456789 and 9876543210 and 12345678901",
         ] {
             assert_eq!(all(t), Vec::<&str>::new(), "{t}");
         }
