@@ -415,7 +415,9 @@ impl Redactor {
         }
         st.spans.clear();
         scan::find_all(raw, &mut st.spans, &mut st.names, &mut st.memo);
-        national::unlabelled::find_all(raw, &mut st.spans, self.national_ids_in_text);
+        if !self.national_ids_in_text.is_empty() {
+            national::unlabelled::find_all(raw, &mut st.spans, self.national_ids_in_text);
+        }
         let found = st.spans.iter().find(|s| self.enabled[s.kind.index()]).map(|s| s.kind);
         if let Some(kind) = found {
             self.whole_value(rec, key, v, kind, edits, notes, st, crypt, within);
@@ -569,7 +571,9 @@ impl Redactor {
         spans.clear();
         if !shape::harmless(text) {
             scan::find_all(text, spans, names, memo);
-            national::unlabelled::find_all(text, spans, self.national_ids_in_text);
+            if !self.national_ids_in_text.is_empty() {
+                national::unlabelled::find_all(text, spans, self.national_ids_in_text);
+            }
         }
         if self.phones_in_text && self.enabled[Kind::Phone.index()] {
             phone::find_all(text, spans);

@@ -43,6 +43,7 @@ impl IdSet {
     }
 
     /// Whether the set holds no ID.
+    #[inline]
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
