@@ -322,6 +322,9 @@ mod tests {
 
     #[test]
     fn each_name_finds_its_own() {
+        // Every ID: a valid number passes, the same with its last digit changed and without its
+        // first digit fails.
+        let mut tested = Vec::new();
         for (name, text) in [
             ("at_svnr", "1237010180"), // also Unix seconds: see the next test
             ("pl_pesel", "44051401458"),
@@ -335,6 +338,22 @@ mod tests {
             ("se_personnummer", "8112289874"),
             ("in_aadhaar", "234567890124"),
             ("de_steuer_id", "86095742719"),
+            ("au_tfn", "123456782"),
+            ("be_nrn", "85073003328"),
+            ("br_cpf", "52998224725"),
+            ("es_nuss", "281234567840"),
+            ("gr_afm", "982603151"),
+            ("gr_amka", "01039012347"),
+            ("hu_tin", "8234567896"),
+            ("kr_rrn", "8001011234560"),
+            ("lt_asmens_kodas", "37605030299"),
+            ("lu_matricule", "1990093012358"),
+            ("lv_personas_kods", "12128211210"),
+            ("pt_nif", "581348915"),
+            ("ro_cnp", "2800101221146"),
+            ("si_emso", "0101006500006"),
+            ("si_tax_number", "95985352"),
+            ("za_id", "8001015009087"),
         ] {
             let d: Vec<u32> = text.bytes().map(|c| (c - b'0') as u32).collect();
             let i = NAMES.iter().position(|n| *n == name).unwrap();
@@ -342,7 +361,10 @@ mod tests {
             let wrong: Vec<u32> = d.iter().enumerate().map(|(k, &x)| if k + 1 == d.len() { (x + 1) % 10 } else { x }).collect();
             assert!(!(IDS[i].check)(&wrong), "{name}: check digit");
             assert!(!(IDS[i].check)(&d[1..]), "{name}: length");
+            tested.push(name);
         }
+        tested.sort();
+        assert_eq!(tested, { let mut n = NAMES.to_vec(); n.sort(); n }, "every ID has a case");
         assert_eq!(found("x 44051401458 y", only("tr_tckn")), []);
         assert_eq!(found("x 44051401458 y", only("pl_pesel")), [("44051401458", "national_id")]);
     }
