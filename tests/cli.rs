@@ -118,7 +118,7 @@ fn schema_names_exactly_the_keys_the_parser_accepts() {
     );
     assert_eq!(props(&schema["properties"]["escape"]), ["multiline_fields"]);
     assert_eq!(props(&schema["properties"]["keys"]), ["encrypt", "hash", "sample", "seal", "sign"]);
-    assert_eq!(props(&schema["properties"]["redact"]), ["actions", "allowlist", "deny", "disable", "drop_bodies", "encrypt", "encrypt_original", "phones_in_text", "rules"]);
+    assert_eq!(props(&schema["properties"]["redact"]), ["actions", "allowlist", "deny", "disable", "drop_bodies", "encrypt", "encrypt_original", "national_ids_in_text", "phones_in_text", "rules"]);
     // Every documented key is accepted by the parser.
     let all = r#"{"version":1,"limits":{"max_record_bytes":4096,"max_depth":8,"max_fields":50,
         "max_string_bytes":100,"max_key_bytes":20},"keys":{},"redact":{"allowlist":["a"],"deny":["x"],

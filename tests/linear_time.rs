@@ -352,3 +352,33 @@ fn many_members_cost_linear_time() {
     let bad = report(&cases);
     assert!(bad.is_empty(), "{} shapes are not linear:\n{}", bad.len(), bad.join("\n"));
 }
+
+/// The default policy with the opt-in unlabelled national-ID detector on for every ID
+/// (`redact.national_ids_in_text`), strings uncut.
+const NATIONAL_IDS_ON: &str = r#"{"version":1,"limits":{"max_string_bytes":1073741824},"redact":{"national_ids_in_text":true}}"#;
+
+#[test]
+fn unlabelled_national_ids_cost_linear_time() {
+    // Runs of groups it reads whole and then group by group, and numbers it takes or refuses.
+    let shapes: Vec<(&'static str, Vec<u8>)> = vec![
+        ("1 ", b"1 ".to_vec()),
+        ("12345678 ", b"12345678 ".to_vec()),
+        ("1234-", b"1234-".to_vec()),
+        ("1.", b"1.".to_vec()),
+        ("44051401458 ", b"44051401458 ".to_vec()),
+        ("44051401458-", b"44051401458-".to_vec()),
+        ("1721625608,", b"1721625608,".to_vec()),
+        ("digits", b"0123456789".to_vec()),
+    ];
+    let fresh = || meter().instance(Some(NATIONAL_IDS_ON));
+    let mut runner: Runner = fresh();
+    let mut cases = Vec::new();
+    for (name, seed) in shapes {
+        for place in [Place::Msg, Place::Text] {
+            let growth = growth(&mut runner, &fresh, place, &seed, size());
+            cases.push(Case { policy: "ids-on", name: name.to_string(), place, growth });
+        }
+    }
+    let bad = report(&cases);
+    assert!(bad.is_empty(), "{} shapes are not linear with national_ids_in_text on:\n{}", bad.len(), bad.join("\n"));
+}

@@ -15,6 +15,7 @@ pub use plan::{resolve_path, Environment, NoEnvironment, Plan};
 use crate::keys::{KeyRef, Purpose};
 use crate::stage::redact::action::Action;
 use crate::stage::redact::kind::Kind;
+use crate::stage::redact::national::unlabelled::{self, IdSet};
 use reader::{child_path, parse_json, Field};
 
 /// Bounds on what one record may be; over a bound the record is cut down and marked.
@@ -78,11 +79,15 @@ pub struct Redact {
     /// Phone numbers are also looked for in free text (`redact.phones_in_text`, off by
     /// default): see `stage::redact::phone`.
     pub phones_in_text: bool,
+    /// The national IDs (and ABA routing numbers) also taken as unlabelled numbers anywhere
+    /// (`redact.national_ids_in_text`: `true` for all, or a list of names; off by default):
+    /// see `stage::redact::national::unlabelled`.
+    pub national_ids_in_text: IdSet,
 }
 
 impl Default for Redact {
     fn default() -> Self {
-        Redact { allowlist: None, deny: Vec::new(), encrypt: Vec::new(), encrypt_original: false, default_action: 0, actions: Vec::new(), disable: Vec::new(), rules: Vec::new(), drop_bodies: true, phones_in_text: false }
+        Redact { allowlist: None, deny: Vec::new(), encrypt: Vec::new(), encrypt_original: false, default_action: 0, actions: Vec::new(), disable: Vec::new(), rules: Vec::new(), drop_bodies: true, phones_in_text: false, national_ids_in_text: IdSet::NONE }
     }
 }
 
@@ -207,7 +212,7 @@ const CLASSIFY_RULE: &[&str] = &["when", "tag"];
 const PRESET_NAMES: &[&str] = &["ecs", "otel", "plain"];
 const LIMITS: &[&str] = &["max_record_bytes", "max_depth", "max_fields", "max_string_bytes", "max_key_bytes"];
 const ESCAPE: &[&str] = &["multiline_fields"];
-const REDACT: &[&str] = &["allowlist", "deny", "encrypt", "encrypt_original", "actions", "disable", "rules", "drop_bodies", "phones_in_text"];
+const REDACT: &[&str] = &["allowlist", "deny", "encrypt", "encrypt_original", "actions", "disable", "rules", "drop_bodies", "phones_in_text", "national_ids_in_text"];
 const RULE: &[&str] = &["name", "regex", "keywords", "action"];
 
 impl Policy {
@@ -362,6 +367,9 @@ fn redact_section(v: &serde_json::Value, p: &str, rule_faults: &mut Vec<PolicyEr
     }
     if let Some((v, p)) = o.get("phones_in_text") {
         redact.phones_in_text = Field::new(v, &p).bool()?;
+    }
+    if let Some((v, p)) = o.get("national_ids_in_text") {
+        redact.national_ids_in_text = national_ids(v, &p)?;
     }
     if let Some((v, p)) = o.get("rules") {
         for (i, item) in Field::new(v, &p).array()?.iter().enumerate() {
@@ -536,6 +544,22 @@ const KIND_KEYS: &[&str] = &[
     "default", "card", "cvv", "ssn", "national_id", "iban", "bank_account", "email", "phone", "password", "secret",
     "token", "authorization", "cookie", "session", "jwt", "private_key", "credential_hash", "vendor_token", "body", "denied",
 ];
+
+/// `redact.national_ids_in_text`: `true` (every ID), `false` (none), or a list of ID names.
+fn national_ids(v: &serde_json::Value, p: &str) -> Result<IdSet, PolicyError> {
+    match v {
+        serde_json::Value::Bool(true) => Ok(IdSet::ALL),
+        serde_json::Value::Bool(false) => Ok(IdSet::NONE),
+        serde_json::Value::Array(items) => {
+            let mut set = IdSet::NONE;
+            for (i, item) in items.iter().enumerate() {
+                set = set.with(Field::new(item, &reader::index_path(p, i)).choice(&unlabelled::NAMES)?);
+            }
+            Ok(set)
+        }
+        _ => Err(PolicyError::new(p, Problem::WrongType { expected: "a boolean or an array of national ID names", found: reader::type_name(v) })),
+    }
+}
 
 fn rule(v: &serde_json::Value, p: &str) -> Result<RuleSpec, PolicyError> {
     let o = Field::new(v, &p).object(RULE)?;

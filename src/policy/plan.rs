@@ -278,6 +278,7 @@ fn compile_redactor(r: &Redact, keys: &[(Purpose, KeySet)]) -> Result<Redactor, 
     let deny = r.deny.iter().map(|d| Deny::new(d)).collect();
     let mut redactor = Redactor::new(actions, enabled, deny, rules, r.drop_bodies, hash_key);
     redactor.set_phones_in_text(r.phones_in_text);
+    redactor.set_national_ids_in_text(r.national_ids_in_text);
     let encrypts = !r.encrypt.is_empty() || actions.contains(&Action::Encrypt) || redactor.rules().iter().any(|x| x.action == Action::Encrypt);
     if encrypts {
         redactor.encrypt_with(encryptor, r.encrypt.iter().map(|d| Deny::new(d)).collect(), r.encrypt_original);

@@ -113,6 +113,8 @@ pub struct Redactor {
     encrypt_original: bool,
     /// Phone numbers are also looked for in free text (`redact.phones_in_text`).
     phones_in_text: bool,
+    /// The national IDs also looked for as unlabelled numbers (`redact.national_ids_in_text`).
+    national_ids_in_text: national::unlabelled::IdSet,
 }
 
 impl Redactor {
@@ -124,7 +126,7 @@ impl Redactor {
         drop_bodies: bool,
         hash_key: Option<Secret>,
     ) -> Redactor {
-        Redactor { actions, enabled, deny, rules, drop_bodies, hash_key, encryptor: None, encrypt_fields: Vec::new(), encrypt_original: false, phones_in_text: false }
+        Redactor { actions, enabled, deny, rules, drop_bodies, hash_key, encryptor: None, encrypt_fields: Vec::new(), encrypt_original: false, phones_in_text: false, national_ids_in_text: national::unlabelled::IdSet::NONE }
     }
 
     /// Turns on the `encrypt` action (None: no key, so encrypted values are masked) and the
@@ -138,6 +140,11 @@ impl Redactor {
     /// Turns on the free-text phone detector ([`phone::find_all`]).
     pub fn set_phones_in_text(&mut self, on: bool) {
         self.phones_in_text = on;
+    }
+
+    /// Turns on the unlabelled national-ID detector ([`national::unlabelled`]) for `ids`.
+    pub fn set_national_ids_in_text(&mut self, ids: national::unlabelled::IdSet) {
+        self.national_ids_in_text = ids;
     }
 
     /// Whether a detector or custom rule may encrypt a span of text (inline envelopes).
@@ -409,6 +416,9 @@ impl Redactor {
         }
         st.spans.clear();
         scan::find_all(raw, &mut st.spans, &mut st.names, &mut st.memo);
+        if !self.national_ids_in_text.is_empty() {
+            national::unlabelled::find_all(raw, &mut st.spans, self.national_ids_in_text);
+        }
         let found = st.spans.iter().find(|s| self.enabled[s.kind.index()]).map(|s| s.kind);
         if let Some(kind) = found {
             self.whole_value(rec, key, v, kind, edits, notes, st, crypt, within);
@@ -562,6 +572,9 @@ impl Redactor {
         spans.clear();
         if !shape::harmless(text) {
             scan::find_all(text, spans, names, memo);
+            if !self.national_ids_in_text.is_empty() {
+                national::unlabelled::find_all(text, spans, self.national_ids_in_text);
+            }
         }
         if self.phones_in_text && self.enabled[Kind::Phone.index()] {
             phone::find_all(text, spans);
@@ -573,7 +586,7 @@ impl Redactor {
         if spans.is_empty() {
             return;
         }
-        if !self.rules.is_empty() || self.phones_in_text {
+        if !self.rules.is_empty() || self.phones_in_text || !self.national_ids_in_text.is_empty() {
             // Custom (and free-text phone) findings interleave with built-in ones: order them
             // and drop overlaps.
             spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));

@@ -8,20 +8,30 @@ use super::{bare, digits, first_shape, label, weighted};
 pub fn tfn(text: &[u8], at: usize) -> Option<usize> {
     let nine = bare(text, at, 9).or_else(|| first_shape(text, at, &[b"ddd ddd ddd", b"ddd-ddd-ddd", b"ddd.ddd.ddd"]));
     let ok = match nine {
-        Some(end) => weighted(&digits::<9>(text, at, end)?, &[1, 4, 3, 7, 5, 8, 6, 9, 10]) % 11 == 0,
+        Some(end) => valid9(&digits::<9>(text, at, end)?),
         None => false,
     };
     let end = if ok {
         nine?
     } else {
         let end = bare(text, at, 8)?;
-        if weighted(&digits::<8>(text, at, end)?, &[10, 7, 8, 4, 6, 3, 5, 1]) % 11 != 0 {
+        if !valid8(&digits::<8>(text, at, end)?) {
             return None;
         }
         end
     };
     let nonzero = text[at..end].iter().any(|&c| c.is_ascii_digit() && c != b'0');
     (nonzero && label::near_own(text, at, end, &[b"tfn", b"tax file", b"australian"])).then_some(end)
+}
+
+/// The weighted sum of a nine-digit TFN (not all zeros).
+pub fn valid9(d: &[u32; 9]) -> bool {
+    d.iter().any(|&x| x != 0) && weighted(d, &[1, 4, 3, 7, 5, 8, 6, 9, 10]) % 11 == 0
+}
+
+/// The weighted sum of an old eight-digit TFN (not all zeros).
+pub fn valid8(d: &[u32; 8]) -> bool {
+    d.iter().any(|&x| x != 0) && weighted(d, &[10, 7, 8, 4, 6, 3, 5, 1]) % 11 == 0
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ pub fn national_number(text: &[u8], at: usize) -> Option<usize> {
     (valid(&d) && (labelled || label::near(text, at, end, LABELS))).then_some(end)
 }
 
-fn valid(d: &[u32; 11]) -> bool {
+/// The date, the sequence and the check digits of the eleven digits `d`.
+pub fn valid(d: &[u32; 11]) -> bool {
     let (month, day) = (two(d, 2) % 20, two(d, 4));
     let seq = num(&d[6..9]);
     if !(1..=998).contains(&seq) || (month != 0 && day != 0 && !valid_date(Year::TwoDigit(two(d, 0)), month, day)) || day > 31 || two(d, 2) > 52 {

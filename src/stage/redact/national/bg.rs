@@ -8,16 +8,20 @@ use super::{bare, digits, label, two, valid_date, weighted, Year};
 pub fn egn(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 10)?;
     let d = digits::<10>(text, at, end)?;
-    let (yy, m) = (two(&d, 0), two(&d, 2));
+    (valid(&d) && label::near(text, at, end, &[b"egn", b"\xd0\x95\xd0\x93\xd0\x9d", b"civil", b"bulgarian"])).then_some(end)
+}
+
+/// The birth date and the check digit of the ten digits `d`.
+pub fn valid(d: &[u32; 10]) -> bool {
+    let (yy, m) = (two(d, 0), two(d, 2));
     let (year, month) = match m {
         1..=12 => (1900 + yy, m),
         21..=32 => (1800 + yy, m - 20),
         41..=52 => (2000 + yy, m - 40),
-        _ => return None,
+        _ => return false,
     };
-    let check = weighted(&d, &[2, 4, 8, 5, 10, 9, 7, 3, 6]) % 11 % 10;
-    let ok = valid_date(Year::Full(year), month, two(&d, 4)) && check == d[9];
-    (ok && label::near(text, at, end, &[b"egn", b"\xd0\x95\xd0\x93\xd0\x9d", b"civil", b"bulgarian"])).then_some(end)
+    let check = weighted(d, &[2, 4, 8, 5, 10, 9, 7, 3, 6]) % 11 % 10;
+    valid_date(Year::Full(year), month, two(d, 4)) && check == d[9]
 }
 
 #[cfg(test)]

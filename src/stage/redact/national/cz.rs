@@ -19,7 +19,8 @@ pub fn rodne_cislo(text: &[u8], at: usize) -> Option<usize> {
     (valid(&d) && (labelled || label::near(text, at, end, LABELS))).then_some(end)
 }
 
-fn valid(d: &[u32; 10]) -> bool {
+/// The date and the check digit of the ten digits `d` (a number issued since 1954).
+pub fn valid(d: &[u32; 10]) -> bool {
     let yy = two(d, 0);
     let year = if yy < 54 { 2000 + yy } else { 1900 + yy };
     let month = match two(d, 2) {

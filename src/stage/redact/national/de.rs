@@ -41,7 +41,8 @@ pub fn tax_id(text: &[u8], at: usize) -> Option<usize> {
     (d[0] != 0 && tax_id_valid(&d) && label::near(text, at, end, TAX_LABELS)).then_some(end)
 }
 
-fn tax_id_valid(d: &[u32; 11]) -> bool {
+/// The digit counts and the MOD 11,10 check digit of the eleven digits `d` (Steuer-ID).
+pub fn tax_id_valid(d: &[u32; 11]) -> bool {
     let mut count = [0u8; 10];
     for &x in &d[..10] {
         count[x as usize] += 1;

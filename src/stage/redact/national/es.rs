@@ -48,8 +48,12 @@ pub fn nuss(text: &[u8], at: usize) -> Option<usize> {
         None => (bare(text, at, 12)?, false),
     };
     let d = digits::<12>(text, at, end)?;
-    let ok = (1..=53).contains(&(d[0] * 10 + d[1])) && num(&d[..10]) % 97 == num(&d[10..]);
-    (ok && (labelled || label::near(text, at, end, &[b"nuss", b"naf", b"seguridad", b"afiliaci"]))).then_some(end)
+    (nuss_valid(&d) && (labelled || label::near(text, at, end, &[b"nuss", b"naf", b"seguridad", b"afiliaci"]))).then_some(end)
+}
+
+/// The province and the check digits of the twelve digits `d` (NUSS).
+pub fn nuss_valid(d: &[u32; 12]) -> bool {
+    (1..=53).contains(&(d[0] * 10 + d[1])) && num(&d[..10]) % 97 == num(&d[10..])
 }
 
 #[cfg(test)]

@@ -11,16 +11,24 @@ use super::{bare, digits, first_shape, label, luhn, two, valid_date, Year};
 pub fn amka(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 11)?;
     let d = digits::<11>(text, at, end)?;
-    let ok = valid_date(Year::TwoDigit(two(&d, 4)), two(&d, 2), two(&d, 0)) && luhn(&d);
-    (ok && label::near(text, at, end, &[b"amka", b"\xce\x91\xce\x9c\xce\x9a\xce\x91", b"greek"])).then_some(end)
+    (amka_valid(&d) && label::near(text, at, end, &[b"amka", b"\xce\x91\xce\x9c\xce\x9a\xce\x91", b"greek"])).then_some(end)
 }
 
 pub fn afm(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 9).or_else(|| first_shape(text, at, &[b"ddd-ddd-ddd", b"ddd.ddd.ddd", b"ddd ddd ddd"]))?;
     let d = digits::<9>(text, at, end)?;
+    (afm_valid(&d) && label::near_own(text, at, end, &[b"afm", b"\xce\x91\xce\xa6\xce\x9c", b"greek"])).then_some(end)
+}
+
+/// The birth date `DDMMYY` and the Luhn digit of the eleven digits `d` (AMKA).
+pub fn amka_valid(d: &[u32; 11]) -> bool {
+    valid_date(Year::TwoDigit(two(d, 4)), two(d, 2), two(d, 0)) && luhn(d)
+}
+
+/// The check digit of the nine digits `d` (AFM): Σ dᵢ·2⁸⁻ⁱ mod 11 mod 10, not all zeros.
+pub fn afm_valid(d: &[u32; 9]) -> bool {
     let sum: u32 = d[..8].iter().enumerate().map(|(i, &x)| x << (8 - i)).sum();
-    let ok = sum % 11 % 10 == d[8] && d[..8].iter().any(|&x| x != 0);
-    (ok && label::near_own(text, at, end, &[b"afm", b"\xce\x91\xce\xa6\xce\x9c", b"greek"])).then_some(end)
+    sum % 11 % 10 == d[8] && d[..8].iter().any(|&x| x != 0)
 }
 
 #[cfg(test)]

@@ -7,8 +7,12 @@ use super::{bare, digits, first_shape, label, weighted};
 pub fn tax_number(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 10).or_else(|| first_shape(text, at, &[b"ddd-ddd-ddd-d", b"ddd ddd ddd d"]))?;
     let d = digits::<10>(text, at, end)?;
-    let ok = d[0] == 8 && weighted(&d, &[1, 2, 3, 4, 5, 6, 7, 8, 9]) % 11 == d[9];
-    (ok && label::near(text, at, end, &[b"ado", b"ad\xc3\xb3", b"hungarian"])).then_some(end)
+    (valid(&d) && label::near(text, at, end, &[b"ado", b"ad\xc3\xb3", b"hungarian"])).then_some(end)
+}
+
+/// The leading 8 and the check digit of the ten digits `d`.
+pub fn valid(d: &[u32; 10]) -> bool {
+    d[0] == 8 && weighted(d, &[1, 2, 3, 4, 5, 6, 7, 8, 9]) % 11 == d[9]
 }
 
 #[cfg(test)]

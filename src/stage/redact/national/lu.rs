@@ -9,17 +9,22 @@ use super::{bare, digits, epoch_like, label, luhn, num, two, valid_date, Year};
 pub fn matricule(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 13)?;
     let d = digits::<13>(text, at, end)?;
+    let ok = valid(&d) && (!epoch_like(text, at, end) || label::near(text, at, end, &[b"matricule", b"luxembourg"]));
+    ok.then_some(end)
+}
+
+/// The date `YYYYMMDD`, the Luhn digit and the Verhoeff digit of the thirteen digits `d`.
+pub fn valid(d: &[u32; 13]) -> bool {
     let year = num(&d[..4]) as u32;
-    if !(1900..=2099).contains(&year) || !valid_date(Year::Full(year), two(&d, 4), two(&d, 6)) {
-        return None;
+    if !(1900..=2099).contains(&year) || !valid_date(Year::Full(year), two(d, 4), two(d, 6)) {
+        return false;
     }
     let mut with = [0u32; 12];
     with[..11].copy_from_slice(&d[..11]);
     with[11] = d[11];
     let luhn_ok = luhn(&with);
     with[11] = d[12];
-    let ok = luhn_ok && verhoeff(&with) && (!epoch_like(text, at, end) || label::near(text, at, end, &[b"matricule", b"luxembourg"]));
-    ok.then_some(end)
+    luhn_ok && verhoeff(&with)
 }
 
 #[cfg(test)]

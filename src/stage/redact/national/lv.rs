@@ -17,15 +17,18 @@ pub fn personas_kods(text: &[u8], at: usize) -> Option<usize> {
     if two(&d, 0) == 32 {
         return label::near(text, at, end, LABELS).then_some(end);
     }
+    (valid(&d) && (dashed || label::near(text, at, end, LABELS))).then_some(end)
+}
+
+/// The date, the century digit and the check digit of the eleven digits `d` (a dated code).
+pub fn valid(d: &[u32; 11]) -> bool {
     let century = match d[6] {
         0 => 1800,
         1 => 1900,
         2 => 2000,
-        _ => return None,
+        _ => return false,
     };
-    let ok = valid_date(Year::Full(century + two(&d, 4)), two(&d, 2), two(&d, 0))
-        && (1101 - weighted(&d, &[1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 % 10 == d[10];
-    (ok && (dashed || label::near(text, at, end, LABELS))).then_some(end)
+    valid_date(Year::Full(century + two(d, 4)), two(d, 2), two(d, 0)) && (1101 - weighted(d, &[1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 % 10 == d[10]
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! `docs/detectors/national-ids.md` has the table of shapes, checks and labels.
 
 pub mod aadhaar;
+pub mod at;
 pub mod au;
 pub mod be;
 pub mod bg;
@@ -41,6 +42,7 @@ pub mod si;
 pub mod spaced;
 pub mod th;
 pub mod tr;
+pub mod unlabelled;
 pub mod us;
 pub mod za;
 

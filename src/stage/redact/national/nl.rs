@@ -13,8 +13,13 @@ const LABELS: &[&[u8]] = &[b"bsn", b"burgerservicenummer", b"sofinummer", b"sofi
 pub fn bsn(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 9).or_else(|| first_shape(text, at, &[b"dddd.dd.ddd", b"ddd ddd ddd", b"ddd.ddd.ddd", b"ddd-ddd-ddd"]))?;
     let d = digits::<9>(text, at, end)?;
+    (valid(&d) && label::near_own(text, at, end, LABELS)).then_some(end)
+}
+
+/// The eleven test of the nine digits `d` (not starting 00).
+pub fn valid(d: &[u32; 9]) -> bool {
     let sum = d[..8].iter().enumerate().map(|(i, &x)| x * (9 - i as u32)).sum::<u32>() as i64 - d[8] as i64;
-    (d[0] + d[1] > 0 && sum % 11 == 0 && label::near_own(text, at, end, LABELS)).then_some(end)
+    d[0] + d[1] > 0 && sum % 11 == 0
 }
 
 #[cfg(test)]

@@ -8,7 +8,12 @@ use super::{bare, digits, label, two, valid_date, weighted, Year};
 pub fn pesel(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 11)?;
     let d = digits::<11>(text, at, end)?;
-    let (yy, m) = (two(&d, 0), two(&d, 2));
+    (valid(&d) && label::near(text, at, end, &[b"pesel", b"polish"])).then_some(end)
+}
+
+/// The birth date and the check digit of the eleven digits `d`.
+pub fn valid(d: &[u32; 11]) -> bool {
+    let (yy, m) = (two(d, 0), two(d, 2));
     let century = match m / 20 {
         0 => 1900,
         1 => 2000,
@@ -16,8 +21,7 @@ pub fn pesel(text: &[u8], at: usize) -> Option<usize> {
         3 => 2200,
         _ => 1800,
     };
-    let ok = valid_date(Year::Full(century + yy), m % 20, two(&d, 4)) && (10 - weighted(&d, &[1, 3, 7, 9, 1, 3, 7, 9, 1, 3]) % 10) % 10 == d[10];
-    (ok && label::near(text, at, end, &[b"pesel", b"polish"])).then_some(end)
+    valid_date(Year::Full(century + yy), m % 20, two(d, 4)) && (10 - weighted(d, &[1, 3, 7, 9, 1, 3, 7, 9, 1, 3]) % 10) % 10 == d[10]
 }
 
 #[cfg(test)]

@@ -11,15 +11,20 @@ const LABELS: &[&[u8]] = &[b"nif", b"contribuinte", b"nipc"];
 pub fn nif(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 9).or_else(|| first_shape(text, at, &[b"ddd ddd ddd", b"ddd.ddd.ddd", b"ddd-ddd-ddd"]))?;
     let d = digits::<9>(text, at, end)?;
+    (valid(&d) && label::near_own(text, at, end, LABELS)).then_some(end)
+}
+
+/// The holder digit and the check digit of the nine digits `d`.
+pub fn valid(d: &[u32; 9]) -> bool {
     if !matches!(d[0], 1 | 2 | 3 | 5 | 6 | 8 | 9) {
-        return None;
+        return false;
     }
     let sum: u32 = d[..8].iter().enumerate().map(|(i, &x)| x * (9 - i as u32)).sum();
     let check = match 11 - sum % 11 {
         10 | 11 => 0,
         c => c,
     };
-    (check == d[8] && label::near_own(text, at, end, LABELS)).then_some(end)
+    check == d[8]
 }
 
 #[cfg(test)]

@@ -12,21 +12,27 @@ const WEIGHTS: [u32; 12] = [2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9];
 pub fn cnp(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 13)?;
     let d = digits::<13>(text, at, end)?;
-    let yy = two(&d, 1);
+    let ok = valid(&d);
+    let plain = d[0] <= 6 && !epoch_like(text, at, end);
+    (ok && (plain || label::near(text, at, end, &[b"cnp", b"romanian"]))).then_some(end)
+}
+
+/// The sex and century digit, the date, the county, the sequence and the check digit of the
+/// thirteen digits `d`.
+pub fn valid(d: &[u32; 13]) -> bool {
+    let yy = two(d, 1);
     let year = match d[0] {
         1 | 2 => Year::Full(1900 + yy),
         3 | 4 => Year::Full(1800 + yy),
         5 | 6 => Year::Full(2000 + yy),
         7..=9 => Year::TwoDigit(yy),
-        _ => return None,
+        _ => return false,
     };
-    if !valid_date(year, two(&d, 3), two(&d, 5)) || !matches!(two(&d, 7), 1..=48 | 51 | 52 | 70) || num(&d[9..12]) == 0 {
-        return None;
+    if !valid_date(year, two(d, 3), two(d, 5)) || !matches!(two(d, 7), 1..=48 | 51 | 52 | 70) || num(&d[9..12]) == 0 {
+        return false;
     }
-    let check = weighted(&d, &WEIGHTS) % 11;
-    let ok = (if check == 10 { 1 } else { check }) == d[12];
-    let plain = d[0] <= 6 && !epoch_like(text, at, end);
-    (ok && (plain || label::near(text, at, end, &[b"cnp", b"romanian"]))).then_some(end)
+    let check = weighted(d, &WEIGHTS) % 11;
+    (if check == 10 { 1 } else { check }) == d[12]
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub fn personnummer(text: &[u8], at: usize) -> Option<usize> {
 
 /// The date (or coordination date) and the Luhn digit of the ten digits `d`, the century when
 /// the number states it.
-fn valid(d: &[u32; 10], century: Option<u32>) -> bool {
+pub fn valid(d: &[u32; 10], century: Option<u32>) -> bool {
     let yy = two(d, 0);
     let year = century.map_or(Year::TwoDigit(yy), |c| Year::Full(c + yy));
     let day = two(d, 4);

@@ -15,16 +15,7 @@ use super::{bare, digits, epoch_like, first_shape, label, two, valid_date, weigh
 pub fn emso(text: &[u8], at: usize) -> Option<usize> {
     let end = first_shape(text, at, &[b"ddddddddddddd", b"dd-dd-ddd-dd-ddd-d", b"dd.dd.ddd.dd.ddd.d"])?;
     let d = digits::<13>(text, at, end)?;
-    let year = match d[4] {
-        9 => 1000 + d[4] * 100 + two(&d, 5),
-        0 => 2000 + two(&d, 5),
-        _ => return None,
-    };
-    if !valid_date(Year::Full(year), two(&d, 2), two(&d, 0)) {
-        return None;
-    }
-    let m = 11 - weighted(&d, &[7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11;
-    let ok = d[12] == if m >= 10 { 0 } else { m };
+    let ok = emso_valid(&d);
     let slovenian = (50..=59).contains(&two(&d, 7));
     let labelled = || label::near(text, at, end, &[b"emso", b"em\xc5\xa1o", b"jmbg"]);
     (ok && ((slovenian && !epoch_like(text, at, end)) || labelled())).then_some(end)
@@ -33,13 +24,31 @@ pub fn emso(text: &[u8], at: usize) -> Option<usize> {
 pub fn tax_number(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 8)?;
     let d = digits::<8>(text, at, end)?;
-    let m = 11 - weighted(&d, &[8, 7, 6, 5, 4, 3, 2]) % 11;
-    let ok = d[0] != 0 && match m {
+    (tax_number_valid(&d) && label::near(text, at, end, &[b"davcna", b"dav\xc4\x8dna", b"slovenian"])).then_some(end)
+}
+
+/// The date and the check digit of the thirteen digits `d` (EMŠO).
+pub fn emso_valid(d: &[u32; 13]) -> bool {
+    let year = match d[4] {
+        9 => 1000 + d[4] * 100 + two(d, 5),
+        0 => 2000 + two(d, 5),
+        _ => return false,
+    };
+    if !valid_date(Year::Full(year), two(d, 2), two(d, 0)) {
+        return false;
+    }
+    let m = 11 - weighted(d, &[7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11;
+    d[12] == if m >= 10 { 0 } else { m }
+}
+
+/// The check digit of the eight digits `d` (davčna številka), the first not 0.
+pub fn tax_number_valid(d: &[u32; 8]) -> bool {
+    let m = 11 - weighted(d, &[8, 7, 6, 5, 4, 3, 2]) % 11;
+    d[0] != 0 && match m {
         11 => false,
         10 => d[7] == 0,
         m => d[7] == m,
-    };
-    (ok && label::near(text, at, end, &[b"davcna", b"dav\xc4\x8dna", b"slovenian"])).then_some(end)
+    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,12 @@ pub fn citizen_id(text: &[u8], at: usize) -> Option<usize> {
     let grouped = super::first_shape(text, at, &[b"d-dddd-ddddd-dd-d", b"d dddd ddddd dd d"]);
     let end = grouped.or_else(|| bare(text, at, 13))?;
     let d = digits::<13>(text, at, end)?;
-    let ok = (1..=8).contains(&d[0]) && (11 - weighted(&d, &[13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2]) % 11) % 10 == d[12];
-    (ok && (grouped.is_some() || label::near(text, at, end, &[b"thai", b"tnin", "ประชาชน".as_bytes()]))).then_some(end)
+    (valid(&d) && (grouped.is_some() || label::near(text, at, end, &[b"thai", b"tnin", "ประชาชน".as_bytes()]))).then_some(end)
+}
+
+/// The leading 1-8 and the check digit of the thirteen digits `d`.
+pub fn valid(d: &[u32; 13]) -> bool {
+    (1..=8).contains(&d[0]) && (11 - weighted(d, &[13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2]) % 11) % 10 == d[12]
 }
 
 #[cfg(test)]

@@ -7,10 +7,14 @@ use super::{bare, digits, label};
 pub fn tckn(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 11)?;
     let d = digits::<11>(text, at, end)?;
+    (valid(&d) && label::near(text, at, end, &[b"tckn", b"kimlik", b"tc", b"t.c", b"turkish", b"vatanda\xc5\x9f"])).then_some(end)
+}
+
+/// The two check digits of the eleven digits `d` (the first not 0).
+pub fn valid(d: &[u32; 11]) -> bool {
     let odd = d[0] + d[2] + d[4] + d[6] + d[8];
     let even = d[1] + d[3] + d[5] + d[7];
-    let ok = d[0] != 0 && (odd * 7 + 100 - even) % 10 == d[9] && d[..10].iter().sum::<u32>() % 10 == d[10];
-    (ok && label::near(text, at, end, &[b"tckn", b"kimlik", b"tc", b"t.c", b"turkish", b"vatanda\xc5\x9f"])).then_some(end)
+    d[0] != 0 && (odd * 7 + 100 - even) % 10 == d[9] && d[..10].iter().sum::<u32>() % 10 == d[10]
 }
 
 #[cfg(test)]

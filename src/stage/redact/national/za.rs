@@ -8,8 +8,12 @@ use super::{bare, digits, epoch_like, label, luhn, two, valid_date, Year};
 pub fn id_number(text: &[u8], at: usize) -> Option<usize> {
     let end = bare(text, at, 13)?;
     let d = digits::<13>(text, at, end)?;
-    let ok = valid_date(Year::TwoDigit(two(&d, 0)), two(&d, 2), two(&d, 4)) && d[10] <= 2 && d[11] >= 8 && luhn(&d);
-    (ok && (!epoch_like(text, at, end) || label::near(text, at, end, &[b"south", b"rsa"]))).then_some(end)
+    (valid(&d) && (!epoch_like(text, at, end) || label::near(text, at, end, &[b"south", b"rsa"]))).then_some(end)
+}
+
+/// The date, the citizenship and race digits and the Luhn digit of the thirteen digits `d`.
+pub fn valid(d: &[u32; 13]) -> bool {
+    valid_date(Year::TwoDigit(two(d, 0)), two(d, 2), two(d, 4)) && d[10] <= 2 && d[11] >= 8 && luhn(d)
 }
 
 #[cfg(test)]
