@@ -1,6 +1,6 @@
 //! `logseal verify --public-key`: check signed chains with Ed25519 public keys only.
 
-use super::env::io_reason;
+use super::exit::io_reason;
 use super::input::{self, for_each_line, opens_multiline_json, or_stdin};
 use super::progress::Progress;
 use super::verify::{refuse_multiline, report, MAX_LINE};
