@@ -21,11 +21,13 @@
 pub mod edits;
 pub mod invisible;
 pub mod json;
+pub mod keyring;
 pub mod keys;
 pub mod notes;
 pub mod pipeline;
 pub mod policy;
 pub mod predicate;
+pub mod reader;
 pub mod record;
 pub mod sign;
 pub mod stage;

@@ -16,8 +16,8 @@
 //! Fields are dotted paths into nested objects (`http.response.status`).
 
 use crate::json::Kind;
-use crate::policy::reader::{index_path, type_name, Field};
-use crate::policy::{PolicyError, Problem};
+use crate::reader::pattern::{compile_regex, describe_regex_error};
+use crate::reader::{index_path, type_name, Field, PolicyError, Problem};
 use crate::record::{FieldPath, Record, Scratch};
 use regex::bytes::Regex;
 use serde_json::Value;
@@ -262,8 +262,8 @@ fn compile_at(value: &Value, path: &str, depth: usize) -> Result<Predicate, Poli
         }
         "prefix" => Predicate::Prefix { field, prefix: fv.str()?.as_bytes().into(), ignore_case },
         "regex" => {
-            let regex = crate::policy::compile_regex(fv.str()?)
-                .map_err(|e| PolicyError::new(&p, Problem::Invalid(crate::policy::describe_regex_error(&e))))?;
+            let regex = compile_regex(fv.str()?)
+                .map_err(|e| PolicyError::new(&p, Problem::Invalid(describe_regex_error(&e))))?;
             Predicate::Regex { field, regex }
         }
         "range" => {

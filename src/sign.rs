@@ -160,7 +160,7 @@ impl PublicKeys {
         if doc.get("keys").is_some() && doc.get("public_keys").is_none() {
             return Err(bad("this is a keyring holding secret keys, not a public key file; give the .public.json file keygen wrote".into()));
         }
-        use crate::policy::reader::{index_path, Field};
+        use crate::reader::{index_path, Field};
         let root = Field::new(&doc, "$").object(&["version", "note", "public_keys"]).map_err(|e| bad(e.to_string()))?;
         let (v, vp) = root.require("version").map_err(|e| bad(e.to_string()))?;
         if Field::new(v, &vp).uint(1, 1).is_err() {

@@ -20,7 +20,7 @@ const DEFAULT_PII: u64 = 57_537;
 /// and plain text).
 const DEFAULT_APP: u64 = 52_584;
 /// A seal on every record (the canonical form and HMAC-SHA256 in wasm), over the PII corpus.
-const SEALED_PII: u64 = 139_406;
+const SEALED_PII: u64 = 137_602;
 
 /// Regressions beyond this fail.
 const OVER: f64 = 1.10;

@@ -183,7 +183,7 @@ fn sealed() -> (Filter, logseal::verify::Verifier) {
         true
     }));
     let ring = root().join("host-examples/keys/demo-keyring.json");
-    let keys = logseal::keys::parse_keyring(&std::fs::read(&ring).expect("keyring"), "demo-keyring.json").expect("a keyring");
+    let keys = logseal::keyring::parse_keyring(&std::fs::read(&ring).expect("keyring"), "demo-keyring.json").expect("a keyring");
     let seal = keys.into_iter().filter(|k| k.purpose == logseal::keys::Purpose::Seal).collect();
     (f, logseal::verify::Verifier::new(logseal::keys::KeySet::new(seal)))
 }

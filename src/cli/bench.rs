@@ -1,7 +1,8 @@
 //! `logseal bench`: in-process throughput of the filter on a file of records.
 //! A benchmark, not a test: it reports numbers and asserts nothing.
 
-use super::env::{io_reason, load_or_report};
+use super::env::load_or_report;
+use super::exit::io_reason;
 use super::input::{self, is_blank, or_stdin, STDIN};
 use super::{exit, usage_in};
 use logseal::{Context, Filter};

@@ -1,6 +1,7 @@
 //! `logseal decrypt`: restore encrypted fields for an authorised analyst, streaming.
 
-use super::env::{io_reason, load_keyring};
+use super::env::load_keyring;
+use super::exit::io_reason;
 use super::input::{self, for_each_line, or_stdin};
 use super::progress::Progress;
 use super::{exit, usage_in};

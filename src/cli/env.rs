@@ -1,6 +1,7 @@
 //! The CLI's host environment: real files, real environment variables, warnings to stderr.
 
 use logseal::policy::{builtin, Environment, Plan, PolicyError};
+use super::exit::io_reason;
 use super::policy_source::SourceError;
 
 pub struct StdEnvironment;
@@ -26,7 +27,7 @@ pub fn load_keyring(path: &str, purpose: logseal::keys::Purpose) -> Result<logse
         eprintln!("logseal: cannot read keyring {path}: {}", io_reason(&e));
         super::exit::IO
     })?;
-    let keys = logseal::keys::parse_keyring(&text, path).map_err(|e| {
+    let keys = logseal::keyring::parse_keyring(&text, path).map_err(|e| {
         eprintln!("logseal: {e}");
         super::exit::USAGE
     })?;
@@ -41,14 +42,6 @@ pub fn load_keyring(path: &str, purpose: logseal::keys::Purpose) -> Result<logse
     Ok(logseal::keys::KeySet::new(chosen))
 }
 
-/// An I/O error's reason without the OS error number noise.
-pub fn io_reason(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
-}
 
 /// Why a policy could not be had.
 pub enum LoadError {

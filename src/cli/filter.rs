@@ -1,7 +1,8 @@
 //! `logseal filter`: files or stdin to stdout (or a file), one record per line, in bounded
 //! memory.
 
-use super::env::{io_reason, load_or_report};
+use super::env::load_or_report;
+use super::exit::io_reason;
 use super::input::{self, is_blank, or_stdin, read_line_bounded, STDIN};
 use super::progress::Progress;
 use super::{exit, usage_in};

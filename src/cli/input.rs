@@ -1,6 +1,6 @@
 //! Where commands read records from: files and `-` (stdin), line by line in bounded memory.
 
-use super::env::io_reason;
+use super::exit::io_reason;
 use super::exit;
 use super::progress::Progress;
 use std::io::{self, BufRead, BufReader, Read};

@@ -1,10 +1,11 @@
 //! `logseal keygen`: make keys, one keyring file per purpose, readable by its owner only.
 
-use super::env::io_reason;
+use super::exit::io_reason;
 use super::{exit, usage_in};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use logseal::keys::{parse_keyring, Purpose};
+use logseal::keyring::parse_keyring;
+use logseal::keys::Purpose;
 
 pub const USAGE: &str = "logseal keygen --purpose seal|hash|encrypt|sample [--id ID] FILE\n       logseal keygen --purpose sign [--id ID] [--public PUBFILE] FILE";
 

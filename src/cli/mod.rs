@@ -21,22 +21,10 @@ mod verify_walk;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use logseal::policy::builtin;
 use std::ffi::OsString;
-use std::io::Write;
 
-/// Exit codes, as documented in `logseal --help` and docs/cli.md.
-pub mod exit {
-    /// Success (`check`: the policy is valid).
-    pub const OK: i32 = 0;
-    /// The policy was refused (`check`, `filter`, `bench`); `verify`: problems were found;
-    /// `decrypt`: some fields could not be restored.
-    pub const POLICY: i32 = 1;
-    /// Usage error: unknown command or option, missing or bad argument; a keyring or state
-    /// file that was read but is not one.
-    pub const USAGE: i32 = 2;
-    /// Input or output failed: a file (records, policy, keyring, state) could not be read,
-    /// input is not one record per line, output could not be written.
-    pub const IO: i32 = 3;
-}
+pub mod exit;
+
+use exit::print_all;
 
 const ABOUT: &str = "make log records safe to ship";
 
@@ -279,17 +267,6 @@ fn man(name: Option<&str>) -> i32 {
     print_all(&out)
 }
 
-/// Writes `bytes` to stdout; a closed or failing stdout is the I/O exit code.
-fn print_all(bytes: &[u8]) -> i32 {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => exit::OK,
-        Err(e) => {
-            eprintln!("logseal: cannot write stdout: {}", env::io_reason(&e));
-            exit::IO
-        }
-    }
-}
 
 /// Help and version go to stdout with 0; a usage error goes to stderr, with the help of the
 /// command it was for, and exits with the usage code.

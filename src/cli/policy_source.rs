@@ -2,7 +2,7 @@
 //! comments. YAML is read into the same document as JSON (duplicate keys refused, JSON paths in
 //! every fault) and handed on as JSON text, so the core and every host read one format.
 
-use super::env::io_reason;
+use super::exit::io_reason;
 use super::input::STDIN;
 use logseal::policy::document::{strict_value, DocumentError};
 use logseal::policy::{PolicyError, Problem};
@@ -87,7 +87,7 @@ pub fn print_json(source: &str) -> i32 {
     // Printed from the document as read: key order is the reader's, values unchanged.
     let pretty = serde_json::from_str::<serde_json::Value>(&text).and_then(|v| serde_json::to_string_pretty(&v));
     match pretty {
-        Ok(p) => super::print_all(format!("{p}\n").as_bytes()),
+        Ok(p) => super::exit::print_all(format!("{p}\n").as_bytes()),
         Err(_) => {
             eprintln!("logseal: policy {source} has no JSON form");
             super::exit::POLICY

@@ -15,7 +15,8 @@
 //! Reports name paths and kinds, and show output values only (already filtered), never an
 //! input value: a failing `kept` on a secret must not print the secret.
 
-use super::env::{io_reason, load_or_report};
+use super::env::load_or_report;
+use super::exit::io_reason;
 use super::exit;
 use super::explain::lookup;
 use logseal::policy::reader::{index_path, Field};

@@ -1,6 +1,7 @@
 //! `logseal verify`: check sealed streams offline, remember chain heads, compare two copies.
 
-use super::env::{io_reason, load_keyring};
+use super::env::load_keyring;
+use super::exit::io_reason;
 use super::input::{self, for_each_line, opens_multiline_json, or_stdin};
 use super::progress::Progress;
 use super::verify_walk::{walk, Reporter, Step};

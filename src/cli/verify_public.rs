@@ -1,6 +1,6 @@
 //! `logseal verify --public-key`: check signed chains with Ed25519 public keys only.
 
-use super::env::io_reason;
+use super::exit::io_reason;
 use super::input::or_stdin;
 use super::verify_walk::{walk, Reporter, Step};
 use super::{exit, usage_in};

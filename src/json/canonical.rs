@@ -23,12 +23,25 @@ use super::tape::{flag, Kind, Token};
 /// String flags under which the raw text differs from its canonical form.
 const NOT_CANONICAL: u8 = flag::ESCAPED | flag::CONTROL | flag::BAD_UTF8 | flag::RAW_TEXT;
 
+/// A member's name start saying the name is its key token's raw text (see [`Canon`]).
+const RAW: u32 = u32::MAX;
+
+/// The decoded name of member `m`: its raw text in `input`, or its decoded copy in `keys`.
+fn member_name<'a>(m: &(u32, u32, u32, u64), keys: &'a [u8], input: &'a [u8], tape: &[Token]) -> &'a [u8] {
+    if m.1 == RAW {
+        tape.get(m.0 as usize).map_or(&[], |t| t.raw(input))
+    } else {
+        keys.get(m.1 as usize..m.2 as usize).unwrap_or(&[])
+    }
+}
+
 /// Reusable buffers for [`write`]: after warm-up a canonical form allocates nothing.
 #[derive(Default)]
 pub struct Canon {
     /// Included members of the objects being written, innermost last:
-    /// (key token, start and end of the decoded key in `keys`, the key's first 8 bytes
-    /// big-endian, zero-padded: most names are ordered by it without a byte comparison).
+    /// (key token, start and end of the decoded key in `keys` or [`RAW`] when the name is the
+    /// key's raw text in the input (no escape: nothing to decode or copy), the key's first 8
+    /// bytes big-endian, zero-padded: most names are ordered by it without a byte comparison).
     members: Vec<(u32, u32, u32, u64)>,
     /// Decoded key text of the objects being written.
     keys: Vec<u8>,
@@ -96,12 +109,13 @@ pub fn write_object(
                     first = false;
                     continue;
                 }
-                let (key, s, e, _) = canon.members[*at];
+                let Some(member) = canon.members.get(*at) else { return };
+                let key = member.0;
                 *at += 1;
                 if !first {
                     out.push(b',');
                 }
-                let name = &canon.keys[s as usize..e as usize];
+                let name = member_name(member, &canon.keys, input, tape);
                 match tape.get(key as usize) {
                     // As for values: a name without escapes or controls is canonical as it is.
                     Some(t) if t.flags & NOT_CANONICAL == 0 => {
@@ -159,14 +173,20 @@ fn open_object(input: &[u8], tape: &[Token], obj: usize, canon: &mut Canon, incl
     let mut i = obj + 1;
     while i < o.next as usize {
         let Some(k) = tape.get(i) else { break };
+        // A name without escapes decodes to its raw text: read it in place, uncopied.
+        let raw = k.flags & flag::RAW_TEXT != 0 || k.flags & flag::ESCAPED == 0;
         let start = canon.keys.len();
-        decode_exact(k.raw(input), k.flags, &mut canon.keys);
-        if include(i, &canon.keys[start..]) {
+        if !raw {
+            decode_exact(k.raw(input), k.flags, &mut canon.keys);
+        }
+        let name = if raw { k.raw(input) } else { canon.keys.get(start..).unwrap_or(&[]) };
+        if include(i, name) {
             let mut prefix = [0u8; 8];
-            for (p, b) in prefix.iter_mut().zip(&canon.keys[start..]) {
+            for (p, b) in prefix.iter_mut().zip(name) {
                 *p = *b;
             }
-            canon.members.push((i as u32, start as u32, canon.keys.len() as u32, u64::from_be_bytes(prefix)));
+            let (s, e) = if raw { (RAW, 0) } else { (start as u32, canon.keys.len() as u32) };
+            canon.members.push((i as u32, s, e, u64::from_be_bytes(prefix)));
         } else {
             canon.keys.truncate(start);
         }
@@ -177,7 +197,7 @@ fn open_object(input: &[u8], tape: &[Token], obj: usize, canon: &mut Canon, incl
     // Byte order of names: a differing zero-padded 8-byte prefix decides it (a shorter name
     // pads with zeros below any byte it lacks, or ties and the full names decide).
     members[first..].sort_unstable_by(|a, b| {
-        a.3.cmp(&b.3).then_with(|| keys[a.1 as usize..a.2 as usize].cmp(&keys[b.1 as usize..b.2 as usize])).then(a.0.cmp(&b.0))
+        a.3.cmp(&b.3).then_with(|| member_name(a, keys, input, tape).cmp(member_name(b, keys, input, tape))).then(a.0.cmp(&b.0))
     });
     canon.frames.push(Frame::Object { first, at: first, end: canon.members.len(), keys_len });
 }
@@ -243,6 +263,11 @@ mod tests {
         let b = canonical("{ \"a\" : \"café / \\\"q\\\"\",\n \"b\" : { \"x\" : [ true , false , null ] , \"y\" : 1 } }");
         assert_eq!(a, b);
         assert_eq!(a, r#"{"a":"café / \"q\"","b":{"x":[true,false,null],"y":1}}"#);
+    }
+
+    #[test]
+    fn names_read_in_place_and_decoded_names_sort_together() {
+        assert_eq!(canonical(r#"{"\u0062":1,"a":2,"c\u0000":3,"c":4,"ab\/":5}"#), r#"{"a":2,"ab/":5,"b":1,"c":4,"c\u0000":3}"#);
     }
 
     #[test]

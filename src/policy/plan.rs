@@ -14,7 +14,8 @@ use crate::stage::encrypt::Encryptor;
 use crate::stage::seal::Sealer;
 use crate::stage::sample::{Dedup, Limit, Missing, Sampler};
 use crate::json::ScanLimits;
-use crate::keys::{parse_keyring, select, Key, KeyError, KeyRef, KeySet, Purpose};
+use crate::keyring::parse_keyring;
+use crate::keys::{select, Key, KeyError, KeyRef, KeySet, Purpose};
 use crate::stage::redact::allowlist::Allowlist;
 use crate::stage::redact::keyname::normalize;
 

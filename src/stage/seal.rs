@@ -24,7 +24,7 @@
 //! records sealed just before it (their sequence numbers are missing on purpose).
 
 use crate::json::canonical::{self, Canon};
-use crate::json::{scan, string, Kind, ScanLimits, Token};
+use crate::json::{flag, scan, string, Kind, ScanLimits, Token};
 use crate::keys::{hmac_sha256, Key, KeySet};
 use crate::notes::push_u64;
 use crate::sign::{self, Segment, SignKey};
@@ -468,12 +468,21 @@ fn has_transport_name(buf: &mut Buffers, out: &[u8]) -> bool {
     let tape = &buf.tape;
     let mut i = 1;
     while let Some(tok) = tape.get(i) {
-        // Transport names are short ASCII: a longer raw name cannot spell one.
-        if tok.kind == Kind::Key && tok.raw(out).len() <= 6 * TRANSPORT_NAME_MAX {
-            buf.name.clear();
-            canonical::token_string(out, tok, &mut buf.text, &mut buf.name);
-            let name = buf.name.get(1..buf.name.len().saturating_sub(1)).unwrap_or(&[]);
-            if TRANSPORT_FIELDS.iter().any(|t| t.as_bytes() == name) {
+        if tok.kind == Kind::Key {
+            let raw = tok.raw(out);
+            let hit = if tok.flags & flag::ESCAPED == 0 || tok.flags & flag::RAW_TEXT != 0 {
+                // Without escapes the name is its raw text: compared in place, nothing decoded.
+                raw.len() <= TRANSPORT_NAME_MAX && TRANSPORT_FIELDS.iter().any(|t| t.as_bytes() == raw)
+            } else if raw.len() <= 6 * TRANSPORT_NAME_MAX {
+                // Transport names are short ASCII: a longer escaped name cannot spell one.
+                buf.name.clear();
+                canonical::token_string(out, tok, &mut buf.text, &mut buf.name);
+                let name = buf.name.get(1..buf.name.len().saturating_sub(1)).unwrap_or(&[]);
+                TRANSPORT_FIELDS.iter().any(|t| t.as_bytes() == name)
+            } else {
+                false
+            };
+            if hit {
                 return true;
             }
         }
@@ -661,6 +670,11 @@ mod tests {
         let out = run(&mut f, &[r#"{"time":"noon","msg":"x"}"#]);
         let text = String::from_utf8(out[0].clone()).unwrap();
         assert!(text.contains(r#""cv":["time","msg"]"#), "{text}");
+        // Spelt with an escape, or not at all a transport name: decided on the decoded name.
+        let out = run(&mut f, &[r#"{"ti\u006de":"noon","msg":"x"}"#, r#"{"timer":"noon","Time":"x"}"#]);
+        let text: Vec<String> = out.iter().map(|l| String::from_utf8(l.clone()).unwrap()).collect();
+        assert!(text[0].contains(r#""cv":["time","msg"]"#), "{}", text[0]);
+        assert!(!text[1].contains(r#""cv":"#), "{}", text[1]);
     }
 
     #[test]

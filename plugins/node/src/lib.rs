@@ -319,7 +319,8 @@ const HOST_ERROR_RECORD: &str = r#"{"logseal":{"v":1,"error":{"kind":"host","det
 /// seal key, or the state is not a verify state.
 #[wasm_bindgen]
 pub fn verify(ndjson: &str, keyring: &str, state: Option<String>) -> Result<String, JsValue> {
-    use logseal::keys::{parse_keyring, KeySet, Purpose};
+    use logseal::keyring::parse_keyring;
+    use logseal::keys::{KeySet, Purpose};
     use logseal::verify::Verifier;
     let keys = parse_keyring(keyring.as_bytes(), "keyring").map_err(|e| fault("keyring", e.to_string()))?;
     let seal: Vec<_> = keys.into_iter().filter(|k| k.purpose == Purpose::Seal).collect();

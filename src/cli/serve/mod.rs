@@ -22,7 +22,8 @@ mod shutdown;
 mod tls;
 mod worker;
 
-use super::env::{io_reason, StdEnvironment};
+use super::env::StdEnvironment;
+use super::exit::io_reason;
 use super::{exit, is_help, usage, Args};
 use super::policy_source::SourceError;
 use config::{Config, Endpoint, Mode, Overrides, Refusal};

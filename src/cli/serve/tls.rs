@@ -49,7 +49,7 @@ fn certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
 /// The error text of a PEM problem, without file content.
 fn pem_reason(e: &rustls::pki_types::pem::Error) -> String {
     match e {
-        rustls::pki_types::pem::Error::Io(io) => super::super::env::io_reason(io),
+        rustls::pki_types::pem::Error::Io(io) => super::super::exit::io_reason(io),
         _ => "not a valid PEM file".into(),
     }
 }

@@ -42,7 +42,7 @@ mod tests {
 
     #[test]
     fn named_groups_become_fields() {
-        let re = crate::policy::compile_regex(r"^(?P<time>\S+) \[(?P<level>[A-Z]+)\] (?P<message>.*)$").unwrap();
+        let re = crate::reader::pattern::compile_regex(r"^(?P<time>\S+) \[(?P<level>[A-Z]+)\] (?P<message>.*)$").unwrap();
         let f = Formats::new(vec![Format::Pattern(Pattern::new("app".into(), re))]);
         let mut out = Vec::new();
         assert!(f.read(b"10:00:01 [WARN] disk \"almost\" full", &mut out));

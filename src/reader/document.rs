@@ -3,7 +3,7 @@
 //! what a plain `serde_json::Value` does). Works over any serde format, so the command line's
 //! YAML policies are read by the same rule as JSON ones.
 
-use super::reader::{child_path, index_path};
+use super::{child_path, index_path};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::cell::RefCell;

@@ -1,7 +1,12 @@
 //! A strict reader over a parsed JSON document that tracks the JSON path of every value, so
-//! each refusal says exactly where the fault is.
+//! each refusal says exactly where the fault is. Policies, keyrings and public key files are
+//! read with it; it sits below them (and below [`crate::predicate`]), so none reaches up.
 
-use super::error::{PolicyError, Problem};
+pub mod document;
+mod error;
+pub mod pattern;
+
+pub use error::{PolicyError, Problem};
 use serde_json::{Map, Value};
 
 /// A value and its JSON path.
@@ -134,9 +139,9 @@ impl<'v> Obj<'v> {
 }
 
 /// Parses `text` as JSON, reporting syntax errors by line and column only.
-/// Parses policy JSON; a key given twice in one object is refused (see [`super::document`]).
+/// Parses policy JSON; a key given twice in one object is refused (see [`document`]).
 pub fn parse_json(text: &str) -> Result<Value, PolicyError> {
-    use super::document::{strict_value, DocumentError};
+    use document::{strict_value, DocumentError};
     let syntax = |e: &serde_json::Error| Problem::Syntax { line: e.line(), column: e.column() };
     let mut d = serde_json::Deserializer::from_str(text);
     let doc = strict_value(&mut d).map_err(|e| match e {
