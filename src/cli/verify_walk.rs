@@ -6,7 +6,6 @@
 use super::exit;
 use super::input::{self, for_each_line, opens_multiline_json};
 use super::progress::Progress;
-use super::verify::{refuse_multiline, report, MAX_LINE};
 use logseal::verify::Finding;
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
@@ -94,4 +93,66 @@ pub(super) fn walk(files: &[String], rep: &mut Reporter, mut check: impl FnMut(&
         let _ = rep.out.flush();
     }
     walked
+}
+
+/// Longest line read whole; longer ones are reported unreadable.
+pub(super) const MAX_LINE: usize = 1 << 28;
+
+/// Says why a pretty-printed document is not read as records.
+pub(super) fn refuse_multiline(file: &str, n: u64) {
+    let name = if file == input::STDIN { "stdin" } else { file };
+    eprintln!(
+        "logseal: {name}: line {n}: a JSON document spread over several lines; verify reads one record per line \
+         (write one compact record per line, e.g. with `jq -c .`)"
+    );
+}
+
+/// Writes findings; returns how many are problems (also counted per chain).
+pub(super) fn report(out: &mut impl Write, places: &[(String, u64)], findings: &[Finding], json: bool, per_chain: &mut HashMap<String, u64>) -> u64 {
+    let mut problems = 0;
+    for f in findings {
+        if f.kind.is_problem() {
+            problems += 1;
+            if let Some(c) = &f.chain {
+                match per_chain.get_mut(c) {
+                    Some(n) => *n += 1,
+                    None => {
+                        per_chain.insert(c.clone(), 1);
+                    }
+                }
+            }
+        }
+        let (file, line) = place(places, f.line);
+        if json {
+            let v = serde_json::json!({
+                "finding": f.kind.name(),
+                "problem": f.kind.is_problem(),
+                "file": file,
+                "line": line,
+                "chain": f.chain,
+                "seq": f.seq,
+                "detail": f.detail,
+            });
+            let _ = writeln!(out, "{v}");
+        } else {
+            let what = if f.kind.is_problem() { "problem" } else { "note" };
+            let at = if f.line == 0 { file.to_string() } else { format!("{file}:{line}") };
+            let chain = match (&f.chain, f.seq) {
+                (Some(c), Some(s)) => format!(" chain {c} seq {s}:"),
+                (Some(c), None) => format!(" chain {c}:"),
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "{at}:{chain} {what}: {}: {}", f.kind.name(), f.detail);
+        }
+    }
+    problems
+}
+
+/// The file and line of a global line number.
+fn place(places: &[(String, u64)], global: u64) -> (&str, u64) {
+    if global == 0 {
+        return ("(input)", 0);
+    }
+    let i = places.partition_point(|(_, first)| *first <= global).saturating_sub(1);
+    places.get(i).map_or(("-", global), |(f, first)| (f.as_str(), global - first + 1))
 }
