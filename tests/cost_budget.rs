@@ -15,12 +15,12 @@ mod linear;
 use linear::Meter;
 
 /// The default policy, fuel per record on average over `pii-public.ndjson`'s 2,000 records.
-const DEFAULT_PII: u64 = 57_537;
+const DEFAULT_PII: u64 = 57_908;
 /// The default policy over the sample app log (`host-examples/logs/app.ndjson`, 120 lines: JSON
 /// and plain text).
-const DEFAULT_APP: u64 = 52_584;
+const DEFAULT_APP: u64 = 53_169;
 /// A seal on every record (the canonical form and HMAC-SHA256 in wasm), over the PII corpus.
-const SEALED_PII: u64 = 137_602;
+const SEALED_PII: u64 = 138_063;
 
 /// Regressions beyond this fail.
 const OVER: f64 = 1.10;
