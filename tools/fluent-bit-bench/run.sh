@@ -12,11 +12,14 @@
 # Lua rows; ONLY=wasm only the wasm rows. SHARED_LUA adds a Lua row for another baseline
 # script (any filter with `function redact(tag, ts, record)`), read where it lies.
 # LOGSEAL_WASM measures a module built elsewhere (another checkout) instead of building this
-# one, so two builds can be measured with the same script and policies.
+# one, so two builds can be measured with the same script and policies. COMPARE_WASM adds, before
+# each logseal row, the same row for another build's module (a paired run: this machine's speed
+# drifts between hours, so two builds are compared within one run).
 set -euo pipefail
 # Paths given relative to the caller's directory, resolved before moving to the repository root.
 [ -n "${SHARED_LUA:-}" ] && SHARED_LUA=$(realpath "$SHARED_LUA")
 [ -n "${LOGSEAL_WASM:-}" ] && LOGSEAL_WASM=$(realpath "$LOGSEAL_WASM")
+[ -n "${COMPARE_WASM:-}" ] && COMPARE_WASM=$(realpath "$COMPARE_WASM")
 cd "$(dirname "$0")/../.."
 : "${FLUENT_BIT:?set FLUENT_BIT to a fluent-bit binary}"
 corpus=${CORPUS:-tests/corpus/pii-public.ndjson}
@@ -41,6 +44,12 @@ else
   cp target/wasm32-wasip1/wasm/logseal_fluent_bit.wasm "$work/logseal.wasm"
 fi
 echo "module: $(sha256sum < "$work/logseal.wasm" | cut -c1-16), $(wc -c < "$work/logseal.wasm") bytes" >&2
+modules="identity logseal"
+if [ -n "${COMPARE_WASM:-}" ]; then
+  cp "$COMPARE_WASM" "$work/compare.wasm"
+  modules="identity compare logseal"
+  echo "compared with: $(sha256sum < "$work/compare.wasm" | cut -c1-16), $(wc -c < "$work/compare.wasm") bytes" >&2
+fi
 rustc -O --target wasm32-wasip1 --crate-type cdylib -o "$work/identity.wasm" tools/fluent-bit-bench/identity.rs
 mkdir -p "$work/default" "$work/sealed/keys" "$work/encrypted/keys"
 cp host-examples/keys/demo-keyring.json "$work/sealed/keys/"
@@ -100,15 +109,16 @@ fi
 modes="wasm ${FLB_WAMRC:+aot}"
 [ "${ONLY:-}" = aot ] && modes=aot
 for ext in $modes; do
-  for m in identity logseal; do
+  for m in $modules; do
     if [ "$ext" = aot ]; then
       "$FLB_WAMRC" --opt-level=3 --target=x86_64 --cpu=x86-64 -o "$work/$m.aot" "$work/$m.wasm" > /dev/null
     fi
   done
   run "identity ($ext)" identity "$work/identity.$ext" identity
-  run "logseal default ($ext)" logseal "$work/logseal.$ext" logseal_filter "$work/default"
-  run "logseal sealed ($ext)" logseal "$work/logseal.$ext" logseal_filter "$work/sealed"
-  run "logseal sealed+encrypt ($ext)" logseal "$work/logseal.$ext" logseal_filter "$work/encrypted"
+  for p in default sealed encrypted; do
+    [ -n "${COMPARE_WASM:-}" ] && run "compared $p ($ext)" logseal "$work/compare.$ext" logseal_filter "$work/$p"
+    run "logseal $p ($ext)" logseal "$work/logseal.$ext" logseal_filter "$work/$p"
+  done
 done
 # Each logseal run must have loaded its policy, not fallen back to lockdown.
 ! grep -l "refused" "$work"/*.log
