@@ -222,7 +222,7 @@ impl Filter {
     pub fn process(&mut self, line: &[u8], ctx: &Context, out: &mut Vec<u8>) -> Outcome {
         out.clear();
         self.notes.clear();
-        let input = parse::parse(line, ctx.declared_len, &self.plan, &mut self.tape, &mut self.stack, &mut self.notes, &mut self.text);
+        let input = parse::parse(line, ctx.declared_len, &self.plan.parser, &mut self.tape, &mut self.stack, &mut self.notes, &mut self.text);
         let rec = Record { input, tape: &self.tape };
         self.edits.reset(self.tape.len());
 
