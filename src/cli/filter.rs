@@ -170,7 +170,7 @@ pub fn run(args: FilterArgs, usage: Usage) -> i32 {
         Some((sink, _)) => sink.flush().map_err(Failure::Write),
         None => Ok(()),
     };
-    let result = result.and_then(|()| explained).and_then(|()| output.flush().map_err(Failure::Write));
+    let result = result.and(explained).and_then(|()| output.flush().map_err(Failure::Write));
     progress.finish();
     if args.stats {
         eprintln!("{}", stats_json(&filter.stats_json(), tally.blank));
