@@ -3,7 +3,7 @@
 
 use crate::edits::Edits;
 use crate::json::Token;
-use crate::notes::{Labels, Notes, RecordError};
+use crate::stage::notes::{Labels, Notes, RecordError};
 use crate::policy::Plan;
 use crate::record::{Record, Scratch};
 use crate::stage::redact::kind::Kind;
@@ -298,7 +298,7 @@ impl Filter {
                 Err(_) => seal_failed = true,
             }
         }
-        if self.notes.tags & crate::notes::tag::SECRET_EXPOSED != 0 {
+        if self.notes.tags & crate::stage::notes::tag::SECRET_EXPOSED != 0 {
             for (total, &n) in self.counters.redacted.iter_mut().zip(&self.notes.redacted) {
                 *total += u64::from(n);
             }

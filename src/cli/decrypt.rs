@@ -11,7 +11,7 @@ use base64::Engine;
 use logseal::json::lookup::Lookup;
 use logseal::json::{scan, string, Kind, ScanLimits, Token};
 use logseal::keys::{KeySet, Purpose};
-use logseal::notes::RESERVED_KEY;
+use logseal::stage::notes::RESERVED_KEY;
 use logseal::stage::encrypt::{find_inline, open, open_span, parse_inline, push_path, DecryptError, Envelope, ALGORITHM};
 use std::io::{self, IsTerminal, Write};
 

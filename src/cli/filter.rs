@@ -7,7 +7,7 @@ use super::input::{self, is_blank, or_stdin, read_line_bounded, STDIN};
 use super::progress::Progress;
 use super::exit;
 use super::usage::Usage;
-use logseal::notes::tag;
+use logseal::stage::notes::tag;
 use logseal::stage::redact::kind::Kind;
 use logseal::stage::seal::{parse_chain_seed, CHAIN_RANDOM_BYTES};
 use logseal::{Context, Filter, Outcome};
@@ -76,7 +76,7 @@ struct Tally {
 
 impl Tally {
     /// Adds what one record's notes say.
-    fn count(&mut self, notes: &logseal::notes::Notes) {
+    fn count(&mut self, notes: &logseal::stage::notes::Notes) {
         for (sum, n) in self.redacted.iter_mut().zip(notes.redacted) {
             *sum += u64::from(n);
         }

@@ -7,7 +7,7 @@
 //! - A line over `max_record_bytes` is cut to the limit and goes out as text with an error note.
 
 use crate::json::{flag, scan, Kind, ScanLimits, Token};
-use crate::notes::{Notes, RecordError};
+use crate::stage::notes::{Notes, RecordError};
 use crate::stage::text::Formats;
 
 /// What this stage takes from the policy, compiled once: the plan owns it and the pipeline

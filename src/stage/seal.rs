@@ -26,7 +26,7 @@
 use crate::json::canonical::{self, Canon};
 use crate::json::{flag, scan, string, Kind, ScanLimits, Token};
 use crate::keys::{hmac_sha256, Key, KeySet};
-use crate::notes::push_u64;
+use crate::stage::notes::push_u64;
 use crate::sign::{self, Segment, SignKey};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -450,7 +450,7 @@ fn write_cov(buf: &mut Buffers, out: &[u8]) {
     let mut first = true;
     let mut i = 1;
     while let Some(tok) = tape.get(i) {
-        if tok.kind == Kind::Key && tok.raw(out) != crate::notes::RESERVED_KEY.as_bytes() {
+        if tok.kind == Kind::Key && tok.raw(out) != crate::stage::notes::RESERVED_KEY.as_bytes() {
             if !first {
                 buf.seal.push(b',');
             }
