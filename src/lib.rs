@@ -23,7 +23,6 @@ pub mod invisible;
 pub mod json;
 pub mod keyring;
 pub mod keys;
-pub mod notes;
 pub mod pipeline;
 pub mod policy;
 pub mod predicate;

@@ -3,7 +3,7 @@
 
 use crate::edits::Edits;
 use crate::json::Token;
-use crate::notes::{Labels, Notes, RecordError};
+use crate::stage::notes::{Labels, Notes, RecordError};
 use crate::policy::Plan;
 use crate::record::{Record, Scratch};
 use crate::stage::redact::kind::Kind;
@@ -222,7 +222,7 @@ impl Filter {
     pub fn process(&mut self, line: &[u8], ctx: &Context, out: &mut Vec<u8>) -> Outcome {
         out.clear();
         self.notes.clear();
-        let input = parse::parse(line, ctx.declared_len, &self.plan, &mut self.tape, &mut self.stack, &mut self.notes, &mut self.text);
+        let input = parse::parse(line, ctx.declared_len, &self.plan.parser, &mut self.tape, &mut self.stack, &mut self.notes, &mut self.text);
         let rec = Record { input, tape: &self.tape };
         self.edits.reset(self.tape.len());
 
@@ -298,7 +298,7 @@ impl Filter {
                 Err(_) => seal_failed = true,
             }
         }
-        if self.notes.tags & crate::notes::tag::SECRET_EXPOSED != 0 {
+        if self.notes.tags & crate::stage::notes::tag::SECRET_EXPOSED != 0 {
             for (total, &n) in self.counters.redacted.iter_mut().zip(&self.notes.redacted) {
                 *total += u64::from(n);
             }

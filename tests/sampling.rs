@@ -167,7 +167,7 @@ fn the_sampling_example_thins_the_sample_log_s_text_lines_too() {
     let root = env!("CARGO_MANIFEST_DIR");
     let text = std::fs::read_to_string(format!("{root}/host-examples/policies/sampling.json")).unwrap();
     let plan = Plan::load(&text, &common::FsEnv, Some(&format!("{root}/host-examples/policies"))).unwrap();
-    assert_eq!(plan.text_formats.names(), ["combined", "syslog", "logfmt"]);
+    assert_eq!(plan.parser.text_formats.names(), ["combined", "syslog", "logfmt"]);
     let log = std::fs::read_to_string(format!("{root}/host-examples/logs/app.ndjson")).unwrap();
     let mut f = Filter::new(plan);
     let (mut health_in, mut debug_in, mut sshd_in, mut kept_lines) = (0, 0, 0, Vec::new());

@@ -4,7 +4,8 @@
 use super::env::load_or_report;
 use super::exit::io_reason;
 use super::input::{self, is_blank, or_stdin, STDIN};
-use super::{exit, usage_in};
+use super::exit;
+use super::usage::Usage;
 use logseal::{Context, Filter};
 use std::io::Read;
 use std::time::Instant;
@@ -34,10 +35,11 @@ pub struct BenchArgs {
     files: Vec<String>,
 }
 
-pub fn run(args: BenchArgs) -> i32 {
+/// `usage` reports this command's usage errors.
+pub fn run(args: BenchArgs, usage: Usage) -> i32 {
     let files = or_stdin(&args.files);
     if args.policy.as_deref() == Some(STDIN) && files.iter().any(|f| f == STDIN) {
-        return usage_in("bench", "stdin cannot hold both the policy and the records: give the records as FILE");
+        return usage.error("stdin cannot hold both the policy and the records: give the records as FILE");
     }
     let runs = args.runs as usize;
     let plan = match load_or_report(args.policy.as_deref()) {

@@ -140,7 +140,7 @@ fn explain(p: &Policy, plan: &Plan) -> Vec<String> {
         "limits: records up to {} bytes, nesting up to {} levels, up to {} fields, strings up to {} bytes, keys up to {} bytes",
         l.max_record_bytes, l.max_depth, l.max_fields, l.max_string_bytes, l.max_key_bytes
     ));
-    out.push(match plan.text_formats.names() {
+    out.push(match plan.parser.text_formats.names() {
         n if n.is_empty() => "parse: text lines become {\"message\": ...}".to_string(),
         n => format!("parse: text lines read as {} (in that order; unread lines stay message)", n.join(", ")),
     });

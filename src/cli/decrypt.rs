@@ -4,13 +4,14 @@ use super::env::load_keyring;
 use super::exit::io_reason;
 use super::input::{self, for_each_line, or_stdin};
 use super::progress::Progress;
-use super::{exit, usage_in};
+use super::exit;
+use super::usage::Usage;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use logseal::json::lookup::Lookup;
 use logseal::json::{scan, string, Kind, ScanLimits, Token};
 use logseal::keys::{KeySet, Purpose};
-use logseal::notes::RESERVED_KEY;
+use logseal::stage::notes::RESERVED_KEY;
 use logseal::stage::encrypt::{find_inline, open, open_span, parse_inline, push_path, DecryptError, Envelope, ALGORITHM};
 use std::io::{self, IsTerminal, Write};
 
@@ -46,8 +47,9 @@ pub struct DecryptArgs {
 
 const MAX_LINE: usize = 1 << 28;
 
-pub fn run(args: DecryptArgs) -> i32 {
-    let Some(path) = args.keys.as_deref() else { return usage_in("decrypt", "decrypt needs --keys KEYRING") };
+/// `usage` reports this command's usage errors.
+pub fn run(args: DecryptArgs, usage: Usage) -> i32 {
+    let Some(path) = args.keys.as_deref() else { return usage.error("decrypt needs --keys KEYRING") };
     let keys = match load_keyring(path, Purpose::Encrypt) {
         Ok(k) => k,
         Err(code) => return code,

@@ -5,8 +5,9 @@ use super::env::load_or_report;
 use super::exit::io_reason;
 use super::input::{self, is_blank, or_stdin, read_line_bounded, STDIN};
 use super::progress::Progress;
-use super::{exit, usage_in};
-use logseal::notes::tag;
+use super::exit;
+use super::usage::Usage;
+use logseal::stage::notes::tag;
 use logseal::stage::redact::kind::Kind;
 use logseal::stage::seal::{parse_chain_seed, CHAIN_RANDOM_BYTES};
 use logseal::{Context, Filter, Outcome};
@@ -75,7 +76,7 @@ struct Tally {
 
 impl Tally {
     /// Adds what one record's notes say.
-    fn count(&mut self, notes: &logseal::notes::Notes) {
+    fn count(&mut self, notes: &logseal::stage::notes::Notes) {
         for (sum, n) in self.redacted.iter_mut().zip(notes.redacted) {
             *sum += u64::from(n);
         }
@@ -89,10 +90,11 @@ impl Tally {
     }
 }
 
-pub fn run(args: FilterArgs) -> i32 {
+/// `usage` reports this command's usage errors.
+pub fn run(args: FilterArgs, usage: Usage) -> i32 {
     let files = or_stdin(&args.files);
     if args.policy.as_deref() == Some(STDIN) && files.iter().any(|f| f == STDIN) {
-        return usage_in("filter", "stdin cannot hold both the policy and the records: give the records as FILE");
+        return usage.error("stdin cannot hold both the policy and the records: give the records as FILE");
     }
     let plan = match load_or_report(args.policy.as_deref()) {
         Ok(plan) => plan,
@@ -101,11 +103,11 @@ pub fn run(args: FilterArgs) -> i32 {
     let seed = match args.chain_seed.as_deref().map(parse_chain_seed) {
         None => None,
         Some(Some(s)) => Some(s),
-        Some(None) => return usage_in("filter", "--chain-seed takes 32 hex digits"),
+        Some(None) => return usage.error("--chain-seed takes 32 hex digits"),
     };
     if let Some(out) = &args.output {
         if let Some(same) = files.iter().find(|f| same_file(f, out)) {
-            return usage_in("filter", &format!("--output {out} is the input {same}: it would be emptied before it is read"));
+            return usage.error(&format!("--output {out} is the input {same}: it would be emptied before it is read"));
         }
     }
     let sink: Box<dyn Write> = match &args.output {
@@ -168,7 +170,7 @@ pub fn run(args: FilterArgs) -> i32 {
         Some((sink, _)) => sink.flush().map_err(Failure::Write),
         None => Ok(()),
     };
-    let result = result.and_then(|()| explained).and_then(|()| output.flush().map_err(Failure::Write));
+    let result = result.and(explained).and_then(|()| output.flush().map_err(Failure::Write));
     progress.finish();
     if args.stats {
         eprintln!("{}", stats_json(&filter.stats_json(), tally.blank));

@@ -1,7 +1,8 @@
 //! `logseal keygen`: make keys, one keyring file per purpose, readable by its owner only.
 
 use super::exit::io_reason;
-use super::{exit, usage_in};
+use super::exit;
+use super::usage::Usage;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use logseal::keyring::parse_keyring;
@@ -43,13 +44,14 @@ pub struct KeygenArgs {
     file: String,
 }
 
-pub fn run(args: KeygenArgs) -> i32 {
+/// `usage` reports this command's usage errors.
+pub fn run(args: KeygenArgs, usage: Usage) -> i32 {
     let file = &args.file;
     let Some(purpose) = args.purpose.as_deref().and_then(Purpose::from_name) else {
-        return usage_in("keygen", "--purpose must be one of: seal, hash, encrypt, sample, sign");
+        return usage.error("--purpose must be one of: seal, hash, encrypt, sample, sign");
     };
     if args.public.is_some() && purpose != Purpose::Sign {
-        return usage_in("keygen", "--public is for --purpose sign");
+        return usage.error("--public is for --purpose sign");
     }
     let public_path = match (purpose, &args.public) {
         (Purpose::Sign, Some(p)) => Some(p.clone()),
@@ -57,7 +59,7 @@ pub fn run(args: KeygenArgs) -> i32 {
         _ => None,
     };
     if public_path.as_deref() == Some(file.as_str()) {
-        return usage_in("keygen", "--public must name another file than the keyring");
+        return usage.error("--public must name another file than the keyring");
     }
     let mut random = [0u8; 36];
     if getrandom::fill(&mut random).is_err() {
@@ -66,7 +68,7 @@ pub fn run(args: KeygenArgs) -> i32 {
     }
     let id = match args.id.as_deref() {
         Some(id) if id.is_empty() || id.starts_with("demo-") || id.len() > 128 || id.chars().any(char::is_control) => {
-            return usage_in("keygen", "--id must be 1 to 128 printable characters and not start with demo-")
+            return usage.error("--id must be 1 to 128 printable characters and not start with demo-")
         }
         Some(id) => id.to_string(),
         None => format!("{}-{}", purpose.name(), random[32..].iter().map(|b| format!("{b:02x}")).collect::<String>()),
@@ -91,7 +93,7 @@ pub fn run(args: KeygenArgs) -> i32 {
     };
     let Some(keys) = doc.get_mut("keys").and_then(|k| k.as_array_mut()) else { return exit::USAGE };
     if keys.iter().any(|k| k["id"] == id.as_str()) {
-        return usage_in("keygen", &format!("{file} already holds a key with id {id}"));
+        return usage.error(&format!("{file} already holds a key with id {id}"));
     }
     for k in keys.iter_mut().filter(|k| k["purpose"] == purpose.name()) {
         k["active"] = serde_json::Value::Bool(false);

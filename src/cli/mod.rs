@@ -23,8 +23,10 @@ use logseal::policy::builtin;
 use std::ffi::OsString;
 
 pub mod exit;
+mod usage;
 
 use exit::print_all;
+use usage::Usage;
 
 const ABOUT: &str = "make log records safe to ship";
 
@@ -212,25 +214,25 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Err(e) => return parse_error(e, &args),
     };
     match cli.command {
-        Command::Filter(a) => filter::run(a),
+        Command::Filter(a) => filter::run(a, Usage::new("filter", command)),
         Command::Check(a) => check::run(a),
         Command::Test(a) => policy_test::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Policy { which, file } => {
             let text = match (which, file) {
                 (Builtin::Json, Some(file)) => return policy_source::print_json(&file),
-                (Builtin::Json, None) => return usage_in("policy", "policy json needs the FILE to print"),
-                (_, Some(_)) => return usage_in("policy", "only `policy json` takes a FILE"),
+                (Builtin::Json, None) => return Usage::new("policy", command).error("policy json needs the FILE to print"),
+                (_, Some(_)) => return Usage::new("policy", command).error("only `policy json` takes a FILE"),
                 (Builtin::Default, None) => builtin::DEFAULT,
                 (Builtin::Lockdown, None) => builtin::LOCKDOWN,
                 (Builtin::Schema, None) => builtin::SCHEMA,
             };
             print_all(text.as_bytes())
         }
-        Command::Bench(a) => bench::run(a),
-        Command::Verify(a) => verify::run(a),
-        Command::Decrypt(a) => decrypt::run(a),
-        Command::Keygen(a) => keygen::run(a),
+        Command::Bench(a) => bench::run(a, Usage::new("bench", command)),
+        Command::Verify(a) => verify::run(a, Usage::new("verify", command)),
+        Command::Decrypt(a) => decrypt::run(a, Usage::new("decrypt", command)),
+        Command::Keygen(a) => keygen::run(a, Usage::new("keygen", command)),
         #[cfg(feature = "serve")]
         Command::Serve { args } => serve::run(&args),
         #[cfg(not(feature = "serve"))]
@@ -257,7 +259,7 @@ fn man(name: Option<&str>) -> i32 {
                 let title = format!("logseal-{name}");
                 sub.clone().name(title.clone()).bin_name(title).version(env!("CARGO_PKG_VERSION"))
             }
-            None => return usage_in("man", &format!("no command `{name}`")),
+            None => return Usage::new("man", command).error(&format!("no command `{name}`")),
         },
     };
     let mut out = Vec::new();
@@ -304,79 +306,11 @@ fn parse_error(e: clap::Error, args: &[OsString]) -> i32 {
         .and_then(|a| top.find_subcommand(a))
         .map(|c| c.get_name().to_string());
     match sub {
-        Some(name) => usage_in(&name, problem),
+        Some(name) => usage::usage_in(&mut command(), &name, problem),
         None => {
             eprintln!("logseal: {problem}\n");
             eprint!("{}", command().render_help());
             exit::USAGE
         }
-    }
-}
-
-/// Prints a usage error with the help of command `name` and returns the usage exit code.
-pub fn usage_in(name: &str, problem: &str) -> i32 {
-    eprintln!("logseal: {problem}\n");
-    let mut top = command();
-    match top.find_subcommand_mut(name) {
-        Some(sub) => eprint!("{}", sub.render_help()),
-        None => eprint!("{}", top.render_help()),
-    }
-    exit::USAGE
-}
-
-/// Prints a usage error with the help text `help` and returns the usage exit code (for
-/// `serve`, which reads its own arguments).
-#[cfg_attr(not(feature = "serve"), allow(dead_code))]
-pub fn usage(problem: &str, help: &str) -> i32 {
-    eprintln!("logseal: {problem}\n");
-    eprint!("{help}");
-    exit::USAGE
-}
-
-#[cfg_attr(not(feature = "serve"), allow(dead_code))]
-pub fn is_help(arg: &str) -> bool {
-    arg == "--help" || arg == "-h"
-}
-
-/// `--name value` pairs and positional arguments, for `serve`, which reads its own arguments.
-#[cfg_attr(not(feature = "serve"), allow(dead_code))]
-pub struct Args {
-    pub options: Vec<(String, String)>,
-    pub flags: Vec<String>,
-    pub positional: Vec<String>,
-}
-
-#[cfg_attr(not(feature = "serve"), allow(dead_code))]
-impl Args {
-    /// Splits `args`; `valued` names options that take a value, `flags` those that do not.
-    pub fn parse(args: &[String], valued: &[&str], flags: &[&str]) -> Result<Args, String> {
-        let mut out = Args { options: Vec::new(), flags: Vec::new(), positional: Vec::new() };
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            if let Some(name) = a.strip_prefix("--") {
-                let (name, inline) = match name.split_once('=') {
-                    Some((n, v)) => (n, Some(v.to_string())),
-                    None => (name, None),
-                };
-                if valued.contains(&name) {
-                    let v = match inline {
-                        Some(v) => v,
-                        None => it.next().cloned().ok_or_else(|| format!("--{name} needs a value"))?,
-                    };
-                    out.options.push((name.to_string(), v));
-                } else if flags.contains(&name) && inline.is_none() {
-                    out.flags.push(name.to_string());
-                } else {
-                    return Err(format!("unknown option `{a}`"));
-                }
-            } else {
-                out.positional.push(a.clone());
-            }
-        }
-        Ok(out)
-    }
-
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.options.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }

@@ -5,7 +5,8 @@ use super::exit::io_reason;
 use super::input::{for_each_line, opens_multiline_json, or_stdin};
 use super::progress::Progress;
 use super::verify_walk::{refuse_multiline, walk, Reporter, Step, MAX_LINE};
-use super::{exit, usage_in};
+use super::exit;
+use super::usage::Usage;
 use logseal::keys::Purpose;
 use logseal::verify::parallel::{Options, Pipeline};
 use logseal::verify::compare::{Comparison, Difference};
@@ -77,20 +78,21 @@ pub struct VerifyArgs {
 }
 
 
-pub fn run(args: VerifyArgs) -> i32 {
+/// `usage` reports this command's usage errors.
+pub fn run(args: VerifyArgs, usage: Usage) -> i32 {
     let json = args.json;
     if let Some(public_key) = args.public_key.as_deref() {
-        return super::verify_public::run(public_key, args.keys.is_some() || args.state.is_some() || args.compare, &args.files, json);
+        return super::verify_public::run(public_key, args.keys.is_some() || args.state.is_some() || args.compare, &args.files, json, usage);
     }
     if args.compare {
         return match args.files.as_slice() {
             [local, remote] if args.keys.is_none() && args.state.is_none() => compare(local, remote, json),
-            [_, _] => usage_in("verify", "--compare takes no --keys or --state"),
-            _ => usage_in("verify", "--compare takes two files: LOCAL REMOTE"),
+            [_, _] => usage.error("--compare takes no --keys or --state"),
+            _ => usage.error("--compare takes two files: LOCAL REMOTE"),
         };
     }
     let Some(keyring) = args.keys.as_deref() else {
-        return usage_in("verify", "verify needs --keys KEYRING");
+        return usage.error("verify needs --keys KEYRING");
     };
     let keys = match load_keyring(keyring, Purpose::Seal) {
         Ok(k) => k,

@@ -3,16 +3,17 @@
 use super::exit::io_reason;
 use super::input::or_stdin;
 use super::verify_walk::{walk, Reporter, Step};
-use super::{exit, usage_in};
+use super::exit;
+use super::usage::Usage;
 use logseal::sign::PublicKeys;
 use logseal::verify::public::{PublicSummary, PublicVerifier};
 use std::io::Write;
 
 /// Runs the public-key verifier over `files`; `other_modes` is true when --keys, --state or
 /// --compare were given too (refused: those need the seal key or another mode).
-pub fn run(public_key: &str, other_modes: bool, files: &[String], json: bool) -> i32 {
+pub fn run(public_key: &str, other_modes: bool, files: &[String], json: bool, usage: Usage) -> i32 {
     if other_modes {
-        return usage_in("verify", "--public-key takes no --keys, --state or --compare");
+        return usage.error("--public-key takes no --keys, --state or --compare");
     }
     let text = match std::fs::read(public_key) {
         Ok(t) => t,

@@ -11,6 +11,7 @@ use crate::stage::classify::Classifier;
 use crate::stage::normalise::{Normaliser, PRESETS};
 use crate::stage::redact::{Deny, Redactor};
 use crate::stage::encrypt::Encryptor;
+use crate::stage::parse::Parser;
 use crate::stage::seal::Sealer;
 use crate::stage::sample::{Dedup, Limit, Missing, Sampler};
 use crate::json::ScanLimits;
@@ -34,7 +35,8 @@ pub trait Environment {
 #[derive(Debug)]
 pub struct Plan {
     pub limits: Limits,
-    pub scan_limits: ScanLimits,
+    /// The parse stage: record limits and text formats.
+    pub parser: Parser,
     pub allowlist: Option<Allowlist>,
     pub redactor: Redactor,
     pub normaliser: Normaliser,
@@ -47,8 +49,6 @@ pub struct Plan {
     keys: Vec<(Purpose, KeySet)>,
     /// Set when this is the lockdown plan a host fell back to; every record carries it.
     pub policy_error: Option<String>,
-    /// The text formats plain-text lines are read with (none: they stay `message`).
-    pub text_formats: crate::stage::text::Formats,
 }
 
 impl Plan {
@@ -74,7 +74,11 @@ impl Plan {
         let limits = policy.limits;
         Ok(Plan {
             limits,
-            scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
+            parser: Parser {
+                max_record_bytes: limits.max_record_bytes,
+                scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
+                text_formats: compile_text_formats(&policy.text_formats)?,
+            },
             allowlist: policy.redact.allowlist.as_deref().map(Allowlist::new),
             redactor,
             normaliser: compile_normaliser(&policy.normalise),
@@ -84,7 +88,6 @@ impl Plan {
             multiline_fields: policy.escape.multiline_fields.iter().map(|n| normalize(n)).collect(),
             keys,
             policy_error: None,
-            text_formats: compile_text_formats(&policy.text_formats)?,
         })
     }
 
@@ -124,7 +127,11 @@ impl Plan {
         let limits = Limits::default();
         Plan {
             limits,
-            scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
+            parser: Parser {
+                max_record_bytes: limits.max_record_bytes,
+                scan_limits: ScanLimits { max_depth: limits.max_depth, max_fields: limits.max_fields },
+                text_formats: Default::default(),
+            },
             // Fail closed: with nothing allowed, every value is masked.
             allowlist: Some(Allowlist::new::<&str>(&[])),
             redactor: Redactor::new([Action::Mask; Kind::COUNT], [true; Kind::COUNT], Vec::new(), Vec::new(), true, None),
@@ -135,7 +142,6 @@ impl Plan {
             multiline_fields: Vec::new(),
             keys: Vec::new(),
             policy_error: None,
-            text_formats: Default::default(),
         }
     }
 }

@@ -8,7 +8,7 @@
 //! `statusCode`, `http.status`, `http.response.status_code`, ...), as numbers or numeric
 //! strings, whether or not normalisation is on. Custom rules are predicates with a tag.
 
-use crate::notes::tag;
+use crate::stage::notes::tag;
 use crate::predicate::{Facts, Predicate};
 use crate::stage::context::Pass;
 
@@ -142,7 +142,7 @@ fn contains_phrase(text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notes::Notes;
+    use crate::stage::notes::Notes;
     use crate::record::{Record, Scratch};
     use crate::stage::fields::Fields;
     use crate::json::{scan, ScanLimits};

@@ -4,7 +4,7 @@
 //! into the pipeline that runs it.
 
 use crate::edits::Edits;
-use crate::notes::Notes;
+use crate::stage::notes::Notes;
 use crate::record::{Record, Scratch};
 use crate::stage::fields::Fields;
 

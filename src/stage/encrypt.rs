@@ -215,7 +215,7 @@ pub fn span_aad(path: &[u8], rid: &str, ordinal: u32, out: &mut Vec<u8>) {
     out.push(b'\n');
     out.extend_from_slice(rid.as_bytes());
     out.push(b'\n');
-    crate::notes::push_u64(out, ordinal as u64);
+    crate::stage::notes::push_u64(out, ordinal as u64);
 }
 
 /// Appends `bytes` base64url-encoded to `out`, without an intermediate string.
@@ -232,7 +232,7 @@ fn write_envelope(kid: &str, g: u64, iv: &[u8], ct: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(b"\",\"kid\":");
     crate::json::string::encode(kid, out);
     out.extend_from_slice(b",\"g\":");
-    crate::notes::push_u64(out, g);
+    crate::stage::notes::push_u64(out, g);
     out.extend_from_slice(b",\"iv\":\"");
     push_base64(iv, out);
     out.extend_from_slice(b"\",\"ct\":\"");
@@ -244,7 +244,7 @@ fn write_inline(kid: &str, g: u64, iv: &[u8], ct: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(INLINE_OPEN);
     out.extend_from_slice(kid.as_bytes());
     out.push(b':');
-    crate::notes::push_u64(out, g);
+    crate::stage::notes::push_u64(out, g);
     out.push(b':');
     push_base64(iv, out);
     out.push(b':');

@@ -1,7 +1,7 @@
 //! The record pipeline's stages, in the order they run:
 //! parse -> (normalise -> classify -> sample) -> redact -> (escape/truncate -> seal) -> write.
 //! Stages in parentheses arrive with their own issues; each stage is its own module and
-//! records decisions ([`crate::edits::Edits`], [`crate::notes::Notes`]) rather than bytes.
+//! records decisions ([`crate::edits::Edits`], [`crate::stage::notes::Notes`]) rather than bytes.
 
 pub mod classify;
 pub mod context;
@@ -10,6 +10,7 @@ pub mod escape;
 pub mod fields;
 pub mod names;
 pub mod normalise;
+pub mod notes;
 pub mod parse;
 pub mod redact;
 pub mod sample;

@@ -6,23 +6,35 @@
 //! - JSON that cannot be read is not dropped: the raw line becomes `message`, with an error note.
 //! - A line over `max_record_bytes` is cut to the limit and goes out as text with an error note.
 
-use crate::json::{flag, scan, Kind, Token};
-use crate::notes::{Notes, RecordError};
-use crate::policy::Plan;
+use crate::json::{flag, scan, Kind, ScanLimits, Token};
+use crate::stage::notes::{Notes, RecordError};
+use crate::stage::text::Formats;
+
+/// What this stage takes from the policy, compiled once: the plan owns it and the pipeline
+/// hands it down, so the stage needs nothing from the policy layer above it.
+#[derive(Debug)]
+pub struct Parser {
+    /// Longest line read as a record (`limits.max_record_bytes`); a longer one is cut.
+    pub max_record_bytes: u64,
+    /// Nesting and member limits the JSON scanner applies.
+    pub scan_limits: ScanLimits,
+    /// The text formats plain-text lines are read with (none: they stay `message`).
+    pub text_formats: Formats,
+}
 
 /// Reads `line` into `tape`; returns the bytes the tape indexes (the line, its cut prefix, or
 /// the JSON object a text format wrote into `text`).
 pub fn parse<'a>(
     line: &'a [u8],
     declared_len: Option<u64>,
-    plan: &Plan,
+    parser: &Parser,
     tape: &mut Vec<Token>,
     stack: &mut Vec<u32>,
     notes: &mut Notes,
     text: &'a mut Vec<u8>,
 ) -> &'a [u8] {
     let line = trim_line_end(line);
-    let limit = plan.limits.max_record_bytes;
+    let limit = parser.max_record_bytes;
     let full = declared_len.unwrap_or(0).max(line.len() as u64);
     if full > limit {
         let cut = line.get(..limit as usize).unwrap_or(line);
@@ -31,7 +43,7 @@ pub fn parse<'a>(
         return cut;
     }
     if line.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        match scan(line, plan.scan_limits, tape, stack) {
+        match scan(line, parser.scan_limits, tape, stack) {
             Ok(report) => {
                 notes.cut.depth = report.cut_depth;
                 notes.cut.fields = report.cut_fields;
@@ -44,11 +56,11 @@ pub fn parse<'a>(
             }
         }
     }
-    if !plan.text_formats.is_empty() && plan.text_formats.read(line, text) {
+    if !parser.text_formats.is_empty() && parser.text_formats.read(line, text) {
         let text: &'a [u8] = text;
         // The object a format wrote is valid JSON by construction; should the scanner still
         // refuse it (a limit), the line goes on as text, as without a format.
-        if let Ok(report) = scan(text, plan.scan_limits, tape, stack) {
+        if let Ok(report) = scan(text, parser.scan_limits, tape, stack) {
             notes.cut.depth = report.cut_depth;
             notes.cut.fields = report.cut_fields;
             return text;
@@ -90,12 +102,15 @@ pub fn text_tape(text: &[u8], tape: &mut Vec<Token>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::Plan;
 
     fn run(line: &[u8], declared: Option<u64>) -> (Vec<Token>, Option<RecordError>, usize) {
-        let plan = Plan::load(r#"{"version":1,"limits":{"max_record_bytes":300,"max_depth":4}}"#, &crate::policy::NoEnvironment, None).unwrap();
+        let parser = Parser {
+            max_record_bytes: 300,
+            scan_limits: ScanLimits { max_depth: 4, max_fields: 10_000 },
+            text_formats: Formats::default(),
+        };
         let (mut tape, mut notes) = (Vec::new(), Notes::default());
-        let used = parse(line, declared, &plan, &mut tape, &mut Vec::new(), &mut notes, &mut Vec::new()).len();
+        let used = parse(line, declared, &parser, &mut tape, &mut Vec::new(), &mut notes, &mut Vec::new()).len();
         (tape, notes.error, used)
     }
 

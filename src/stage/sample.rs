@@ -17,7 +17,7 @@
 use crate::json::Kind;
 use crate::stage::context::Pass;
 use crate::keys::Secret;
-use crate::notes::{tag, Notes};
+use crate::stage::notes::{tag, Notes};
 use crate::predicate::{Facts, Predicate};
 use crate::record::{FieldPath, Record, Scratch};
 use crate::stage::fields::Fields;

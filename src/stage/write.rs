@@ -22,7 +22,7 @@ use super::redact::keyname::normalize_into;
 use crate::edits::{Edit, Edits};
 use crate::json::string::decode;
 use crate::json::{Kind, Token};
-use crate::notes::{tag, Notes, RENAMED_KEY, RESERVED_KEY};
+use crate::stage::notes::{tag, Notes, RENAMED_KEY, RESERVED_KEY};
 use crate::record::{Record, Scratch};
 use std::io::Write as _;
 

@@ -3,7 +3,7 @@
 use crate::json::canonical::{self, Canon};
 use crate::json::lookup::Lookup;
 use crate::json::{flag, scan, string, Kind, ScanLimits, Token};
-use crate::notes::RESERVED_KEY;
+use crate::stage::notes::RESERVED_KEY;
 use crate::stage::seal::{self, HmacSha256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -10,6 +10,7 @@
 //! connections are no longer read from and HTTP requests are answered 429. See docs/serve.md
 //! for the configuration file.
 
+mod args;
 mod config;
 mod connection;
 mod forwarder;
@@ -24,7 +25,9 @@ mod worker;
 
 use super::env::StdEnvironment;
 use super::exit::io_reason;
-use super::{exit, is_help, usage, Args};
+use super::exit;
+use super::usage::{is_help, usage};
+use args::Args;
 use super::policy_source::SourceError;
 use config::{Config, Endpoint, Mode, Overrides, Refusal};
 use logseal::policy::{builtin, Environment, Plan, Policy};

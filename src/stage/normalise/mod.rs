@@ -9,7 +9,7 @@
 pub mod level;
 pub mod time;
 
-use crate::notes::tag;
+use crate::stage::notes::tag;
 use crate::record::{Record, Scratch};
 
 use crate::stage::context::Pass;

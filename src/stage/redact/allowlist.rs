@@ -4,7 +4,7 @@
 use super::keyname::{normalize, normalize_into};
 use super::kind::Kind;
 use crate::json::Kind as Tok;
-use crate::notes::tag;
+use crate::stage::notes::tag;
 
 /// What a masked value becomes.
 pub const MASK: &str = "[REDACTED:allowlist]"; // Kind::Allowlist.mask(), tested in kind.rs
@@ -130,7 +130,7 @@ fn below(path: &[u8], ancestor: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::edits::Edits;
-    use crate::notes::Notes;
+    use crate::stage::notes::Notes;
     use crate::record::{Record, Scratch};
     use crate::json::{scan, ScanLimits};
 

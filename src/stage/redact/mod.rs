@@ -46,7 +46,7 @@ use crate::edits::{Edit, Edits};
 use crate::json::string::decode;
 use crate::json::Kind as Tok;
 use crate::keys::Secret;
-use crate::notes::{tag, Notes};
+use crate::stage::notes::{tag, Notes};
 use crate::predicate::glob_match;
 use crate::record::Record;
 use crate::stage::encrypt::{find_inline, Crypt, EncryptError, Encryptor, INLINE_OPEN};
@@ -542,7 +542,7 @@ impl Redactor {
             }
             Err(e) => {
                 edits.replace_str(v, mask);
-                notes.error.get_or_insert(crate::notes::RecordError::Host(e.message()));
+                notes.error.get_or_insert(crate::stage::notes::RecordError::Host(e.message()));
             }
         }
     }
@@ -631,7 +631,7 @@ impl Redactor {
                         Err(e) => {
                             out.truncate(from);
                             out.extend_from_slice(mask.as_bytes());
-                            notes.error.get_or_insert(crate::notes::RecordError::Host(e.message()));
+                            notes.error.get_or_insert(crate::stage::notes::RecordError::Host(e.message()));
                         }
                     }
                 }
