@@ -104,7 +104,8 @@ pub fn hostile(c: u32) -> bool {
 }
 
 /// The multi-byte UTF-8 sequence at `i`: its code point and length, if well formed.
-fn decode(text: &[u8], i: usize) -> Option<(u32, usize)> {
+#[inline]
+pub fn decode(text: &[u8], i: usize) -> Option<(u32, usize)> {
     let lead = *text.get(i)?;
     let len = match lead {
         0xC2..=0xDF => 2,

@@ -47,19 +47,8 @@ pub fn digit_at(text: &[u8], i: usize) -> Option<(u8, usize)> {
     if !DIGIT_LEAD[lead as usize] {
         return None;
     }
-    let len = match lead {
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    };
-    let seq = text.get(i..i + len)?;
-    let mut c = (lead as u32) & (0x7F >> len);
-    for &b in &seq[1..] {
-        if b & 0xC0 != 0x80 {
-            return None;
-        }
-        c = (c << 6) | (b & 0x3F) as u32;
-    }
+    // The lead table admits only leads of well-formed digit sequences.
+    let (c, len) = crate::invisible::decode(text, i)?;
     let k = ZEROS.partition_point(|&z| z + 9 < c);
     let zero = *ZEROS.get(k)?;
     (zero <= c).then(|| ((c - zero) as u8, len))
