@@ -27,6 +27,12 @@ fn password_halves_go_and_users_stay() {
 }
 
 #[test]
+fn a_host_after_the_password_stays() {
+    check("connecting to admin:S3cr3t!x@db.internal:5432/app", &["S3cr3t!x"], &["admin:[REDACTED:password]@db.internal:5432/app"]);
+    check("CACHE=app:P@ssw0rd$1@cache:6379 up", &["P@ssw0rd$1", "ssw0rd"], &["app:[REDACTED:password]@cache:6379 up"]);
+}
+
+#[test]
 fn a_key_alone_in_quotes_goes() {
     check("curl args \":d2LkV78zLx!t\" done", &["d2LkV78zLx!t"], &["\":[REDACTED:password]\"", "done"]);
     check("curl args \"d2LkV78zLx!t:\" done", &["d2LkV78zLx!t"], &["\"[REDACTED:password]:\"", "done"]);

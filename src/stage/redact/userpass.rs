@@ -85,12 +85,12 @@ pub fn find(text: &[u8], colon: usize, floor: usize) -> Option<(usize, usize, Ki
 }
 
 /// The end of the secret half starting at `from`: the next stop (or `\` before a quote, an
-/// escaped closing quote), `None` when a `:`, `/` or `\` comes first or it runs past
-/// [`SECRET_MAX`].
+/// escaped closing quote, or `&` before the next query parameter, `&page=2`), `None` when a
+/// `:`, `/` or `\` comes first or it runs past [`SECRET_MAX`].
 fn secret_end(text: &[u8], from: usize) -> Option<usize> {
     let mut j = from;
     while let Some(&b) = text.get(j) {
-        if stop(b) || (b == b'\\' && text.get(j + 1).copied().is_some_and(quote)) {
+        if stop(b) || (b == b'\\' && text.get(j + 1).copied().is_some_and(quote)) || (b == b'&' && parameter(text, j + 1)) {
             break;
         }
         if matches!(b, b':' | b'/' | b'\\') || j - from >= SECRET_MAX {
@@ -99,6 +99,45 @@ fn secret_end(text: &[u8], from: usize) -> Option<usize> {
         j += 1;
     }
     Some(j)
+}
+
+/// Whether a query parameter (`name=`, a name of up to 32 bytes) starts at `at`.
+fn parameter(text: &[u8], at: usize) -> bool {
+    let window = &text[at.min(text.len())..(at + 33).min(text.len())];
+    let n = super::text::run(window, 0, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+    n > 0 && window.get(n) == Some(&b'=')
+}
+
+/// The end of the secret half of `user:secret` starting at `from`, as [`secret_end`], except
+/// that written without a scheme, `user:secret@host[:port][/path]`
+/// (`admin:S3cr3t!x@db.internal:5432/app`), the secret ends at the last `@` before a host
+/// (letters, digits, `-`, `.`) that holds a `.` or is followed by `:` or `/`: the host stays.
+/// One pass, as [`secret_end`]'s.
+fn pair_end(text: &[u8], from: usize) -> Option<usize> {
+    let mut at = None;
+    let mut j = from;
+    let mut cut = false;
+    while let Some(&b) = text.get(j) {
+        if stop(b) || (b == b'\\' && text.get(j + 1).copied().is_some_and(quote)) || (b == b'&' && parameter(text, j + 1)) {
+            break;
+        }
+        if matches!(b, b':' | b'/' | b'\\') {
+            cut = true;
+            break;
+        }
+        if j - from >= SECRET_MAX {
+            return None;
+        }
+        at = if b == b'@' { Some(j) } else { at };
+        j += 1;
+    }
+    let host = at.map(|a| &text[a + 1..j]);
+    let hosty = host.is_some_and(|h| !h.is_empty() && h.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
+    match (at, cut) {
+        (Some(a), _) if hosty && (host.is_some_and(|h| h.contains(&b'.')) || matches!(text.get(j), Some(b':' | b'/'))) => Some(a),
+        (_, true) => None,
+        _ => Some(j),
+    }
 }
 
 /// The start of the user half ending at `colon`: after the last stop, `=`, `(`, `[`, `{`, `<`
@@ -121,7 +160,7 @@ fn user_start(text: &[u8], colon: usize) -> Option<usize> {
 
 /// `user:secret`.
 fn pair(text: &[u8], colon: usize, floor: usize) -> Option<(usize, usize, Kind)> {
-    let e = secret_end(text, colon + 1)?;
+    let e = pair_end(text, colon + 1)?;
     let secret = &text[colon + 1..e];
     // Ports, statuses, levels and most values are short: no user is read for them.
     if secret.len() < MIN_SECRET {
@@ -272,6 +311,17 @@ mod tests {
         assert_eq!(at_colon("\"j.smith:dB2yF6@qL9vZm1P#4J\""), Some("dB2yF6@qL9vZm1P#4J"));
         assert_eq!(at_colon("x=admin:Welcome123! y"), Some("Welcome123!"));
         assert_eq!(at_colon("CORP\\bob:Qx7!pL2mW"), Some("Qx7!pL2mW"));
+    }
+
+    #[test]
+    fn the_host_and_the_next_parameter_stay() {
+        assert_eq!(at_colon("admin:S3cr3t!x@db.internal:5432/app"), Some("S3cr3t!x"));
+        assert_eq!(at_colon("admin:P@ssw0rd$1@db.internal"), Some("P@ssw0rd$1"));
+        assert_eq!(at_colon("admin:P@ssw0rd$1@db:5432"), Some("P@ssw0rd$1"));
+        assert_eq!(at_colon("q=elastic:P@ssw0rd$1&page=2"), Some("P@ssw0rd$1"));
+        assert_eq!(at_colon("elastic:P@ss&w0rd$1"), Some("P@ss&w0rd$1"), "`&` in the password");
+        assert_eq!(at_colon("img:v1.2@sha256:9f86d081"), None);
+        assert_eq!(at_colon("user:Xy7!abc@def"), Some("Xy7!abc@def"), "no host after the `@`");
     }
 
     #[test]
