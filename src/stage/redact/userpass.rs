@@ -386,6 +386,18 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_gives_a_span_inside_it_past_the_floor(text in proptest::collection::vec(proptest::sample::select(b"aZ9:@\"'\\/.=&!#_- \t".to_vec()), 0..64), floor in 0usize..64) {
+            for colon in (0..text.len()).filter(|&k| text[k] == b':') {
+                let floor = floor.min(colon);
+                if let Some((s, e, _)) = find(&text, colon, floor) {
+                    proptest::prop_assert!(floor <= s && s < e && e <= text.len(), "{s}..{e} in {}", text.len());
+                }
+            }
+        }
+    }
+
     #[test]
     fn shapes() {
         assert!(password_shaped(b"P@ssw0rd$1"));
