@@ -218,6 +218,16 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("000-123-456-", b"000-123-456-".to_vec()),
         ("201015-3", b"201015-3".to_vec()),
         ("AA1234567 ", b"AA1234567 ".to_vec()),
+        // user:password pairs: colons read back and on from, quoted halves, long tokens with
+        // colons far apart (each read up to its bound).
+        ("a:", b"a:".to_vec()),
+        (":!", b":!".to_vec()),
+        ("\":", b"\":".to_vec()),
+        (":\"", b":\"".to_vec()),
+        ("ab:P@ssw0rd1", b"ab:P@ssw0rd1".to_vec()),
+        ("long user:", [b"a".repeat(63), b":".to_vec()].concat()),
+        ("long secret:", [b":".to_vec(), b"P@ssw0rd1".repeat(14)].concat()),
+        ("\"long key:", [b"\"".to_vec(), b"d2LkV78zLx!t".repeat(10), b":".to_vec()].concat()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));

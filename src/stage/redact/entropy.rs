@@ -192,7 +192,7 @@ fn object_id(run: &[u8]) -> bool {
 }
 
 /// Whether an alphanumeric segment (10+ bytes) mixes character classes as random strings do.
-fn random_segment(s: &[u8]) -> bool {
+pub fn random_segment(s: &[u8]) -> bool {
     let n = s.len();
     let (mut lower, mut upper, mut digit, mut vowels) = (0usize, 0usize, 0usize, 0usize);
     let (mut switches, mut upper_pairs, mut camel) = (0usize, 0usize, 0usize);

@@ -40,6 +40,7 @@ pub mod shape;
 pub mod text;
 pub mod tokens;
 pub mod url;
+pub mod userpass;
 pub mod view;
 
 use crate::edits::{Edit, Edits};

@@ -13,7 +13,7 @@ use super::kind::Kind;
 use super::memo::Memo;
 use super::text::{is_alnum, run};
 use super::text::{Span, NO_RULE};
-use super::{assign, bank_account, card, cmdline, credhash, email, iban, jwt, kv, national, national_id, pem, routing, tokens, url};
+use super::{assign, bank_account, card, cmdline, credhash, email, iban, jwt, kv, national, national_id, pem, routing, tokens, url, userpass};
 
 // What a byte can start, for the one pass. Most bytes are `NONE` or inside a word, and cost a
 // table load and a branch.
@@ -95,7 +95,9 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
                     _ if i >= 4 && &text[i - 4..i] == b"thin" => url::thin(text, i),
                     _ => None,
                 };
-                (url.map(|(s, e)| (s, e, Kind::Password)).or_else(|| kv::find(text, i, floor, names, memo)), i + 1)
+                let hit = url.map(|(s, e)| (s, e, Kind::Password)).or_else(|| kv::find(text, i, floor, names, memo));
+                // `user:password` with no key name: `elastic:P@ssw0rd$1`, `":key"`.
+                (hit.or_else(|| userpass::find(text, i, floor)), i + 1)
             }
             DOLLAR => (credhash::find(text, i).map(|e| (i, e, Kind::CredentialHash)), i + 1),
             // PEM blocks and `--flags` both start with two dashes; UUIDs and dates have one.
