@@ -275,6 +275,12 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
             return Some(hit);
         }
     }
+    // A Teams webhook's path (`.office.com/webhookb2/...`) after its host.
+    if first == b'w' && at(1) == b'e' && i > 0 && text[i - 1] == b'/' {
+        if let Some((s, e)) = tokens::office_webhook(text, i) {
+            return Some((s, e, Kind::VendorToken));
+        }
+    }
     if len < 9 {
         // Only the NINO (9 with spaces) and Bearer/Basic (a short word before a token) remain.
         return if scheme {
