@@ -218,6 +218,16 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("000-123-456-", b"000-123-456-".to_vec()),
         ("201015-3", b"201015-3".to_vec()),
         ("AA1234567 ", b"AA1234567 ".to_vec()),
+        // Vendor grammars with `=` (a token after a key inside one bare run), stray bytes
+        // after a distinctive prefix, test-looking bodies, Teams webhook paths, Beamer.
+        ("duffel_test_=", b"duffel_test_=".to_vec()),
+        ("k=pscale_pw_a=", b"k=pscale_pw_a=Zq5kVrX1n8tA2pLmW7=".to_vec()),
+        ("sntrys_eyJpYXQiO=_", b"sntrys_eyJpYXQiO=_".to_vec()),
+        ("sq0csp-a]", b"sq0csp-a]".to_vec()),
+        ("xoxa-2-1-", b"xoxa-2-1-".to_vec()),
+        ("squ_0123456789", b"squ_0123456789".to_vec()),
+        (".office.com/webhookb2/", b"x.office.com/webhookb2/a@".to_vec()),
+        ("b_a1=", b"b_a1=".to_vec()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));

@@ -330,6 +330,7 @@ fn ends_run(b: u8) -> bool {
 /// run: the end of that token run when its length (closing `]` `.` `:` given back) is the
 /// shape's and at most one byte in eight is outside the alphabet. Reads at most `max` + 1
 /// bytes past `body`: a bounded window.
+#[inline(never)]
 fn loose_end(text: &[u8], shape: &Shape, body: usize, end: usize) -> Option<usize> {
     if shape.prefix.len() < 6 || shape.max > 64 || shape.check != Check::None || text.get(end).is_none_or(|&b| ends_run(b)) {
         return None;
@@ -457,11 +458,12 @@ const PLACEHOLDER_WORDS: &[&[u8]] = &[b"your", b"redacted", b"placeholder", b"ch
 /// numbers are digits), digit sequences and short counting runs (`squ_12345678ABCDEFH...`,
 /// `sq0atp-...45678901`). Test keys and real keys look like that, and the prefix already says
 /// a secret stands here.
+#[inline(never)]
 fn masked_body(body: &[u8]) -> bool {
     let mark = |b: u8| b.is_ascii_alphabetic() || matches!(b, b'0' | b'*' | b'#' | b'.' | b'-' | b'_');
     let (mut same, mut up, mut prev) = (0usize, 0usize, 0u8);
     let (mut seen, mut distinct) = ([false; 128], 0usize);
-    for &b in body {
+    for (i, &b) in body.iter().enumerate() {
         let l = b.to_ascii_lowercase();
         same = if b == prev { same + 1 } else { 1 };
         up = if prev.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() && l == prev.to_ascii_lowercase().wrapping_add(1) { up + 1 } else { 1 };
@@ -472,13 +474,20 @@ fn masked_body(body: &[u8]) -> bool {
             seen[l as usize & 127] = true;
             distinct += 1;
         }
+        // The placeholder words start with one of these letters.
+        if matches!(l, b'y' | b'r' | b'p' | b'c') && starts_word(&body[i..]) {
+            return true;
+        }
         prev = b;
     }
     // A long body (64+) that someone typed in part (`sk-ant-api03-abc123xyz-...-klmnopqrstuvwx-
     // ...AA`, 93 characters and its tail) is still a key unless its walks cover a third of it.
-    (body.len() >= 16 && distinct < 7)
-        || (body.len() >= 64 && Filler::of(body).counted * 3 >= body.len())
-        || (0..body.len()).any(|i| PLACEHOLDER_WORDS.iter().any(|p| body.get(i..i + p.len()).is_some_and(|w| w.eq_ignore_ascii_case(p))))
+    (body.len() >= 16 && distinct < 7) || (body.len() >= 64 && Filler::of(body).counted * 3 >= body.len())
+}
+
+/// Whether `rest` starts with one of the [`PLACEHOLDER_WORDS`], in any case.
+fn starts_word(rest: &[u8]) -> bool {
+    PLACEHOLDER_WORDS.iter().any(|p| rest.get(..p.len()).is_some_and(|w| w.eq_ignore_ascii_case(p)))
 }
 
 /// What of a body is filler: a run of five of one character, how many characters lie in
@@ -599,10 +608,12 @@ pub fn bare(text: &[u8], at: usize, word_end: usize, memo: &mut Memo) -> Option<
     }
 }
 
-/// The first vendor token starting after a `=` or `/` in `at..=until` (inside one bare run):
-/// (its start, its end).
+/// The first vendor token starting after a `=` or `/` in `at..until` (inside one bare run,
+/// before the bare finding at `until`): (its start, its end). One starting at `until` itself
+/// is masked by the finding already.
+#[inline(never)]
 fn embedded(text: &[u8], at: usize, until: usize, memo: &mut Memo) -> Option<(usize, usize)> {
-    (at + 1..=until).filter(|&p| matches!(text[p - 1], b'=' | b'/')).find_map(|p| find_in(text, p, memo).map(|(t, _)| (p, t)))
+    (at + 1..until).filter(|&p| matches!(text[p - 1], b'=' | b'/')).find_map(|p| find_in(text, p, memo).map(|(t, _)| (p, t)))
 }
 
 /// A Slack webhook URL path, `hooks.slack.com/services/T../B../..` (or `workflows/`,
@@ -666,10 +677,10 @@ pub fn facebook_app(text: &[u8], at: usize, word_end: usize) -> Option<usize> {
     (shaped && super::assign::mixed_random(secret) && !placeholder(secret)).then_some(end)
 }
 
-/// How many vendor shapes are known (docs/redaction.md quotes it): the table, Slack webhooks,
-/// Telegram bots, Azure AD secrets, Mailchimp keys and Facebook app tokens.
+/// How many vendor shapes are known (docs/redaction.md quotes it): the table, Slack and Teams
+/// webhooks, Telegram bots, Azure AD secrets, Mailchimp keys and Facebook app tokens.
 pub fn shape_count() -> usize {
-    SHAPES.len() + 5
+    SHAPES.len() + 6
 }
 
 #[cfg(test)]
@@ -770,6 +781,45 @@ mod tests {
         // Standing alone, a checksum that fails is still a token.
         assert_eq!(find(&typo[7..], 0).map(|t| t.1), Some("github_token"));
         assert_eq!(azure_secret(b"ab8Q~short", 0, 4), None);
+    }
+
+    #[test]
+    fn after_a_distinctive_prefix_only_obvious_placeholders_stay() {
+        for body in [&b"XXXXXXXXXXXXXXXX"[..], b"ab0000012kd9", b"a1b2c3abcdefghijklmn", b"123123123123123123", b"xx_your_token_here", b"k9REDACTEDk9"] {
+            assert!(masked_body(body), "{}", String::from_utf8_lossy(body));
+        }
+        for body in [&b"12345678ABCDEFH1234567890ABCDEFH12345678"[..], b"2-511111111", b"QqQ9f3kd82mzQ1", b"812erere3wewew45678901"] {
+            assert!(!masked_body(body), "{}", String::from_utf8_lossy(body));
+        }
+        // A short prefix keeps the stricter rules: counting runs are filler there.
+        assert!(vendor_placeholder(b"sk-", b"12345678ABCDEFH1234567890ABCDEFH12345678"));
+        assert!(!vendor_placeholder(b"squ_", b"12345678ABCDEFH1234567890ABCDEFH12345678"));
+    }
+
+    #[test]
+    fn stray_bytes_after_a_distinctive_prefix_are_read_to_the_run_end() {
+        let t = b"sq0csp-JQLNWJaQp2z]bgOKMv4tVL5]r3^ns16lcBPhvx2ZmyC done";
+        assert_eq!(find(t, 0), Some((50, "square_secret")));
+        // Too many odd bytes, a run too long, or a short prefix: no token.
+        assert_eq!(find(b"sq0csp-JQLN]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", 0), None);
+        assert_eq!(find(b"sq0csp-JQLNWJaQp2z]bgOKMv4tVL5]r3^ns16lcBPhvx2ZmyCx]", 0), None);
+        assert_eq!(find(b"sk-abc]defghijklmnopqrstuvwxyz0123456789", 0), None);
+    }
+
+    #[test]
+    fn teams_webhook_paths_after_an_office_host() {
+        let t = b"https://x.webhook.office.com/webhookb2/0a1b2c3d-0000-4000-8000-0a1b2c3d4e5f@1a1b2c3d-0000-4000-8000-0a1b2c3d4e5f/IncomingWebhook/abc/def/ ok";
+        let at = 29;
+        assert_eq!(office_webhook(t, at), Some((at + 10, t.len() - 4)));
+        assert_eq!(office_webhook(b"https://example.com/webhookb2/0a1b2c3d-0000-4000-8000-0a1b2c3d4e5f@x", 20), None);
+        assert_eq!(office_webhook(b"https://outlook.office.com/webhook/short", 27), None);
+    }
+
+    #[test]
+    fn a_token_inside_a_bare_run_is_found_from_its_prefix() {
+        let t = b"OPTION_7=duffel_test_rhe=s7e9h=3=03s=8wd0ujx4gdq5sruzmsxrxt7cs-z RETRIES=3";
+        let mut memo = Memo::default();
+        assert_eq!(bare(t, 0, 6, &mut memo), Some((9, 64, Kind::VendorToken)));
     }
 
     #[test]
