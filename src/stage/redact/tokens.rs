@@ -602,10 +602,12 @@ pub fn bare(text: &[u8], at: usize, word_end: usize, memo: &mut Memo) -> Option<
     // vendor token whose grammar has `=` or `/` in it (`duffel_test_rhe=s7e9h=...`,
     // `sntrys_eyJ...In0=_NDty...`): the token goes whole, from its prefix. Each run is judged
     // once, so its head is read once.
-    match found {
-        Some((s, e, _)) if s > at => Some(embedded(text, at, s, memo).map_or(found?, |(p, t)| (p, t.max(e), Kind::VendorToken))),
-        _ => found,
+    if let Some((s, e, _)) = found {
+        if let Some((p, t)) = embedded(text, at, s, memo) {
+            return Some((p, t.max(e), Kind::VendorToken));
+        }
     }
+    found
 }
 
 /// The first vendor token starting after a `=` or `/` in `at..until` (inside one bare run,
