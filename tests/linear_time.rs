@@ -228,6 +228,16 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("long user:", [b"a".repeat(63), b":".to_vec()].concat()),
         ("long secret:", [b":".to_vec(), b"P@ssw0rd1".repeat(14)].concat()),
         ("\"long key:", [b"\"".to_vec(), b"d2LkV78zLx!t".repeat(10), b":".to_vec()].concat()),
+        // Vendor grammars with `=` (a token after a key inside one bare run), stray bytes
+        // after a distinctive prefix, test-looking bodies, Teams webhook paths, Beamer.
+        ("duffel_test_=", b"duffel_test_=".to_vec()),
+        ("k=pscale_pw_a=", b"k=pscale_pw_a=Zq5kVrX1n8tA2pLmW7=".to_vec()),
+        ("sntrys_eyJpYXQiO=_", b"sntrys_eyJpYXQiO=_".to_vec()),
+        ("sq0csp-a]", b"sq0csp-a]".to_vec()),
+        ("xoxa-2-1-", b"xoxa-2-1-".to_vec()),
+        ("squ_0123456789", b"squ_0123456789".to_vec()),
+        (".office.com/webhookb2/", b"x.office.com/webhookb2/a@".to_vec()),
+        ("b_a1=", b"b_a1=".to_vec()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));

@@ -291,6 +291,9 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
                     .or_else(|| national::spaced::follows(text, word_end).then(|| national::spaced::decoded(text, i, |t, j| national_id::nino(t, j).map(|e| (e, ())))).flatten().map(|(e, _)| e))
                     .map(|e| (i, e, Kind::NationalId))
             })
+        } else if first == b'w' && at(1) == b'e' {
+            // A Teams webhook's older path (`.office.com/webhook/...`).
+            tokens::office_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken))
         } else {
             None
         };
@@ -313,6 +316,8 @@ fn word(text: &[u8], i: usize, word_end: usize, tok_end: usize, names: &mut Clas
         // A Telegram bot token in a URL path: `/bot<digits>:<token>`.
         b'b' if at(1) == b'o' && at(2) == b't' && i > 0 && text[i - 1] == b'/' => tokens::telegram(text, i + 3, memo).map(|e| (i + 3, e, Kind::VendorToken)),
         b'h' if at(1) == b'o' => tokens::slack_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken)),
+        // A Teams webhook's path (`.office.com/webhookb2/...`) after its host.
+        b'w' if at(1) == b'e' => tokens::office_webhook(text, i).map(|(s, e)| (s, e, Kind::VendorToken)),
         b'A'..=b'Z' if at(1).is_ascii_digit() => national::find_letter_start(text, i).map(|e| (i, e, Kind::NationalId)),
         b'A'..=b'Z' if capitals => {
             iban_at(text, i).or_else(|| national_id::nino(text, i).or_else(|| national::find_letter_start(text, i)).map(|e| (i, e, Kind::NationalId)))

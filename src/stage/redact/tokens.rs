@@ -65,6 +65,9 @@ enum Check {
     MixedCase,
     /// A UUID, 8-4-4-4-12 hex digits (HubSpot's `pat-na1-`, Plaid's `access-sandbox-`).
     Uuid,
+    /// Four or more digits and eight or more letters, no `.` (a short prefix's body must be
+    /// random, not words: Beamer's `b_`).
+    Random,
 }
 
 /// One vendor's token shape.
@@ -131,6 +134,8 @@ const SHAPES: &[Shape] = &[
     // A short-lived Bedrock key: the prefix, base64 of `bedrock.amazonaws.com`, then the rest
     // of a presigned URL in base64.
     s("aws_bedrock_key", b"bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t", Base64, 0, 8192),
+    // Beamer: `b_` and 44 of `A-Z a-z 0-9 _ - =`; so short a prefix needs a random body.
+    c("beamer_token", b"b_", Wide, 44, 44, Check::Random),
     s("artifactory_reference_token", b"cmVmd", Alnum, 59, 59),
     s("digitalocean_token", b"dop_v1_", Hex, 64, 64),
     s("digitalocean_oauth", b"doo_v1_", Hex, 64, 64),
@@ -291,16 +296,56 @@ pub fn find_in(text: &[u8], at: usize, memo: &mut Memo) -> Option<(usize, &'stat
             }
         }
         let n = end - body;
+        // A body cut short by a byte outside the alphabet, after a distinctive prefix, is
+        // read to the end of its token run (`sq0csp-JQLN...]bgOK...^ns16...`): the shape says
+        // a secret starts here, so its tail is masked too (fail closed) rather than kept.
+        if n < shape.min {
+            if let Some(e) = loose_end(text, shape, body, end) {
+                if !vendor_placeholder(shape.prefix, &text[body..e]) {
+                    return Some((e, shape.vendor));
+                }
+            }
+            continue;
+        }
         // A fixed-length shape must not run on into more word characters.
-        if !(shape.min..=shape.max).contains(&n) || text.get(end).copied().is_some_and(|b| b.is_ascii_alphanumeric()) {
+        if n > shape.max || text.get(end).copied().is_some_and(|b| b.is_ascii_alphanumeric()) {
             continue;
         }
         let Some(body) = text.get(body..end) else { continue };
-        if passes(shape.check, body) && !vendor_placeholder(body) {
+        if passes(shape.check, body) && !vendor_placeholder(shape.prefix, body) {
             return Some((end, shape.vendor));
         }
     }
     None
+}
+
+/// Bytes that end a token run whatever the vendor: blanks, quotes, and the separators of
+/// lists, pairs, queries and markup.
+fn ends_run(b: u8) -> bool {
+    b <= b' ' || b >= 0x7f || matches!(b, b'"' | b'\'' | b'`' | b',' | b';' | b'&' | b'<' | b'>' | b'(' | b')' | b'{' | b'}' | b'|' | b'%')
+}
+
+/// For a shape of a distinctive prefix (6+ bytes) and a bounded body (64 at most) whose
+/// alphabet run stopped at `end`, short of its length, on a byte that does not end a token
+/// run: the end of that token run when its length (closing `]` `.` `:` given back) is the
+/// shape's and at most one byte in eight is outside the alphabet. Reads at most `max` + 1
+/// bytes past `body`: a bounded window.
+#[inline(never)]
+fn loose_end(text: &[u8], shape: &Shape, body: usize, end: usize) -> Option<usize> {
+    if shape.prefix.len() < 6 || shape.max > 64 || shape.check != Check::None || text.get(end).is_none_or(|&b| ends_run(b)) {
+        return None;
+    }
+    let limit = text.len().min(body + shape.max + 1);
+    let mut e = super::text::run(&text[..limit], end, |b| !ends_run(b));
+    if e == limit && text.get(e).is_some_and(|&b| !ends_run(b)) {
+        return None;
+    }
+    while e > end && matches!(text[e - 1], b']' | b'.' | b':') {
+        e -= 1;
+    }
+    let run = text.get(body..e)?;
+    let odd = run.iter().filter(|&&b| !shape.alphabet.has(b)).count();
+    ((shape.min..=shape.max).contains(&run.len()) && odd * 8 <= run.len()).then_some(e)
 }
 
 /// CRC-32 (IEEE 802.3, reflected), the checksum GitHub's tokens carry.
@@ -353,6 +398,10 @@ fn passes(check: Check, body: &[u8]) -> bool {
         Check::LeadDigits => body.iter().take_while(|b| b.is_ascii_digit()).count() >= 8,
         Check::EndsAa => body.ends_with(b"AA"),
         Check::Digit => body.iter().any(u8::is_ascii_digit),
+        Check::Random => {
+            let digits = body.iter().filter(|b| b.is_ascii_digit()).count();
+            digits >= 4 && body.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 8 && !body.contains(&b'.')
+        }
         Check::MixedCase => body.iter().any(u8::is_ascii_lowercase) && body.iter().any(u8::is_ascii_uppercase),
         Check::Uuid => {
             body.len() == 36 && body.iter().enumerate().all(|(i, &b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() })
@@ -376,15 +425,69 @@ pub fn placeholder(body: &[u8]) -> bool {
     f.repeat || f.counted > 0 || f.few_distinct
 }
 
-/// [`placeholder`] for the body of a vendor shape. A long body (64+) with a counting run in it
-/// is still a key when the runs cover less than a third of it: a long prefixed shape with its
-/// exact length and tail (`sk-ant-api03-` + 93 + `AA`) is a key whoever typed part of it, and
-/// masking a hand-made example costs nothing. Runs of one character and few distinct
-/// characters stay placeholders at any length.
-fn vendor_placeholder(body: &[u8]) -> bool {
+/// [`placeholder`] for the body of a vendor shape after `prefix`. After a distinctive prefix
+/// (4+ bytes: `squ_`, `xoxa-`, `sq0atp-`, `AGE-SECRET-KEY-1`) the prefix already says a
+/// secret stands here, and masking a hand-made value costs nothing while keeping a real one
+/// leaks it: only the obvious placeholders stay, see [`masked_body`]. After a short prefix
+/// (`SK`, `sk-`, `hf_`, `pat`) the body alone must look unlike filler: [`Filler`]'s rules,
+/// where a long body (64+) with a counting run in it is still a key when the runs cover less
+/// than a third of it.
+fn vendor_placeholder(prefix: &[u8], body: &[u8]) -> bool {
+    if prefix.len() >= 4 {
+        return masked_body(body);
+    }
     let f = Filler::of(body);
     let counted = if body.len() >= 64 { f.counted * 3 >= body.len() } else { f.counted > 0 };
     f.repeat || counted || f.few_distinct
+}
+
+/// Words a placeholder is written with (`sk_live_YOUR_KEY`, `xoxb-your-token-here`,
+/// `..._REDACTED`, `...CHANGEME`), in any case.
+const PLACEHOLDER_WORDS: &[&[u8]] = &[b"your", b"redacted", b"placeholder", b"changeme", b"replace"];
+
+/// Whether a body after a distinctive prefix is an obvious placeholder:
+/// - five or more of one letter or mask mark in a row (`AKIAXXXXXXXXXXXXXXXX`, `ghp_xxxx...`,
+///   `sntryu_aaaa...`, `sk_live_0000...`; the marks are `0 * # . - _`);
+/// - a walk through the alphabet of twelve or more (`abcdefghijkl...`): longer than any run
+///   of digits in order can be, so it is typed, not drawn (in a body of 64 or more, walks of
+///   six or more must cover a third of it);
+/// - 16 or more characters of fewer than seven distinct ones (`123123123...`, `xyxy...`);
+/// - a placeholder word ([`PLACEHOLDER_WORDS`]).
+///
+/// What is no placeholder there: repeated digits (`xoxa-2-511111111`: workspace and user
+/// numbers are digits), digit sequences and short counting runs (`squ_12345678ABCDEFH...`,
+/// `sq0atp-...45678901`). Test keys and real keys look like that, and the prefix already says
+/// a secret stands here.
+#[inline(never)]
+fn masked_body(body: &[u8]) -> bool {
+    let mark = |b: u8| b.is_ascii_alphabetic() || matches!(b, b'0' | b'*' | b'#' | b'.' | b'-' | b'_');
+    let (mut same, mut up, mut prev) = (0usize, 0usize, 0u8);
+    let (mut seen, mut distinct) = ([false; 128], 0usize);
+    for (i, &b) in body.iter().enumerate() {
+        let l = b.to_ascii_lowercase();
+        same = if b == prev { same + 1 } else { 1 };
+        up = if prev.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() && l == prev.to_ascii_lowercase().wrapping_add(1) { up + 1 } else { 1 };
+        if (same >= 5 && mark(b)) || (up >= 12 && body.len() < 64) {
+            return true;
+        }
+        if b.is_ascii_alphanumeric() && !seen[l as usize & 127] {
+            seen[l as usize & 127] = true;
+            distinct += 1;
+        }
+        // The placeholder words start with one of these letters.
+        if matches!(l, b'y' | b'r' | b'p' | b'c') && starts_word(&body[i..]) {
+            return true;
+        }
+        prev = b;
+    }
+    // A long body (64+) that someone typed in part (`sk-ant-api03-abc123xyz-...-klmnopqrstuvwx-
+    // ...AA`, 93 characters and its tail) is still a key unless its walks cover a third of it.
+    (body.len() >= 16 && distinct < 7) || (body.len() >= 64 && Filler::of(body).counted * 3 >= body.len())
+}
+
+/// Whether `rest` starts with one of the [`PLACEHOLDER_WORDS`], in any case.
+fn starts_word(rest: &[u8]) -> bool {
+    PLACEHOLDER_WORDS.iter().any(|p| rest.get(..p.len()).is_some_and(|w| w.eq_ignore_ascii_case(p)))
 }
 
 /// What of a body is filler: a run of five of one character, how many characters lie in
@@ -494,7 +597,25 @@ pub fn bare(text: &[u8], at: usize, word_end: usize, memo: &mut Memo) -> Option<
     if end - at < 16 {
         return None;
     }
-    super::entropy::bare(text, at, end).map(|(s, e)| (s, e, Kind::Secret)).or_else(|| super::encoded::find(text, at, end))
+    let found = super::entropy::bare(text, at, end).map(|(s, e)| (s, e, Kind::Secret)).or_else(|| super::encoded::find(text, at, end));
+    // What a bare finding leaves before it (`OPTION_7=`, `token=`) may hold the head of a
+    // vendor token whose grammar has `=` or `/` in it (`duffel_test_rhe=s7e9h=...`,
+    // `sntrys_eyJ...In0=_NDty...`): the token goes whole, from its prefix. Each run is judged
+    // once, so its head is read once.
+    if let Some((s, e, _)) = found {
+        if let Some((p, t)) = embedded(text, at, s, memo) {
+            return Some((p, t.max(e), Kind::VendorToken));
+        }
+    }
+    found
+}
+
+/// The first vendor token starting after a `=` or `/` in `at..until` (inside one bare run,
+/// before the bare finding at `until`): (its start, its end). One starting at `until` itself
+/// is masked by the finding already.
+#[inline(never)]
+fn embedded(text: &[u8], at: usize, until: usize, memo: &mut Memo) -> Option<(usize, usize)> {
+    (at + 1..until).filter(|&p| matches!(text[p - 1], b'=' | b'/')).find_map(|p| find_in(text, p, memo).map(|(t, _)| (p, t)))
 }
 
 /// A Slack webhook URL path, `hooks.slack.com/services/T../B../..` (or `workflows/`,
@@ -509,6 +630,24 @@ pub fn slack_webhook(text: &[u8], at: usize) -> Option<(usize, usize)> {
     let start = path + kind.len();
     let end = super::text::run(text, start, |b| b.is_ascii_alphanumeric() || b == b'/' || b == b'_');
     (end - start >= 20).then_some((start, end))
+}
+
+/// A Microsoft Teams (Office 365 connector) webhook path at `at`, after an `office.com/` or
+/// `office365.com/` host: `webhookb2/<uuid>@<tenant uuid>/IncomingWebhook/<hex>/<uuid>` (or the
+/// older `webhook/...`). Returns the span of the whole path after `webhookb2/`: every part of
+/// it is needed to post, so none of it is kept.
+pub fn office_webhook(text: &[u8], at: usize) -> Option<(usize, usize)> {
+    let path = [&b"webhookb2/"[..], b"webhook/"].into_iter().find(|p| text.get(at..at + p.len()) == Some(*p))?;
+    let host = text.get(..at)?;
+    if ![&b".office.com/"[..], b".office365.com/"].iter().any(|h| host.ends_with(h)) {
+        return None;
+    }
+    let start = at + path.len();
+    let mut end = super::text::run(text, start, |b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'@' | b'/'));
+    while end > start && text[end - 1] == b'/' {
+        end -= 1;
+    }
+    (end - start >= 36).then_some((start, end))
 }
 
 /// The run of base64url bytes (`A-Z a-z 0-9 _ -`) from `at`, shared with the JWT detector.
@@ -540,10 +679,10 @@ pub fn facebook_app(text: &[u8], at: usize, word_end: usize) -> Option<usize> {
     (shaped && super::assign::mixed_random(secret) && !placeholder(secret)).then_some(end)
 }
 
-/// How many vendor shapes are known (docs/redaction.md quotes it): the table, Slack webhooks,
-/// Telegram bots, Azure AD secrets, Mailchimp keys and Facebook app tokens.
+/// How many vendor shapes are known (docs/redaction.md quotes it): the table, Slack and Teams
+/// webhooks, Telegram bots, Azure AD secrets, Mailchimp keys and Facebook app tokens.
 pub fn shape_count() -> usize {
-    SHAPES.len() + 5
+    SHAPES.len() + 6
 }
 
 #[cfg(test)]
@@ -644,6 +783,45 @@ mod tests {
         // Standing alone, a checksum that fails is still a token.
         assert_eq!(find(&typo[7..], 0).map(|t| t.1), Some("github_token"));
         assert_eq!(azure_secret(b"ab8Q~short", 0, 4), None);
+    }
+
+    #[test]
+    fn after_a_distinctive_prefix_only_obvious_placeholders_stay() {
+        for body in [&b"XXXXXXXXXXXXXXXX"[..], b"ab0000012kd9", b"a1b2c3abcdefghijklmn", b"123123123123123123", b"xx_your_token_here", b"k9REDACTEDk9"] {
+            assert!(masked_body(body), "{}", String::from_utf8_lossy(body));
+        }
+        for body in [&b"12345678ABCDEFH1234567890ABCDEFH12345678"[..], b"2-511111111", b"QqQ9f3kd82mzQ1", b"812erere3wewew45678901"] {
+            assert!(!masked_body(body), "{}", String::from_utf8_lossy(body));
+        }
+        // A short prefix keeps the stricter rules: counting runs are filler there.
+        assert!(vendor_placeholder(b"sk-", b"12345678ABCDEFH1234567890ABCDEFH12345678"));
+        assert!(!vendor_placeholder(b"squ_", b"12345678ABCDEFH1234567890ABCDEFH12345678"));
+    }
+
+    #[test]
+    fn stray_bytes_after_a_distinctive_prefix_are_read_to_the_run_end() {
+        let t = b"sq0csp-JQLNWJaQp2z]bgOKMv4tVL5]r3^ns16lcBPhvx2ZmyC done";
+        assert_eq!(find(t, 0), Some((50, "square_secret")));
+        // Too many odd bytes, a run too long, or a short prefix: no token.
+        assert_eq!(find(b"sq0csp-JQLN]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", 0), None);
+        assert_eq!(find(b"sq0csp-JQLNWJaQp2z]bgOKMv4tVL5]r3^ns16lcBPhvx2ZmyCx]", 0), None);
+        assert_eq!(find(b"sk-abc]defghijklmnopqrstuvwxyz0123456789", 0), None);
+    }
+
+    #[test]
+    fn teams_webhook_paths_after_an_office_host() {
+        let t = b"https://x.webhook.office.com/webhookb2/0a1b2c3d-0000-4000-8000-0a1b2c3d4e5f@1a1b2c3d-0000-4000-8000-0a1b2c3d4e5f/IncomingWebhook/abc/def/ ok";
+        let at = 29;
+        assert_eq!(office_webhook(t, at), Some((at + 10, t.len() - 4)));
+        assert_eq!(office_webhook(b"https://example.com/webhookb2/0a1b2c3d-0000-4000-8000-0a1b2c3d4e5f@x", 20), None);
+        assert_eq!(office_webhook(b"https://outlook.office.com/webhook/short", 27), None);
+    }
+
+    #[test]
+    fn a_token_inside_a_bare_run_is_found_from_its_prefix() {
+        let t = b"OPTION_7=duffel_test_rhe=s7e9h=3=03s=8wd0ujx4gdq5sruzmsxrxt7cs-z RETRIES=3";
+        let mut memo = Memo::default();
+        assert_eq!(bare(t, 0, 6, &mut memo), Some((9, 64, Kind::VendorToken)));
     }
 
     #[test]
