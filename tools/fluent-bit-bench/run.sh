@@ -14,7 +14,8 @@
 # LOGSEAL_WASM measures a module built elsewhere (another checkout) instead of building this
 # one, so two builds can be measured with the same script and policies. COMPARE_WASM adds, before
 # each logseal row, the same row for another build's module (a paired run: this machine's speed
-# drifts between hours, so two builds are compared within one run).
+# drifts between hours, so two builds are compared within one run). POLICIES picks the logseal
+# rows (default: "default sealed encrypted").
 set -euo pipefail
 # Paths given relative to the caller's directory, resolved before moving to the repository root.
 [ -n "${SHARED_LUA:-}" ] && SHARED_LUA=$(realpath "$SHARED_LUA")
@@ -115,7 +116,7 @@ for ext in $modes; do
     fi
   done
   run "identity ($ext)" identity "$work/identity.$ext" identity
-  for p in default sealed encrypted; do
+  for p in ${POLICIES:-default sealed encrypted}; do
     [ -n "${COMPARE_WASM:-}" ] && run "compared $p ($ext)" logseal "$work/compare.$ext" logseal_filter "$work/$p"
     run "logseal $p ($ext)" logseal "$work/logseal.$ext" logseal_filter "$work/$p"
   done
