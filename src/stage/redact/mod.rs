@@ -574,9 +574,8 @@ impl Redactor {
         if !shape::harmless(text) {
             scan::find_all(text, spans, names, memo);
             // Query and form values holding `%XX` escapes: read again decoded.
-            let from = memo.pct.min(spans.first().map_or(usize::MAX, |s| s.start));
-            if from != usize::MAX {
-                percent::find_all(text, from, spans, names, memo, pct, &|k| self.enabled[k.index()]);
+            if memo.pct != usize::MAX {
+                percent::find_all(text, memo.pct, spans, names, memo, pct, &|k| self.enabled[k.index()]);
             }
             if !self.national_ids_in_text.is_empty() {
                 national::unlabelled::find_all(text, spans, self.national_ids_in_text);
