@@ -74,6 +74,17 @@ fn a_whole_form_body_is_read_decoded() {
 }
 
 #[test]
+fn json_and_names_inside_encoded_values_are_read_decoded() {
+    check(
+        "GET /x?data=%7B%22user%22%3A%22bob%22%2C%22password%22%3A%22hunter2%22%7D&y=2 HTTP/1.1",
+        &["hunter2", "%22bob%22"],
+        &["GET /x?data=[REDACTED:password]&y=2 HTTP/1.1"],
+    );
+    // An encoded `_` in the parameter's name.
+    check("GET /x?api%5Fkey=Zk29dLq81mXv&y=2 HTTP/1.1", &["Zk29dLq81mXv"], &["GET /x?api%5Fkey=[REDACTED", "]&y=2 HTTP/1.1"]);
+}
+
+#[test]
 fn benign_encoded_values_are_kept() {
     for m in [
         get("hello%20world"),
@@ -85,6 +96,13 @@ fn benign_encoded_values_are_kept() {
         "GET /q?filter=status%3Dactive%26region%3Deu-west-1&id=c196c5c2-ff2e-dc17-9d4c-712e801b43bf HTTP/1.1".to_string(),
         "GET /api?order=9068985753113361&sha=754f90bc80d3a0f11c3a4d374013574da0819fa6&dur=12%20ms HTTP/1.1".to_string(),
         "progress 100% done, 50%% left, bad escape %zz and %4".to_string(),
+        "printf %2d items, 50%25 off, %s and %d".to_string(),
+        "GET /cb?state=SGVsbG8gd29ybGQgaGVsbG8gd29ybGQ%3D&x=1 HTTP/1.1".to_string(),
+        "GET /x?next=%2Fapi%2Fv1%2Fusers%2F8f14e45fceea167a5a36dedd4bea2543&y=2 HTTP/1.1".to_string(),
+        "GET /x?data=%7B%22user%22%3A%22bob%22%2C%22id%22%3A42%7D&y=2 HTTP/1.1".to_string(),
+        "GET /x?url=https%3A%2F%2Fcdn.example.com%2Fimg%2Fa.png%3Fw%3D200%26h%3D100 HTTP/1.1".to_string(),
+        "GET /x?q=name%3D%22Jo%C3%ABl%22+AND+age%3E30&sort=-created HTTP/1.1".to_string(),
+        "GET /x?filter=created_at%3E%3D2026-11-01T00%3A00%3A00Z%26status%3Dopen HTTP/1.1".to_string(),
     ] {
         kept(&m);
     }
