@@ -11,7 +11,8 @@
 //! the whole encoded value goes (fail closed: the decoded finding cannot be cut back to
 //! encoded bytes that surely end the secret); the parameter name and the rest of the line stay.
 //! A segment without `=` goes from the finding's first byte to the segment's end. A piece of
-//! an encoded value that the pass found alone grows to the whole value the same way.
+//! a credential in an encoded value that the pass found alone grows to the whole value the
+//! same way (not a card, an ID or an address: their detectors check where they end).
 //!
 //! A value encoded twice (`%253D`) is decoded a second time, and no more: each segment costs
 //! at most two decodes and two passes over it, and segments do not overlap, so the whole step
@@ -144,9 +145,9 @@ pub fn find_all(text: &[u8], from: usize, spans: &mut Vec<Span>, names: &mut Cla
             decode(once, false, twice);
             at = first_kept(twice, inner, names, memo, keep).map(|(d, kind)| (raw_pos(raw, raw_pos(once, d)), kind));
         }
-        // Nothing decoded, but the pass found a piece of the value: the rest of it goes too
-        // (the piece may be the tail of a secret that an escape cut).
-        let at = at.or_else(|| spans.get(c).filter(|sp| sp.start < e).map(|sp| (sp.start.max(s) - s, sp.kind)));
+        // Nothing decoded, but the pass found a piece of a credential in the value: the rest
+        // goes too (the piece may be the tail of a secret that an escape cut).
+        let at = at.or_else(|| spans.get(c).filter(|sp| sp.start < e && keep(sp.kind) && !checked(sp.kind)).map(|sp| (sp.start.max(s) - s, sp.kind)));
         if let Some((r, kind)) = at {
             let start = match eq {
                 Some(q) if s + r > q => q + 1,
@@ -162,6 +163,13 @@ pub fn find_all(text: &[u8], from: usize, spans: &mut Vec<Span>, names: &mut Cla
     }
     join(spans, found, merged);
     std::mem::swap(spans, merged);
+}
+
+/// Kinds whose detectors check a whole shape (digits and their check rule, an address): a
+/// finding of one ends where the number or address ends, so it never grows to the value
+/// (`%B4111...^DOE/JOHN^...` is card track data, whose `%B4` is no escape).
+fn checked(kind: Kind) -> bool {
+    matches!(kind, Kind::Card | Kind::Cvv | Kind::Ssn | Kind::NationalId | Kind::Iban | Kind::BankAccount | Kind::Email | Kind::Phone)
 }
 
 /// The start in `decoded` and the kind of the pass's first finding there that `keep` keeps.
@@ -260,6 +268,13 @@ mod tests {
         super::super::scan::find_all(text.as_bytes(), &mut spans, &mut ClassCache::default(), &mut Memo::default());
         assert!(!spans.is_empty(), "the pass finds a piece");
         assert_eq!(found(text).iter().map(|f| f.0).collect::<Vec<_>>(), ["%22%7Bacd3c08b%7D%22%3A%22%7BZqL5kVrX1n8tA2pLm9%7D%22"]);
+    }
+
+    #[test]
+    fn checked_numbers_do_not_grow() {
+        // Card track data: `%B4` is no escape, and the card ends where its digits do.
+        assert_eq!(found("%B4111111111111111^DOE/JOHN^2512101?"), [("4111111111111111", "card")]);
+        assert_eq!(found("GET /s?q=tfn%20876%20543%20210&page=2").len(), 1);
     }
 
     #[test]
