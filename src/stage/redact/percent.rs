@@ -133,8 +133,9 @@ pub fn find_all(text: &[u8], from: usize, spans: &mut Vec<Span>, names: &mut Cla
         while spans.get(c).is_some_and(|sp| sp.end <= value) {
             c += 1;
         }
-        // The pass already took the whole value.
-        if spans.get(c).is_some_and(|sp| sp.start <= value && sp.end >= e) {
+        // The pass already took the whole value; or the value is a reference that only looks
+        // encoded (`password=%DB_PASS%`: `%DB` is no escape there).
+        if spans.get(c).is_some_and(|sp| sp.start <= value && sp.end >= e) || super::assign::template_end(text, value).is_some_and(|t| t >= e) {
             continue;
         }
         let raw = &text[s..e];
@@ -285,6 +286,7 @@ mod tests {
             "redirect_uri=https%3A%2F%2Fexample.com%2Fcallback&state=af0ifjsldkj",
             "ts=2024-01-02T03%3A04%3A05Z&sort=name%3Aasc",
             "100% done, 50%% left, %zz",
+            "password=%DB_PASS% set",
         ] {
             assert_eq!(found(s), [], "{s}");
         }
