@@ -238,6 +238,19 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
         ("squ_0123456789", b"squ_0123456789".to_vec()),
         (".office.com/webhookb2/", b"x.office.com/webhookb2/a@".to_vec()),
         ("b_a1=", b"b_a1=".to_vec()),
+        // Percent-encoded values read again decoded: one long value of escapes, stray `%`,
+        // encoded `=` and pairs, many short values, double and nested encodings.
+        ("%41", b"%41".to_vec()),
+        ("%%", b"%%".to_vec()),
+        ("%3D", b"%3D".to_vec()),
+        ("q=%3D&", b"q=%3D&".to_vec()),
+        ("a%3Db%26", b"a%3Db%26".to_vec()),
+        ("%253D", b"%253D".to_vec()),
+        ("%2525", b"%2525".to_vec()),
+        ("u=https%3A%2F%2Fx%3Fk%3D", b"u=https%3A%2F%2Fx%3Fk%3D".to_vec()),
+        ("token%253D1%2526", b"token%253D1%2526".to_vec()),
+        ("1234567890123456%7C", b"1234567890123456%7C".to_vec()),
+        ("a%40b.c%20", b"a%40b.c%20".to_vec()),
     ];
     // A little of everything, so triggers meet each other's look-aheads.
     v.push(("mix", b"a1=b:c@d>e$f--g 1-2 eyJh://x".to_vec()));

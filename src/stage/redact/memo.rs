@@ -42,6 +42,9 @@ pub struct Memo {
     pub close: (usize, usize),
     /// The command words read so far, for command-line flags (see `cmdline`).
     pub cmd: super::cmdline::Seen,
+    /// The first `%` the pass stepped on (`usize::MAX` for none): where encoded values may
+    /// start (see `percent`).
+    pub pct: usize,
 }
 
 impl Default for Memo {
@@ -61,6 +64,7 @@ impl Default for Memo {
             pem_end: (usize::MAX, 0),
             close: (usize::MAX, 0),
             cmd: Default::default(),
+            pct: usize::MAX,
         };
         m.reset();
         m
@@ -85,5 +89,6 @@ impl Memo {
         self.pem_end = (usize::MAX, 0);
         self.close = (usize::MAX, 0);
         self.cmd.reset();
+        self.pct = usize::MAX;
     }
 }

@@ -33,6 +33,7 @@ pub mod national;
 pub mod national_id;
 pub mod pairs;
 pub mod pem;
+pub mod percent;
 pub mod phone;
 pub mod routing;
 pub mod scan;
@@ -557,7 +558,7 @@ impl Redactor {
         if edits.get(v) != Edit::Keep {
             return; // already masked (allowlist mode): never replace a mask with something weaker
         }
-        let State { text: buf, utf8, view, map, spans, out, names, walk, enc, starts, memo, .. } = st;
+        let State { text: buf, utf8, view, map, spans, out, names, walk, enc, starts, memo, pct, .. } = st;
         // Plain strings are read in place; only escapes and bad UTF-8 need decoding.
         let decoded: &[u8] = if tok.flags & (crate::json::flag::ESCAPED | crate::json::flag::BAD_UTF8) == 0 {
             tok.raw(rec.input)
@@ -573,6 +574,10 @@ impl Redactor {
         spans.clear();
         if !shape::harmless(text) {
             scan::find_all(text, spans, names, memo);
+            // Query and form values holding `%XX` escapes: read again decoded.
+            if memo.pct != usize::MAX {
+                percent::find_all(text, memo.pct, spans, names, memo, pct, &|k| self.enabled[k.index()]);
+            }
             if !self.national_ids_in_text.is_empty() {
                 national::unlabelled::find_all(text, spans, self.national_ids_in_text);
             }
@@ -716,6 +721,8 @@ pub struct State {
     walk: allowlist::Walk,
     names: ClassCache,
     memo: memo::Memo,
+    /// Buffers for reading percent-encoded values decoded ([`percent`]).
+    pct: percent::Scratch,
     enc: crate::stage::encrypt::State,
     /// The value being encrypted whole, while the walk redacts inside it, and its path.
     pending: Option<Pending>,

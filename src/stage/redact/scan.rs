@@ -115,10 +115,18 @@ pub fn find_all(text: &[u8], spans: &mut Vec<Span>, names: &mut ClassCache, memo
             GT if i > 0 && text[i - 1] == b'-' => (kv::find(text, i, floor, names, memo), i + 1),
             GT => (kv::xml(text, i, floor, names, memo), i + 1),
             // `"X_TOKEN", "v"`: a pair of quoted strings.
-            // `password%3Dx`, `%22token%22%3A%22x%22`: pairs inside a percent-encoded value.
-            PERCENT if text.get(i + 1) == Some(&b'3') => (kv::percent(text, i, floor, names), i + 1),
-            // A percent-encoded `@` (`alice%40example.com` in a query string).
-            PERCENT if text.get(i + 1) == Some(&b'4') => (email::find_encoded(text, i, floor).map(|(s, e)| (s, e, Kind::Email)), i + 1),
+            // `password%3Dx`, `%22token%22%3A%22x%22`: pairs inside a percent-encoded value;
+            // a percent-encoded `@` (`alice%40example.com` in a query string). The first `%` is
+            // noted: values holding escapes are read again decoded after the pass (`percent`).
+            PERCENT => {
+                memo.pct = memo.pct.min(i);
+                let found = match text.get(i + 1) {
+                    Some(b'3') => kv::percent(text, i, floor, names),
+                    Some(b'4') => email::find_encoded(text, i, floor).map(|(s, e)| (s, e, Kind::Email)),
+                    _ => None,
+                };
+                (found, i + 1)
+            }
             COMMA if i > 0 && matches!(text[i - 1], b'"' | b'\'') => (assign::pair(text, i, floor, names), i + 1),
             _ => (None, i + 1),
         };
