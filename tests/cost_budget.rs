@@ -15,12 +15,12 @@ mod linear;
 use linear::Meter;
 
 /// The default policy, fuel per record on average over `pii-public.ndjson`'s 2,000 records.
-const DEFAULT_PII: u64 = 57_908;
+const DEFAULT_PII: u64 = 58_326;
 /// The default policy over the sample app log (`host-examples/logs/app.ndjson`, 120 lines: JSON
 /// and plain text).
-const DEFAULT_APP: u64 = 53_169;
+const DEFAULT_APP: u64 = 53_685;
 /// A seal on every record (the canonical form and HMAC-SHA256 in wasm), over the PII corpus.
-const SEALED_PII: u64 = 138_063;
+const SEALED_PII: u64 = 138_482;
 
 /// Regressions beyond this fail.
 const OVER: f64 = 1.10;
