@@ -5,29 +5,9 @@
 //! only the obvious placeholders stay; a Teams webhook loses its whole path. Beside them, the
 //! look-alikes logs are full of come through byte for byte.
 
-use logseal::{Context, Filter, Plan};
-use serde_json::Value;
+mod common;
 
-fn filter(line: &str) -> (Value, String) {
-    let mut out = Vec::new();
-    Filter::new(Plan::default_policy()).process(line.as_bytes(), &Context::default(), &mut out);
-    let text = String::from_utf8(out).unwrap();
-    (serde_json::from_str(&text).unwrap(), text)
-}
-
-/// A deterministic pseudo-random string over `alphabet` (the tests' own tokens).
-fn random(seed: u64, alphabet: &str, n: usize) -> String {
-    let a = alphabet.as_bytes();
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            a[(x % a.len() as u64) as usize] as char
-        })
-        .collect()
-}
+use common::{filter_default as filter, random_string as random};
 
 const LOWER: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
 const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

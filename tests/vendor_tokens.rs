@@ -3,30 +3,9 @@
 //! dump, a URL query), and the look-alikes logs are full of survive byte for byte:
 //! placeholders, digests, ids, versions, identifiers, encodings, addresses, certificates.
 
-use logseal::{Context, Filter, Plan};
-use serde_json::Value;
+mod common;
 
-fn filter(line: &str) -> (Value, String) {
-    let mut out = Vec::new();
-    Filter::new(Plan::default_policy()).process(line.as_bytes(), &Context::default(), &mut out);
-    let text = String::from_utf8(out).unwrap();
-    (serde_json::from_str(&text).unwrap(), text)
-}
-
-/// A deterministic pseudo-random string over `alphabet` (the tests' own tokens: no vendor's
-/// or scanner's data).
-fn random(seed: u64, alphabet: &str, n: usize) -> String {
-    let a = alphabet.as_bytes();
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            a[(x % a.len() as u64) as usize] as char
-        })
-        .collect()
-}
+use common::{filter_default as filter, random_string as random};
 
 const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const LOWER36: &str = "abcdefghijklmnopqrstuvwxyz0123456789";

@@ -127,3 +127,26 @@ impl logseal::policy::Environment for FsEnv {
     }
     fn warn(&self, _: &str) {}
 }
+
+/// One line through the built-in default policy, in process: the record as JSON and as written.
+pub fn filter_default(line: &str) -> (serde_json::Value, String) {
+    let mut out = Vec::new();
+    logseal::Filter::new(logseal::Plan::default_policy()).process(line.as_bytes(), &logseal::Context::default(), &mut out);
+    let text = String::from_utf8(out).unwrap();
+    (serde_json::from_str(&text).unwrap(), text)
+}
+
+/// A deterministic pseudo-random string over `alphabet` (the tests' own tokens: no vendor's
+/// or scanner's data).
+pub fn random_string(seed: u64, alphabet: &str, n: usize) -> String {
+    let a = alphabet.as_bytes();
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            a[(x % a.len() as u64) as usize] as char
+        })
+        .collect()
+}
