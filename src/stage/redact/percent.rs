@@ -49,7 +49,7 @@ fn hex(b: u8) -> Option<u8> {
 }
 
 /// The byte escaped as `%XX` at `i`, if an escape starts there.
-fn escape_at(text: &[u8], i: usize) -> Option<u8> {
+pub fn escape_at(text: &[u8], i: usize) -> Option<u8> {
     match text.get(i..i + 3)? {
         [b'%', a, b] => Some(hex(*a)? << 4 | hex(*b)?),
         _ => None,

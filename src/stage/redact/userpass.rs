@@ -237,7 +237,7 @@ pub fn password_shaped(v: &[u8]) -> bool {
         }
         // Code and markup (`f(x)`, `a[1]`, `<br>`), assignments (`a=1&b=2`; padding `=` at the
         // end is fine), escapes (`%20`: an encoded value is read decoded, by other means).
-        let escape = b == b'%' && v.get(k + 1).is_some_and(u8::is_ascii_hexdigit) && v.get(k + 2).is_some_and(u8::is_ascii_hexdigit);
+        let escape = b == b'%' && super::percent::escape_at(v, k).is_some();
         if matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'<' | b'>') || escape || (b == b'=' && v[k + 1..].iter().any(|&c| c != b'=')) {
             return false;
         }
